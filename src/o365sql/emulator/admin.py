@@ -1,0 +1,73 @@
+"""The `/_emulator/` admin routes: a stable contract for tests and outside scripts (design.md section 5)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from .state import EmulatorState
+
+__all__ = ["routes"]
+
+
+def _state(request: Request) -> EmulatorState:
+    state: EmulatorState = request.app.state.emulator
+    return state
+
+
+async def get_requests(request: Request) -> Response:
+    """GET /_emulator/requests: every request served since the last reset, oldest first."""
+    return JSONResponse(_state(request).requests.snapshot())
+
+
+async def reset(request: Request) -> Response:
+    """POST /_emulator/reset: clear the request log."""
+    _state(request).requests.clear()
+    return JSONResponse({"reset": True})
+
+
+async def expire_tokens(request: Request) -> Response:
+    """POST /_emulator/tokens/expire: every issued access token is now expired."""
+    return JSONResponse({"expired": _state(request).tokens.expire_all()})
+
+
+async def revoke_tokens(request: Request) -> Response:
+    """POST /_emulator/tokens/revoke: expire access tokens and invalidate refresh tokens."""
+    return JSONResponse({"revoked": _state(request).tokens.revoke_all()})
+
+
+async def faults(request: Request) -> Response:
+    """GET shows the fault settings; POST replaces them with the JSON body's keys (others reset)."""
+    state = _state(request)
+    if request.method == "POST":
+        raw = await request.body()
+        try:
+            body = json.loads(raw or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            state.faults.replace(body)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse(state.faults.config.to_json())
+
+
+async def info(request: Request) -> Response:
+    """GET /_emulator/info: the same JSON `serve` prints."""
+    state = _state(request)
+    ca = state.state_dir / "ca.pem" if state.state_dir else None
+    return JSONResponse(state.info(ca) if ca else {})
+
+
+def routes() -> list[BaseRoute]:
+    """The admin routes."""
+    return [
+        Route("/_emulator/requests", get_requests, methods=["GET"]),
+        Route("/_emulator/reset", reset, methods=["POST"]),
+        Route("/_emulator/tokens/expire", expire_tokens, methods=["POST"]),
+        Route("/_emulator/tokens/revoke", revoke_tokens, methods=["POST"]),
+        Route("/_emulator/faults", faults, methods=["GET", "POST"]),
+        Route("/_emulator/info", info, methods=["GET"]),
+    ]
