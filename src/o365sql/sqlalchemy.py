@@ -1,0 +1,86 @@
+"""SQLAlchemy dialect: `create_engine("o365sql:///?InitiateOAuth=GETANDREFRESH;...")`, so pandas.read_sql works.
+
+The driver runs SQL in SQLite (apsw) over virtual tables, so the dialect is SQLite's with our DB-API module.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine.url import URL
+
+__all__ = ["O365Dialect", "connection_string_from_url"]
+
+
+def connection_string_from_url(url: URL) -> str:
+    """Rebuild the connection string from a URL's query.
+
+    `?A=1;B=2` arrives as one query key whose value still holds `;B=2` (Python no longer splits on `;`), and
+    `?A=1&B=2` as two keys; joining `key=value` pairs with `;` gives back the connection string either way.
+    """
+    parts: list[str] = []
+    for key, value in url.query.items():
+        values = value if isinstance(value, tuple) else (value,)
+        parts.extend(f"{key}={v}" for v in values)
+    return ";".join(parts)
+
+
+class _DBAPI(types.ModuleType):
+    """o365sql as SQLAlchemy's SQLite dialect expects a DB-API module (it reads `sqlite_version_info`)."""
+
+    def __init__(self) -> None:
+        super().__init__("o365sql_dbapi")
+        import apsw
+
+        import o365sql
+
+        self._module = o365sql
+        self.sqlite_version_info = tuple(int(p) for p in apsw.sqlite_lib_version().split("."))
+        self.sqlite_version = apsw.sqlite_lib_version()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+class O365Dialect(SQLiteDialect):
+    """SQLite's dialect, connecting through o365sql."""
+
+    name = "sqlite"
+    driver = "o365sql"
+    supports_statement_cache = True
+    default_paramstyle = "qmark"
+
+    @classmethod
+    def import_dbapi(cls) -> Any:
+        """The DB-API module SQLAlchemy talks to."""
+        return _DBAPI()
+
+    def create_connect_args(self, url: URL) -> tuple[list[Any], dict[str, Any]]:
+        """`o365sql:///?Name=Value;...` -> `o365sql.connect("Name=Value;...")`."""
+        if url.host or url.database:
+            raise ValueError(
+                "o365sql URLs carry the connection string in the query: o365sql:///?InitiateOAuth=GETANDREFRESH;..."
+            )
+        return [connection_string_from_url(url)], {}
+
+    def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:
+        version: tuple[int, ...] = self.dbapi.sqlite_version_info  # type: ignore[union-attr]
+        return version
+
+    def set_isolation_level(self, dbapi_connection: Any, level: Any) -> None:
+        """Graph has no transactions; only the default level exists."""
+
+    def get_isolation_level(self, dbapi_connection: Any) -> Any:
+        """Always SERIALIZABLE, SQLite's default (Graph writes apply at once)."""
+        return "SERIALIZABLE"
+
+    def do_rollback(self, dbapi_connection: Any) -> None:
+        """Nothing to roll back: Graph applies each write at once."""
+
+    def do_commit(self, dbapi_connection: Any) -> None:
+        """Nothing to commit: Graph applies each write at once."""
+
+
+dialect = O365Dialect
