@@ -1,0 +1,232 @@
+"""`$search`: KQL-lite for messages and the directory's `"property:prefix"` token search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ODataError
+
+__all__ = ["SearchExpr", "SearchTerm", "match_search", "parse_search", "texts_at"]
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One term: `field` None = the resource's default search fields; `phrase` = quoted text."""
+
+    field: str | None
+    text: str
+    phrase: bool = False
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class SearchExpr:
+    """An OR of AND-groups of terms. mode: "kql" or "directory"."""
+
+    mode: str
+    groups: tuple[tuple[SearchTerm, ...], ...]
+
+
+# KQL property restrictions Outlook understands (search-query-parameter.md), mapped to message paths.
+_RECIPIENTS = {
+    "to": ("toRecipients/emailAddress/name", "toRecipients/emailAddress/address"),
+    "cc": ("ccRecipients/emailAddress/name", "ccRecipients/emailAddress/address"),
+    "bcc": ("bccRecipients/emailAddress/name", "bccRecipients/emailAddress/address"),
+}
+_FROM = ("from/emailAddress/name", "from/emailAddress/address")
+KQL_FIELDS: dict[str, tuple[str, ...]] = {
+    "subject": ("subject",),
+    "body": ("body/content",),
+    "from": _FROM,
+    **_RECIPIENTS,
+    "recipients": _RECIPIENTS["to"] + _RECIPIENTS["cc"] + _RECIPIENTS["bcc"],
+    "participants": _FROM + _RECIPIENTS["to"] + _RECIPIENTS["cc"] + _RECIPIENTS["bcc"],
+    "importance": ("importance",),
+    "hasattachment": ("hasAttachments",),
+    "hasattachments": ("hasAttachments",),
+    "category": ("categories",),
+    "received": ("receivedDateTime",),
+    "sent": ("sentDateTime",),
+}
+_KQL_OPERATORS = ("AND", "OR", "NOT")
+# Outlook's default $search fields when a spec names none: from, subject and body.
+KQL_DEFAULT_FIELDS = ("subject", "body/content", *_FROM)
+
+
+def _error(code: str, message: str) -> ODataError:
+    return ODataError(400, code, message)
+
+
+def _strip_outer_quotes(raw: str) -> str:
+    text = raw.strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1]
+    return text.replace('\\"', '"')
+
+
+def _parse_kql(raw: str, code: str) -> SearchExpr:
+    text = _strip_outer_quotes(raw)
+    groups: list[list[SearchTerm]] = [[]]
+    negate = False
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        field: str | None = None
+        m = re.compile(r"(\w+):").match(text, i)
+        if m and m.group(1).lower() in KQL_FIELDS:
+            field = m.group(1).lower()
+            i = m.end()
+        if i < n and text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise _error(code, f"Syntax error in $search: unterminated quoted phrase in '{raw}'.")
+            words = " ".join(text[i + 1 : end].split())
+            i = end + 1
+            if words:
+                groups[-1].append(SearchTerm(field, words, True, negate))
+            negate = False
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] != '"':
+            j += 1
+        word = text[i:j]
+        i = j
+        if field is None and word in _KQL_OPERATORS:
+            if word == "OR":
+                if groups[-1]:
+                    groups.append([])
+            elif word == "NOT":
+                negate = not negate
+            continue
+        if word:
+            groups[-1].append(SearchTerm(field, word, False, negate))
+        elif field is not None:
+            raise _error(code, f"Syntax error in $search: '{field}:' has no value.")
+        negate = False
+    result = tuple(tuple(g) for g in groups if g)
+    if not result:
+        raise _error(code, "The $search query option needs at least one search term.")
+    return SearchExpr("kql", result)
+
+
+_DIRECTORY_TERM = re.compile(r'\s*"([^"]*)"\s*')
+
+
+def _parse_directory(raw: str, fields: Iterable[str], code: str) -> SearchExpr:
+    by_name = {f.lower(): f for f in fields}
+    groups: list[list[SearchTerm]] = [[]]
+    i, n = 0, len(raw)
+    expect_term = True
+    while i < n:
+        if raw[i].isspace():
+            i += 1
+            continue
+        if not expect_term:
+            m = re.compile(r"(AND|OR)\s", re.IGNORECASE).match(raw, i)
+            if m:
+                if m.group(1).upper() == "OR":
+                    groups.append([])
+                i = m.end()
+                expect_term = True
+                continue
+        m = _DIRECTORY_TERM.match(raw, i)
+        if not m:
+            raise _error(code, f'Syntax error: invalid $search value {raw!r}; use "property:value" terms.')
+        body = m.group(1)
+        name, sep, value = body.partition(":")
+        if not sep or name.strip().lower() not in by_name:
+            message = f"Invalid $search term '{body}': the property is missing or cannot be searched."
+            raise _error(code, message)
+        groups[-1].append(SearchTerm(by_name[name.strip().lower()], value.strip()))
+        i = m.end()
+        expect_term = False
+    if expect_term or not all(groups):
+        raise _error(code, f"Syntax error: invalid $search value {raw!r}.")
+    return SearchExpr("directory", tuple(tuple(g) for g in groups))
+
+
+def parse_search(raw: str, mode: str, fields: Iterable[str] = (), code: str = "BadRequest") -> SearchExpr:
+    """Parse a `$search` value for a "kql" or "directory" resource, or raise ODataError(400)."""
+    if mode == "directory":
+        return _parse_directory(raw, fields, code)
+    return _parse_kql(raw, code)
+
+
+def texts_at(item: Mapping[str, Any], path: str) -> list[str]:
+    """Every scalar at a `/` path, walking through collections, as text."""
+    current: list[Any] = [item]
+    for seg in path.split("/"):
+        following: list[Any] = []
+        for value in current:
+            for element in value if isinstance(value, list) else [value]:
+                if isinstance(element, Mapping) and element.get(seg) is not None:
+                    following.append(element[seg])
+        current = following
+    out: list[str] = []
+    for value in current:
+        for element in value if isinstance(value, list) else [value]:
+            if isinstance(element, bool):
+                out.append("true" if element else "false")
+            elif isinstance(element, str | int | float):
+                out.append(str(element))
+    return out
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _kql_text(item: Mapping[str, Any], paths: Iterable[str]) -> str:
+    parts = []
+    for path in paths:
+        for text in texts_at(item, path):
+            parts.append(_TAG.sub(" ", text) if path == "body/content" else text)
+    return " ".join(" ".join(parts).split()).lower()
+
+
+def _kql_term(term: SearchTerm, item: Mapping[str, Any], default_fields: tuple[str, ...]) -> bool:
+    paths = KQL_FIELDS[term.field] if term.field else (default_fields or KQL_DEFAULT_FIELDS)
+    hay = _kql_text(item, paths)
+    needle = term.text.lower()
+    if term.field in ("hasattachment", "hasattachments", "importance"):
+        found = needle == hay
+    elif term.phrase or not re.fullmatch(r"\w+", needle):
+        found = needle in hay
+    else:
+        # Exchange matches words by prefix: "piz" finds "pizza"; inside a word it does not.
+        found = any(token.startswith(needle) for token in re.findall(r"\w+", hay))
+    return found != term.negate
+
+
+def _directory_tokens(text: str, camel: bool = True) -> list[str]:
+    # The directory tokenizes on spaces and punctuation, and also on casing changes ("HelloWorld" -> hello,
+    # world); the unsplit words stay searchable too ("AlexW@contoso.com" is found by "alexw" and by "w").
+    plain = [t.lower() for t in re.findall(r"[^\W_]+", text)]
+    if not camel:
+        return plain
+    return plain + [t.lower() for t in re.findall(r"[^\W_]+", _CAMEL.sub(" ", text))]
+
+
+def _directory_term(term: SearchTerm, item: Mapping[str, Any]) -> bool:
+    field = term.field or ""
+    values = [tok for text in texts_at(item, field) for tok in _directory_tokens(text)]
+    wanted = _directory_tokens(term.text, camel=False)
+    if not wanted:
+        return bool(values)
+    return all(any(v.startswith(w) for v in values) for w in wanted)
+
+
+def match_search(expr: SearchExpr, item: Mapping[str, Any], default_fields: tuple[str, ...]) -> bool:
+    """True when the item matches the `$search` expression."""
+    for group in expr.groups:
+        if expr.mode == "directory":
+            if all(_directory_term(t, item) for t in group):
+                return True
+        elif all(_kql_term(t, item, default_fields) for t in group):
+            return True
+    return False
