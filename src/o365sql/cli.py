@@ -105,8 +105,13 @@ def _run_sql(console: Console, con: Any, sql: str, title: str | None = None) -> 
 
 
 @click.group()
-@click.option("-c", "--connection", default=None, metavar="STRING",
-              help=f"Connection string (default: ${CONNECTION_ENV}).")
+@click.option(
+    "-c",
+    "--connection",
+    default=None,
+    metavar="STRING",
+    help=f"Connection string (default: ${CONNECTION_ENV}).",
+)
 @click.version_option(package_name="o365sql")
 @click.pass_context
 def main(ctx: click.Context, connection: str | None) -> None:
@@ -116,8 +121,14 @@ def main(ctx: click.Context, connection: str | None) -> None:
 
 @main.command()
 @click.argument("sql")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_obj
 def query(obj: _Context, sql: str, fmt: str) -> None:
     """Run one SQL statement and print its rows."""
@@ -141,8 +152,9 @@ def _write_rows(cursor: Any, fmt: str, out: Any) -> None:
         writer = csv.writer(out)
         writer.writerow(names)
         for row in cursor:
-            writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.datetime) else v)
-                             for v in row])
+            writer.writerow(
+                ["" if v is None else (v.isoformat() if isinstance(v, dt.datetime) else v) for v in row]
+            )
     else:
         for row in cursor:
             out.write(json.dumps(dict(zip(names, row, strict=True)), default=str) + "\n")
@@ -150,8 +162,13 @@ def _write_rows(cursor: Any, fmt: str, out: Any) -> None:
 
 @main.command()
 @click.argument("table")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="File to write (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: standard output).",
+)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option("--where", default=None, help="A WHERE clause to filter the export.")
 @click.pass_obj

@@ -1,7 +1,7 @@
 """A local Microsoft identity platform and Microsoft Graph v1.0, for tests, benchmarks and the demo.
 
-    with Emulator(data="demo") as emu:
-        con = o365sql.connect(emu.connection_string)
+with Emulator(data="demo") as emu:
+    con = o365sql.connect(emu.connection_string)
 """
 
 from __future__ import annotations

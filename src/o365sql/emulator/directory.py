@@ -182,20 +182,77 @@ class Directory:
 
 
 _FIRST = (
-    "Amara", "Bruno", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas",
-    "Kalani", "Lucia", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sanjay", "Tamsin",
+    "Amara",
+    "Bruno",
+    "Chiara",
+    "Dmitri",
+    "Elif",
+    "Farid",
+    "Greta",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kalani",
+    "Lucia",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sanjay",
+    "Tamsin",
 )
 _LAST = (
-    "Okafor", "Lindqvist", "Moreau", "Petrov", "Yilmaz", "Haddad", "Berg", "Tanaka", "Duarte", "Weber",
-    "Kahale", "Ferreira", "Silva", "Rahman", "Nygaard", "Raman", "Lefevre", "Alvarez", "Mehta", "Quill",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Petrov",
+    "Yilmaz",
+    "Haddad",
+    "Berg",
+    "Tanaka",
+    "Duarte",
+    "Weber",
+    "Kahale",
+    "Ferreira",
+    "Silva",
+    "Rahman",
+    "Nygaard",
+    "Raman",
+    "Lefevre",
+    "Alvarez",
+    "Mehta",
+    "Quill",
 )
 _TITLES = (
-    "Chief Executive Officer", "Finance Manager", "Sales Lead", "Software Engineer", "Marketing Specialist",
-    "HR Partner", "Product Manager", "Support Engineer", "Designer", "Legal Counsel", "Data Analyst",
+    "Chief Executive Officer",
+    "Finance Manager",
+    "Sales Lead",
+    "Software Engineer",
+    "Marketing Specialist",
+    "HR Partner",
+    "Product Manager",
+    "Support Engineer",
+    "Designer",
+    "Legal Counsel",
+    "Data Analyst",
     "Operations Manager",
 )
-_DEPARTMENTS = ("Executive", "Finance", "Sales", "Engineering", "Marketing", "HR", "Product", "Support",
-                "Design", "Legal", "Analytics", "Operations")
+_DEPARTMENTS = (
+    "Executive",
+    "Finance",
+    "Sales",
+    "Engineering",
+    "Marketing",
+    "HR",
+    "Product",
+    "Support",
+    "Design",
+    "Legal",
+    "Analytics",
+    "Operations",
+)
 _OFFICES = ("Building 1/101", "Building 1/214", "Building 2/030", "Building 3/118", "Remote")
 
 
@@ -239,8 +296,12 @@ def build_directory(seed: int, scale: int = 1) -> Directory:
     conf_id = stable_guid("app/confidential", seed)
     cert_id = stable_guid("app/certificate", seed)
     secret = "emu~" + hashlib.sha256(f"secret/{seed}".encode()).hexdigest()[:36]
-    loopback = ["http://localhost", "http://127.0.0.1", "http://localhost/callback",
-                "https://login.microsoftonline.com/common/oauth2/nativeclient"]
+    loopback = [
+        "http://localhost",
+        "http://127.0.0.1",
+        "http://localhost/callback",
+        "https://login.microsoftonline.com/common/oauth2/nativeclient",
+    ]
     apps = {
         public_id: App(
             client_id=public_id,

@@ -46,6 +46,8 @@ class PreparedServer:
             lifespan="off",
             access_log=False,
             timeout_keep_alive=30,
+            # An idle keep-alive connection (an msal session left open) would otherwise hold stop() for long.
+            timeout_graceful_shutdown=1,
         )
         self.server = uvicorn.Server(uv_config)
         self._thread: threading.Thread | None = None
@@ -85,6 +87,7 @@ class PreparedServer:
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
         self.server.should_exit = True
+        self.server.force_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.sock.close()

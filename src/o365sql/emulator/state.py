@@ -104,6 +104,9 @@ class EmulatorState:
             "cert_path": str(self.cert_app_pem_path) if self.cert_app_pem_path else None,
             "cert_thumbprint": d.apps[d.cert_client_id].certificate_thumbprint,
             "state_dir": str(self.state_dir) if self.state_dir else None,
+            # Managed identity (App Service flavour): set IDENTITY_ENDPOINT and IDENTITY_HEADER to these.
+            "msi_endpoint": self.identity.get("msi_endpoint"),
+            "msi_header": self.identity.get("msi_header"),
         }
 
     def info_json(self, ca_cert: Path) -> str:

@@ -53,11 +53,18 @@ class SigningKey:
 
     def sign(self, claims: dict[str, Any]) -> str:
         """Sign claims as an RS256 JWT with this key's kid."""
-        return jwt.encode(claims, self.private_pem, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"})
+        return jwt.encode(
+            claims, self.private_pem, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"}
+        )
 
     def decode(self, token: str, audience: str | None = None) -> dict[str, Any]:
         """Verify the signature (not expiry: the registry decides that) and return the claims."""
-        options = {"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": audience is not None}
+        options = {
+            "verify_exp": False,
+            "verify_nbf": False,
+            "verify_iat": False,
+            "verify_aud": audience is not None,
+        }
         claims: dict[str, Any] = jwt.decode(
             token, self.public_pem, algorithms=["RS256"], audience=audience, options=options
         )
@@ -128,7 +135,9 @@ class TokenCheck:
 class TokenRegistry:
     """Issued grants, thread-safe, with the admin operations of `/_emulator/tokens/...`."""
 
-    def __init__(self, key: SigningKey, access_lifetime: int, refresh_lifetime: int, issuer_host: str = "") -> None:
+    def __init__(
+        self, key: SigningKey, access_lifetime: int, refresh_lifetime: int, issuer_host: str = ""
+    ) -> None:
         self.key = key
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
@@ -189,7 +198,13 @@ class TokenRegistry:
         return token, grant
 
     def issue_refresh(
-        self, *, tenant_id: str, client_id: str, user_id: str, scopes: frozenset[str], family: str | None = None
+        self,
+        *,
+        tenant_id: str,
+        client_id: str,
+        user_id: str,
+        scopes: frozenset[str],
+        family: str | None = None,
     ) -> RefreshGrant:
         """Issue a refresh token (opaque) and record it."""
         now = time.time()
