@@ -1,0 +1,29 @@
+"""The HTTP side: one httpx client, retries/throttling, paging, $batch, error mapping, OData literals."""
+
+from __future__ import annotations
+
+from ._batch import MAX_BATCH, BatchRequest, BatchResponse
+from ._client import GraphClient
+from ._errors import Permissions
+from ._odata import encode_query, odata_literal, odata_string, path_segment
+from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, parse_retry_after
+from ._transport import USER_AGENT, make_http_client, make_ssl_context
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "MAX_BATCH",
+    "RETRY_STATUSES",
+    "USER_AGENT",
+    "BatchRequest",
+    "BatchResponse",
+    "GraphClient",
+    "Permissions",
+    "RetryPolicy",
+    "encode_query",
+    "make_http_client",
+    "make_ssl_context",
+    "odata_literal",
+    "odata_string",
+    "parse_retry_after",
+    "path_segment",
+]
