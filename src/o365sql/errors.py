@@ -84,7 +84,7 @@ __all__ = [
 # ----------------------------------------------------------------------------------------------------
 
 _SECRET_KEYS = (
-    "access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|code|password|"
+    "access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|device_code|code|password|"
     "assertion|oauthaccesstoken|oauthrefreshtoken|oauthclientsecret|oauthverifier|oauthjwtcertpassword|"
     "proxypassword|token"
 )

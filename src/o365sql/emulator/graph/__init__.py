@@ -1,27 +1,69 @@
-"""Graph half of the emulator (being built: issue 3)."""
+"""Graph half of the emulator: the demo tenant's data and Microsoft Graph v1.0 routes, batching and faults.
+
+`app.py` calls `build_store(state)`, `routes(state)` and `middleware(app, state)`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from ..state import EmulatorState
+from .envelope import Ctx, parse_prefer
+from .store import GraphStore
 
-__all__ = ["build_store", "middleware", "routes"]
+__all__ = ["GraphStore", "build_store", "handle", "middleware", "routes"]
+
+_METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
 
 
 def build_store(state: EmulatorState) -> Any:
-    """The Graph data store for this run."""
-    return {}
+    """The Graph data store for this run (directory objects now; mailboxes and drives on first use)."""
+    return GraphStore(state)
+
+
+async def handle(request: Request) -> Response:
+    """Every /v1.0/... request: build the context, dispatch to a handler, encode the result."""
+    from .router import dispatch
+
+    state: EmulatorState = request.app.state.emulator
+    body = await request.body()
+    path = request.url.path[len("/v1.0/") :] if request.url.path.startswith("/v1.0/") else ""
+    ctx = Ctx(
+        state=state,
+        store=state.graph,
+        method=request.method,
+        path=path,
+        raw_query=request.url.query,
+        headers=request.headers,
+        body=body,
+    )
+    ctx.prefer = parse_prefer(request.headers.getlist("prefer"))
+    with state.graph.lock:
+        result = dispatch(ctx)
+    data, ctype = result.encode()
+    headers = dict(result.headers)
+    if ctype == "application/json" or (ctype or "").startswith("application/json;odata"):
+        headers.setdefault("OData-Version", "4.0")
+    return Response(content=data, status_code=result.status, headers=headers, media_type=ctype)
 
 
 def routes(state: EmulatorState) -> list[BaseRoute]:
-    """Graph v1.0 routes."""
-    return []
+    """Graph v1.0 routes, and the pre-authenticated download URL drive items redirect to."""
+    from .drive import download
+
+    return [
+        Route("/v1.0/{path:path}", handle, methods=_METHODS),
+        Route("/personal/{site}/_layouts/15/download.aspx", download, methods=["GET"]),
+    ]
 
 
 def middleware(app: ASGIApp, state: EmulatorState) -> ASGIApp:
-    """Faults and latency around the app."""
-    return app
+    """Faults and latency around the app (Graph paths, and 429s for /token)."""
+    from .faults import GraphFaults
+
+    return GraphFaults(app, state)
