@@ -1,0 +1,116 @@
+"""EngineContext: what the virtual tables need from a connection (Graph client, properties, identity)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+__all__ = ["EngineContext", "GraphLike", "PlannedRequest"]
+
+
+class GraphLike(Protocol):
+    """The part of o365sql.graph.GraphClient the engine uses."""
+
+    def iter_items(
+        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a collection, fetched page by page as the caller advances."""
+        ...
+
+    def get_json(
+        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """One GET answered with JSON."""
+        ...
+
+    def batch(self, requests: list[Any]) -> list[Any]:
+        """JSON batching: BatchRequest in, BatchResponse(id, status, headers, body) out."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """One Graph request a statement makes (or would make), with what SQLite still checks itself."""
+
+    table: str
+    method: str
+    path: str
+    params: dict[str, str]
+    sqlite_checks: tuple[str, ...] = ()
+    pushed: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _prop(props: Mapping[str, Any], name: str, default: Any) -> Any:
+    try:
+        value = props[name]
+    except (KeyError, TypeError):
+        return default
+    return default if value is None else value
+
+
+class EngineContext:
+    """Per-connection state shared by every virtual table of that connection.
+
+    graph: the GraphClient; props: the connection Properties (any Mapping works); app_only: the token carries
+    application permissions (no /me); default_user: the UserId property (None: /me when delegated).
+    now: clock used for CalendarView's default window (tests pin it).
+    """
+
+    def __init__(
+        self,
+        graph: GraphLike,
+        props: Mapping[str, Any],
+        app_only: bool,
+        default_user: str | None,
+        *,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.props = props
+        self.app_only = app_only
+        self.default_user = default_user or None
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        # explain(): when set, scans record their requests here instead of calling Graph and return no rows.
+        self.recording: _Recording | None = None
+        self._me_id: str | None = None
+
+    @property
+    def pushdown(self) -> bool:
+        """Pushdown property: False sends no $filter/$orderby/$top/$skip and no by-id lookups."""
+        value = _prop(self.props, "Pushdown", True)
+        if isinstance(value, str):  # a plain dict of strings stands in for Properties in some callers
+            return value.strip().lower() not in ("false", "0", "no", "off")
+        return bool(value)
+
+    @property
+    def page_size(self) -> int:
+        """Pagesize property (rows a page); clamped per resource by the planner."""
+        try:
+            return max(1, int(_prop(self.props, "Pagesize", 1000)))
+        except (TypeError, ValueError):
+            return 1000
+
+    @property
+    def directory_depth(self) -> int:
+        """DirectoryRetrievalDepth: folder levels below the root the Files scan walks (-1 = unlimited)."""
+        try:
+            return int(_prop(self.props, "DirectoryRetrievalDepth", 5))
+        except (TypeError, ValueError):
+            return 5
+
+    def me_id(self) -> str:
+        """The signed-in user's object id (one GET /me the first time it is needed)."""
+        if self._me_id is None:
+            if self.recording is not None:
+                return "me"
+            data = self.graph.get_json("/me", {"$select": "id"})
+            self._me_id = str(data.get("id") or "me")
+        return self._me_id
+
+
+@dataclass
+class _Recording:
+    requests: list[PlannedRequest] = field(default_factory=list)

@@ -1,0 +1,345 @@
+"""Running an Execution lazily (page by page, as SQLite asks for rows) and describing it for explain()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ._compat import batch_request, is_not_found, operational_error
+from ._context import PlannedRequest
+from ._terms import fill, path_segment
+from .convert import SQLValue
+from .request import ME, Execution, Row
+
+__all__ = ["describe", "run"]
+
+EXPAND_PAGE = 50
+
+
+def _collection(ex: Execution, route: dict[str, str]) -> str:
+    if route and ex.route_column:
+        return ex.spec.routes[ex.route_column]
+    return ex.spec.collection
+
+
+def _user_value(ex: Execution, value: SQLValue) -> SQLValue:
+    if value == ME:
+        return ex.ctx.me_id() if _uses(ex, "UserId") else None
+    return value
+
+
+def _uses(ex: Execution, name: str) -> bool:
+    try:
+        return ex.spec.index_of(name) in ex.plan.columns
+    except KeyError:
+        return False
+
+
+def _iter_scopes(ex: Execution) -> Iterator[tuple[str, SQLValue]]:
+    if ex.scopes is not None:
+        yield from ex.scopes
+        return
+    params = {"$select": "id"}
+    if ex.plan.pushdown:
+        params["$top"] = "999"
+    for user in ex.ctx.graph.iter_items("/users", params):
+        uid = user.get("id")
+        if isinstance(uid, str) and uid:
+            yield "/users/" + path_segment(uid), uid
+
+
+def _iter_parents(ex: Execution, scope: str) -> Iterator[str]:
+    if ex.parents is not None:
+        yield from ex.parents
+        return
+    assert ex.spec.fanout_collection is not None
+    params = {"$select": "id"}
+    if ex.plan.pushdown and ex.spec.fanout_collection.endswith("/messages"):
+        params["$top"] = "1000"
+    elif ex.plan.pushdown:
+        params["$top"] = "999"
+    path = fill(ex.spec.fanout_collection, {"scope": scope})
+    try:
+        for parent in ex.ctx.graph.iter_items(path, params):
+            pid = parent.get("id")
+            if isinstance(pid, str) and pid:
+                yield pid
+    except Exception as exc:
+        if ex.scopes is None and is_not_found(exc):
+            return  # a user without a mailbox/drive during a fan-out
+        raise
+
+
+def _units(ex: Execution) -> Iterator[tuple[str, dict[str, str], dict[str, SQLValue], bool]]:
+    """(path-template values..., extra column values, tolerate-404) for every collection read."""
+    for scope, user in _iter_scopes(ex):
+        for parent in _iter_parents(ex, scope):
+            for route in ex.routes:
+                values: dict[str, str] = {"scope": scope, **route}
+                extra: dict[str, SQLValue] = dict(ex.param_values)
+                if ex.spec.per_user:
+                    extra["UserId"] = _user_value(ex, user)
+                if ex.spec.parent_key:
+                    values[ex.spec.parent_key] = parent
+                    extra[ex.spec.parent_key] = parent
+                for name, v in route.items():
+                    if ex.spec.column(name).kind == "param":
+                        extra[name] = v
+                # 404 on a path built from a value the query supplied (or a fan-out found) means no rows
+                tolerate = bool(route) or bool(ex.spec.parent_key) or ex.user_routed or ex.scopes is None
+                yield _collection(ex, route), values, extra, tolerate
+
+
+def run(ex: Execution) -> Iterator[Row]:
+    """Rows (item, extra column values), lazily: each page is fetched only when the caller gets there."""
+    if ex.empty:
+        return
+    produced = 0
+    skipped = 0
+    seen: set[tuple[Any, ...]] = set()
+    for item, extra in _items(ex):
+        if ex.checks and not all(check(item) for check in ex.checks):
+            continue
+        if ex.dedupe:
+            key = (tuple(sorted((k, str(v)) for k, v in extra.items())), item.get("id"))
+            if key in seen:
+                continue
+            seen.add(key)
+        if skipped < ex.local_skip:
+            skipped += 1
+            continue
+        yield item, extra
+        produced += 1
+        if ex.limit is not None and produced >= ex.limit:
+            return
+
+
+def _expanded_items(ex: Execution) -> Iterator[Row]:
+    """Children of every parent through `$expand` on the parent collection (MessageAttachments' fan-out)."""
+    spec = ex.spec
+    assert spec.fanout_collection is not None and spec.fanout_expand and spec.parent_key
+    params = {"$select": "id", "$expand": spec.fanout_expand}
+    if ex.plan.pushdown:
+        # expanded children travel whole (attachments with their content): keep pages small
+        params["$top"] = str(min(EXPAND_PAGE, ex.ctx.page_size))
+    for scope, user in _iter_scopes(ex):
+        try:
+            for parent in ex.ctx.graph.iter_items(fill(spec.fanout_collection, {"scope": scope}), params):
+                children = parent.get(spec.fanout_expand)
+                if not isinstance(children, list):
+                    continue
+                extra: dict[str, SQLValue] = dict(ex.param_values)
+                extra[spec.parent_key] = parent.get("id")
+                if spec.per_user:
+                    extra["UserId"] = _user_value(ex, user)
+                for child in children:
+                    if isinstance(child, dict):
+                        yield child, extra
+        except Exception as exc:
+            if (ex.scopes is None or ex.user_routed) and is_not_found(exc):
+                continue
+            raise
+
+
+def _items(ex: Execution) -> Iterator[Row]:
+    graph = ex.ctx.graph
+    if ex.parents is None and ex.spec.fanout_expand:
+        yield from _expanded_items(ex)
+        return
+    for template, values, extra, tolerate in _units(ex):
+        try:
+            if ex.ids is not None:
+                assert ex.spec.item is not None
+                yield from ((it, extra) for it in _get_ids(ex, values))
+            elif ex.walk:
+                yield from ((it, extra) for it in _walk(ex, values))
+            else:
+                path = fill(template, values)
+                for flt in ex.filters:
+                    params = dict(ex.params)
+                    if flt:
+                        params["$filter"] = flt
+                    for it in graph.iter_items(path, params):
+                        yield it, extra
+        except Exception as exc:
+            if tolerate and is_not_found(exc):
+                continue
+            raise
+
+
+def _item_url(ex: Execution, values: dict[str, str], item_id: str) -> str:
+    assert ex.spec.item is not None
+    return fill(ex.spec.item, {**values, "id": item_id})
+
+
+def _keep_item(ex: Execution, item: dict[str, Any]) -> bool:
+    if ex.spec.recursive != "drive":
+        return True
+    # A by-id GET answers for any item; the scan lists neither the root nor anything below the depth limit.
+    if "root" in item and item.get("root") is not None:
+        return False
+    depth_limit = ex.ctx.directory_depth
+    ref = item.get("parentReference")
+    path = ref.get("path") if isinstance(ref, dict) else None
+    if depth_limit >= 0 and isinstance(path, str) and ":" in path:
+        rel = path.split(":", 1)[1].strip("/")
+        depth = len(rel.split("/")) if rel else 0
+        return depth <= depth_limit
+    return True
+
+
+def _get_ids(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
+    assert ex.ids is not None
+    params = {"$select": ex.params["$select"]}
+    graph = ex.ctx.graph
+    if len(ex.ids) == 1:
+        try:
+            item = graph.get_json(_item_url(ex, values, ex.ids[0]), params)
+        except Exception as exc:
+            if is_not_found(exc):
+                return
+            raise
+        if _keep_item(ex, item):
+            yield item
+        return
+    query = urlencode(params, quote_via=quote, safe=",")
+    requests = [batch_request(str(n), _item_url(ex, values, i) + "?" + query) for n, i in enumerate(ex.ids)]
+    responses = graph.batch(requests)
+    by_id = {str(getattr(r, "id", "")): r for r in responses}
+    for n in range(len(ex.ids)):
+        r = by_id.get(str(n))
+        if r is None:
+            continue
+        status = int(getattr(r, "status", 0))
+        body = getattr(r, "body", None)
+        if 200 <= status < 300 and isinstance(body, dict):
+            if _keep_item(ex, body):
+                yield body
+            continue
+        err = body.get("error", {}) if isinstance(body, dict) else {}
+        code = err.get("code") if isinstance(err, dict) else None
+        probe = operational_error(
+            f"Graph answered {status} {code or ''} for a batched GET of {ex.spec.name} by id: "
+            f"{err.get('message', '') if isinstance(err, dict) else ''}".strip(),
+            code=code,
+            status=status,
+        )
+        if is_not_found(probe):
+            continue
+        raise probe
+
+
+def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
+    graph = ex.ctx.graph
+    scope = values["scope"]
+    params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
+    if ex.spec.recursive == "drive":
+        max_depth = ex.ctx.directory_depth
+        stack: list[tuple[str, int]] = [(f"{scope}/drive/root/children", 0)]
+        while stack:
+            path, depth = stack.pop()
+            pending: list[tuple[str, int]] = []
+            for item in graph.iter_items(path, params):
+                yield item
+                if isinstance(item.get("folder"), dict) and (max_depth < 0 or depth < max_depth):
+                    pending.append(
+                        (f"{scope}/drive/items/{path_segment(str(item['id']))}/children", depth + 1)
+                    )
+            stack.extend(reversed(pending))
+        return
+    # mail folders: the top level, then the children of every folder that has some
+    stack2: list[tuple[str, int]] = [(f"{scope}/mailFolders", 0)]
+    while stack2:
+        path, depth = stack2.pop()
+        pending2: list[tuple[str, int]] = []
+        for item in graph.iter_items(path, params):
+            yield item
+            count = item.get("childFolderCount")
+            if isinstance(count, int) and count > 0 and depth < 64:
+                pending2.append(
+                    (f"{scope}/mailFolders/{path_segment(str(item['id']))}/childFolders", depth + 1)
+                )
+        stack2.extend(reversed(pending2))
+
+
+def describe(ex: Execution) -> list[PlannedRequest]:
+    """The requests this execution would make, without making them (fan-outs shown as templates)."""
+    spec, plan = ex.spec, ex.plan
+    checks = tuple(plan.checks) + tuple(
+        f"{spec.columns[c.column].name} {c.op} (checked by the engine)" for c in ex.checks
+    )
+    if ex.empty:
+        return [PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: no row can match")]
+    out: list[PlannedRequest] = []
+    scopes = ex.scopes
+    if scopes is None:
+        out.append(
+            PlannedRequest(spec.name, "GET", "/users", {"$select": "id"}, (), (), "fan-out: every user")
+        )
+        scopes = [("/users/{UserId}", None)]
+    for scope, _user in scopes:
+        parents = ex.parents
+        if parents is None and spec.fanout_expand:
+            assert spec.fanout_collection is not None
+            out.append(
+                PlannedRequest(
+                    spec.name,
+                    "GET",
+                    fill(spec.fanout_collection, {"scope": scope}),
+                    {"$select": "id", "$expand": spec.fanout_expand},
+                    checks,
+                    (),
+                    f"every {spec.parent_key} with its children expanded",
+                )
+            )
+            continue
+        if parents is None:
+            assert spec.fanout_collection is not None
+            out.append(
+                PlannedRequest(
+                    spec.name,
+                    "GET",
+                    fill(spec.fanout_collection, {"scope": scope}),
+                    {"$select": "id"},
+                    (),
+                    (),
+                    f"fan-out: every parent ({spec.parent_key})",
+                )
+            )
+            parents = ["{" + (spec.parent_key or "parent") + "}"]
+        for parent in parents:
+            for route in ex.routes:
+                values = {"scope": scope, **route}
+                if spec.parent_key:
+                    values[spec.parent_key] = parent
+                if ex.ids is not None:
+                    note = "one GET" if len(ex.ids) == 1 else f"{len(ex.ids)} GETs in JSON batches of 20"
+                    for i in ex.ids:
+                        out.append(
+                            PlannedRequest(
+                                spec.name,
+                                "GET",
+                                _item_url(ex, values, i).replace("%7B", "{").replace("%7D", "}"),
+                                {"$select": ex.params["$select"]},
+                                checks,
+                                (f"id = {i!r}",),
+                                note,
+                            )
+                        )
+                    continue
+                path = fill(_collection(ex, route), values).replace("%7B", "{").replace("%7D", "}")
+                if ex.walk:
+                    params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
+                    out.append(
+                        PlannedRequest(
+                            spec.name, "GET", path, params, checks, (), "then the children of every folder"
+                        )
+                    )
+                    continue
+                for flt in ex.filters:
+                    params = dict(ex.params)
+                    if flt:
+                        params["$filter"] = flt
+                    out.append(PlannedRequest(spec.name, "GET", path, params, checks, tuple(ex.pushed)))
+    return out

@@ -1,0 +1,263 @@
+"""Values and terms: SQLite's affinity and comparison rules, and one SQL constraint as Graph `$filter` text.
+
+Values are first given the column's SQLite affinity (as SQLite does before comparing), then translated:
+text `=` -> `eq`, LIKE/GLOB 'abc%' -> `startswith` (both re-checked by SQLite: Graph ignores case); booleans
+-> `eq true|false`; DATETIME `x > v` -> `x ge v+1s`, `x <= v` -> `x lt v+1s`,
+`x = v` -> `x ge v and x lt v+1s` (SQLite sees values truncated to whole seconds, so these are exact
+whatever precision Graph keeps); IN lists -> or-ed eq terms, at most IN_CHUNK a request. A value Graph
+can't take exactly (say `receivedDateTime > 5`)
+is left to `Check`, which applies SQLite's comparison rules in Python.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import apsw
+
+from ..schema import ColumnSpec
+from ._compat import odata_string
+from .convert import SQLValue, parse_datetime
+from .planner import PlanTerm
+
+__all__ = [
+    "CANONICAL",
+    "DATE_PREFIX",
+    "EMPTY",
+    "FLOOR",
+    "IN_CHUNK",
+    "Check",
+    "compare",
+    "datetime_superset",
+    "dt_literal",
+    "fill",
+    "filter_alternatives",
+    "group",
+    "numeric_affinity",
+    "path_segment",
+    "sqlite_affinity",
+    "translate",
+]
+
+IN_CHUNK = 15
+EMPTY = "<empty>"
+CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+FLOOR = datetime(1900, 1, 1)
+
+_local = threading.local()
+
+
+def _affinity_db() -> apsw.Connection:
+    db: apsw.Connection | None = getattr(_local, "db", None)
+    if db is None:
+        db = apsw.Connection(":memory:")
+        db.execute("CREATE TABLE a(n NUMERIC, t TEXT)")
+        _local.db = db
+    return db
+
+
+def sqlite_affinity(value: Any, numeric: bool) -> SQLValue:
+    """The value after SQLite applies NUMERIC (or TEXT) affinity, as it does before comparing with a
+    column."""
+    if value is None:
+        return None
+    if numeric and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if not numeric and isinstance(value, str):
+        return value
+    db = _affinity_db()
+    out = db.execute("INSERT INTO a VALUES(?, ?) RETURNING n, t", (value, value)).fetchall()
+    db.execute("DELETE FROM a")
+    result: SQLValue = out[0][0] if numeric else out[0][1]
+    return result
+
+
+def numeric_affinity(column: ColumnSpec) -> bool:
+    return column.type != "TEXT"
+
+
+def _storage_class(v: SQLValue) -> int:
+    if v is None:
+        return 0
+    if isinstance(v, int | float):
+        return 1
+    if isinstance(v, str):
+        return 2
+    return 3
+
+
+def compare(op: str, a: SQLValue, b: SQLValue) -> bool:
+    """SQLite's `a op b` (BINARY collation) for values that already carry their affinity."""
+    if a is None or b is None:
+        return False
+    ca, cb = _storage_class(a), _storage_class(b)
+    c = (ca > cb) - (ca < cb) if ca != cb else (a > b) - (a < b)  # type: ignore[operator]
+    return {
+        "eq": c == 0,
+        "ne": c != 0,
+        "lt": c < 0,
+        "le": c <= 0,
+        "gt": c > 0,
+        "ge": c >= 0,
+    }[op]
+
+
+@dataclass
+class Check:
+    """A constraint SQLite was told to omit that this scan must check itself."""
+
+    column: int
+    op: str
+    values: tuple[SQLValue, ...]
+    reader: Callable[[dict[str, Any]], SQLValue]
+
+    def __call__(self, item: dict[str, Any]) -> bool:
+        v = self.reader(item)
+        return any(compare(self.op, v, b) for b in self.values)
+
+
+def dt_literal(column: ColumnSpec, dt: datetime) -> str:
+    if column.datetime_style == "dtz":
+        return odata_string(dt.strftime("%Y-%m-%dT%H:%M:%S") + ".0000000")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def like_prefix(pattern: str, op: str) -> str:
+    stops = "%_" if op == "like" else "*?["
+    out = []
+    for ch in pattern:
+        if ch in stops:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | None:
+    """Graph terms (AND-ed) for `column op v`; EMPTY when no row can match; None when Graph can't say."""
+    path = column.graph_path
+    if v is None:
+        return EMPTY if op != "ne" else None
+    if op in ("like", "glob"):
+        if not isinstance(v, str):
+            return None
+        prefix = like_prefix(v, op)
+        return [f"startswith({path},{odata_string(prefix)})"] if prefix else None
+    if column.type in ("TEXT", "JSON"):
+        if op == "eq" and isinstance(v, str):
+            return [f"{path} eq {odata_string(v)}"]
+        return None
+    if column.type == "BOOLEAN":
+        if isinstance(v, int | float) and v in (0, 1):
+            return [f"{path} {op} {'true' if v == 1 else 'false'}"]
+        return EMPTY if op == "eq" else None
+    if column.type in ("INTEGER", "REAL"):
+        return translate_number(column, op, v)
+    if column.type == "DATETIME":
+        if not (isinstance(v, str) and CANONICAL.match(v)):
+            return EMPTY if op == "eq" and not isinstance(v, str) else None
+        dt = parse_datetime(v)
+        if dt is None:
+            return None
+        dt = dt.replace(tzinfo=None)
+        lo, hi = dt_literal(column, dt), dt_literal(column, dt + timedelta(seconds=1))
+        return {
+            "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],
+            "ne": [f"{path} ne {lo}"],
+            "gt": [f"{path} ge {hi}"],
+            "ge": [f"{path} ge {lo}"],
+            "lt": [f"{path} lt {lo}"],
+            "le": [f"{path} lt {hi}"],
+        }.get(op)
+    return None
+
+
+def translate_number(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | None:
+    path = column.graph_path
+    if not isinstance(v, int | float):
+        # numbers sort before text and blobs: eq/gt/ge never hold; lt/le hold for every non-null value
+        return EMPTY if op in ("eq", "gt", "ge") else None
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if column.type == "INTEGER" and isinstance(v, float) and not v.is_integer():
+        if op == "eq":
+            return EMPTY
+        if op == "ne":
+            return None
+        op, v = {"gt": ("ge", math.ceil(v)), "ge": ("ge", math.ceil(v)), "lt": ("le", math.floor(v))}.get(
+            op, ("le", math.floor(v))
+        )
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        v = int(v)
+    return [f"{path} {op} {v!r}"]
+
+
+def datetime_superset(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]) -> list[str] | None:
+    """For a DATETIME value Graph can't take exactly ('2024-05-01', '2024-05-01 10:00'): a day-wide range that
+    holds every row SQLite's text comparison keeps (canonical x >= v implies x's date >= v's date), sent to
+    narrow the scan while the exact check stays local."""
+    if column.type != "DATETIME" or term.is_in or column.kind != "graph" or len(values) != 1:
+        return None
+    v = values[0]
+    m = DATE_PREFIX.match(v) if isinstance(v, str) else None
+    if m is None or term.op not in ("eq", "lt", "le", "gt", "ge"):
+        return None
+    try:
+        day = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    path = column.graph_path
+    terms = []
+    if term.op in ("eq", "gt", "ge"):
+        terms.append(f"{path} ge {dt_literal(column, day)}")
+    if term.op in ("eq", "lt", "le"):
+        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1))}")
+    return [" and ".join(terms)]
+
+
+def group(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else "(" + " and ".join(terms) + ")"
+
+
+def filter_alternatives(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]) -> list[str] | str | None:
+    """One term as a list of $filter chunks (IN lists: or-ed, at most IN_CHUNK values a chunk)."""
+    if not term.is_in:
+        t = translate(column, term.op, values[0])
+        if t == EMPTY or t is None:
+            return t
+        assert isinstance(t, list)
+        return [" and ".join(t)]
+    groups: list[str] = []
+    for v in values:
+        t = translate(column, "eq", v)
+        if t == EMPTY:
+            continue
+        if t is None:
+            return None
+        assert isinstance(t, list)
+        g = group(t)
+        if g not in groups:
+            groups.append(g)
+    if not groups:
+        return EMPTY
+    chunks = [groups[i : i + IN_CHUNK] for i in range(0, len(groups), IN_CHUNK)]
+    return [c[0] if len(c) == 1 else "(" + " or ".join(c) + ")" for c in chunks]
+
+
+def path_segment(v: str) -> str:
+    """A value made safe as one URL path segment (`/`, `?`, `#`, `%` ... percent-encoded)."""
+    return quote(v, safe="")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    out = template
+    for k, v in values.items():
+        out = out.replace("{" + k + "}", path_segment(v) if k != "scope" else v)
+    return out

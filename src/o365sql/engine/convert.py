@@ -1,0 +1,181 @@
+"""Graph JSON -> SQLite values per declared column type (DATETIME as ISO-8601 UTC text, BOOLEAN as 0/1)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..schema import ColumnSpec
+
+__all__ = [
+    "SQLValue",
+    "column_reader",
+    "format_datetime",
+    "parse_datetime",
+    "to_sql_datetime",
+]
+
+SQLValue = int | float | str | bytes | None
+
+_FRACTION = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def format_datetime(value: datetime) -> str:
+    """The canonical text of a DATETIME: `YYYY-MM-DDTHH:MM:SSZ` in UTC (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_sql_datetime(value: datetime) -> str:
+    """What to bind for a datetime parameter so it compares correctly with DATETIME columns."""
+    return format_datetime(value)
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse Graph's date-time spellings (Z, offsets, 0-7 fractional digits, date only) to an aware UTC
+    value."""
+    text = text.strip()
+    m = _FRACTION.match(text)
+    if m is None:
+        if _DATE.match(text):
+            try:
+                return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            except ValueError:
+                return None
+        return None
+    base, frac, zone = m.groups()
+    try:
+        dt = datetime.strptime(base.replace(" ", "T"), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return None
+    if frac:
+        dt = dt + timedelta(microseconds=int((frac[1:] + "000000")[:6]))
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return (dt - sign * offset).replace(tzinfo=UTC)
+    return dt.replace(tzinfo=UTC)
+
+
+def _to_datetime(value: Any) -> SQLValue:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        dt = parse_datetime(value)
+        # Graph's text kept as-is when it is not a date-time we know (never seen in v1.0 payloads).
+        return format_datetime(dt) if dt is not None else value
+    return _to_text(value)
+
+
+def _to_bool(value: Any) -> SQLValue:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return 1 if value else 0
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "1"):
+            return 1
+        if low in ("false", "0"):
+            return 0
+    return _to_text(value)
+
+
+def _to_int(value: Any) -> SQLValue:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return _to_text(value)
+
+
+def _to_real(value: Any) -> SQLValue:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return _to_text(value)
+
+
+def _to_text(value: Any) -> SQLValue:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _to_json(value: Any) -> SQLValue:
+    if value is None:
+        return None
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+_CONVERTERS: dict[str, Callable[[Any], SQLValue]] = {
+    "TEXT": _to_text,
+    "INTEGER": _to_int,
+    "REAL": _to_real,
+    "BOOLEAN": _to_bool,
+    "DATETIME": _to_datetime,
+    "JSON": _to_json,
+}
+
+
+def _odata_type_name(item: dict[str, Any]) -> SQLValue:
+    t = item.get("@odata.type")
+    if not isinstance(t, str):
+        return None
+    return t.rsplit(".", 1)[-1].lstrip("#")
+
+
+def column_reader(column: ColumnSpec) -> Callable[[dict[str, Any]], SQLValue]:
+    """A function item -> value for a Graph-backed column (scope/param columns are filled by the cursor)."""
+    if column.kind == "odata_type":
+        return _odata_type_name
+    convert = _CONVERTERS[column.type]
+    path = column.path
+    if len(path) == 1:
+        key = path[0]
+
+        def read_one(item: dict[str, Any]) -> SQLValue:
+            return convert(item.get(key))
+
+        return read_one
+
+    def read(item: dict[str, Any]) -> SQLValue:
+        value: Any = item
+        for key in path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(key)
+            if value is None:
+                return None
+        return convert(value)
+
+    return read

@@ -1,0 +1,342 @@
+"""BestIndexObject -> a Graph request plan (encoded in idxStr); the pushdown rule lives here.
+
+The one rule: pushdown never changes a result. A constraint is `omit`ted (SQLite stops checking it) only when
+Graph evaluates it exactly as SQLite would -- booleans, numbers and DateTimeOffset comparisons (turned into
+exact range terms by engine.request); string comparisons (Graph ignores case), LIKE/GLOB (sent as startswith),
+`<>` and dateTimeTimeZone strings are sent but re-checked. Routing constraints (UserId, GroupId, MessageId,
+CalendarId, parentFolderId, parentReference_id) choose which collection is read; they are applied with or
+without Pushdown, since they define the rows the table holds. ORDER BY is consumed only for one single Graph
+stream on non-text, never-null orderable columns; LIMIT/OFFSET go to the source only when every constraint is
+omitted and the order is consumed (or absent). Bound values are unknown here: Filter builds the $filter text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import apsw
+
+from ..schema import ColumnSpec, TableSpec
+from ._context import EngineContext
+
+__all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op"]
+
+_OPS: dict[int, str] = {
+    apsw.SQLITE_INDEX_CONSTRAINT_EQ: "eq",
+    apsw.SQLITE_INDEX_CONSTRAINT_NE: "ne",
+    apsw.SQLITE_INDEX_CONSTRAINT_LT: "lt",
+    apsw.SQLITE_INDEX_CONSTRAINT_LE: "le",
+    apsw.SQLITE_INDEX_CONSTRAINT_GT: "gt",
+    apsw.SQLITE_INDEX_CONSTRAINT_GE: "ge",
+    apsw.SQLITE_INDEX_CONSTRAINT_LIKE: "like",
+    apsw.SQLITE_INDEX_CONSTRAINT_GLOB: "glob",
+}
+_SQL_OPS = {
+    "eq": "=",
+    "ne": "<>",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "like": "LIKE",
+    "glob": "GLOB",
+}
+_TEXTUAL = ("TEXT", "JSON")
+
+
+@dataclass
+class PlanTerm:
+    """One constraint the plan uses: Filter argument `argv` (0-based) holds its value (a set for IN)."""
+
+    argv: int
+    column: int
+    op: str
+    role: str  # route | id | window | filter
+    omit: bool
+    is_in: bool
+
+    def describe(self, spec: TableSpec) -> str:
+        """The SQL term, e.g. `isRead = ?` or `id IN (...)`."""
+        name = spec.columns[self.column].name
+        if self.is_in:
+            return f"{name} IN (...)"
+        return f"{name} {_SQL_OPS[self.op]} ?"
+
+
+@dataclass
+class Plan:
+    """What BestIndex chose; serialised into idxStr and read back by Filter (and by explain)."""
+
+    table: str
+    terms: list[PlanTerm] = field(default_factory=list)
+    order: list[tuple[int, bool]] = field(default_factory=list)
+    limit_argv: int | None = None
+    offset_argv: int | None = None
+    columns: list[int] = field(default_factory=list)
+    pushdown: bool = True
+    # SQL terms SQLite still evaluates (offered constraints not omitted, ORDER BY not consumed, LIMIT kept)
+    checks: list[str] = field(default_factory=list)
+
+    def encode(self) -> str:
+        """idxStr text."""
+        return json.dumps(
+            {
+                "t": self.table,
+                "c": [[t.argv, t.column, t.op, t.role, int(t.omit), int(t.is_in)] for t in self.terms],
+                "o": [[c, int(d)] for c, d in self.order],
+                "l": self.limit_argv,
+                "f": self.offset_argv,
+                "u": self.columns,
+                "p": int(self.pushdown),
+                "k": self.checks,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> Plan:
+        """Inverse of encode."""
+        d: dict[str, Any] = json.loads(text)
+        return cls(
+            table=d["t"],
+            terms=[PlanTerm(a, c, o, r, bool(m), bool(i)) for a, c, o, r, m, i in d["c"]],
+            order=[(c, bool(desc)) for c, desc in d["o"]],
+            limit_argv=d["l"],
+            offset_argv=d["f"],
+            columns=list(d["u"]),
+            pushdown=bool(d["p"]),
+            checks=list(d["k"]),
+        )
+
+
+# Rough sizes for the cost model: rows a collection typically holds, users a tenant has.
+_TYPICAL_ROWS = {
+    "Users": 1000,
+    "Groups": 500,
+    "GroupMembers": 50,
+    "Messages": 10000,
+    "MailFolders": 50,
+    "MessageAttachments": 3,
+    "Events": 1000,
+    "CalendarView": 200,
+    "Calendars": 5,
+    "Contacts": 500,
+    "ContactFolders": 5,
+    "Files": 1000,
+}
+_PARENT_TABLE = {"GroupMembers": "Groups", "MessageAttachments": "Messages"}
+_TYPICAL_USERS = 1000
+_REQUEST_COST = 1000.0
+
+
+def graph_op(column: ColumnSpec, op: str) -> str | None:
+    """The Graph operator that can serve `op` on this column, or None if none can."""
+    if column.kind != "graph":
+        return None
+    ops = column.filter_ops
+    if op in ("like", "glob"):
+        return "startswith" if "startswith" in ops else None
+    if column.type in _TEXTUAL:
+        # Graph compares strings without regard to case: eq returns a superset (fine, re-checked); ne, lt, ...
+        # could drop rows SQLite keeps, so they are never sent.
+        return "eq" if op == "eq" and "eq" in ops else None
+    return op if op in ops else None
+
+
+def exact_op(column: ColumnSpec, op: str) -> bool:
+    """True when Graph's answer for this operator equals SQLite's, so the term can be omitted."""
+    if column.kind != "graph":
+        return False
+    if column.type == "BOOLEAN":
+        return op == "eq"
+    if column.type in ("INTEGER", "REAL"):
+        return op in ("eq", "lt", "le", "gt", "ge")
+    if column.type == "DATETIME" and column.datetime_style == "offset":
+        return op in ("eq", "lt", "le", "gt", "ge")
+    return False
+
+
+def _route_column(spec: TableSpec, column: ColumnSpec) -> bool:
+    if column.kind == "scope":
+        return spec.per_user
+    return column.name in spec.routes or column.name == spec.parent_key
+
+
+def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
+    if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
+        return True
+    return bool(spec.parent_key and spec.parent_key not in routed)
+
+
+def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
+    """Fill the IndexInfo for one candidate plan; always returns True (a full scan is always possible)."""
+    pushdown = ctx.pushdown
+    plan = Plan(table=spec.name, pushdown=pushdown)
+    argv = 0
+    all_exact = True
+    limit_i: int | None = None
+    offset_i: int | None = None
+    routed: set[str] = set()
+    has_id = False
+    rows = float(_TYPICAL_ROWS.get(spec.name, 1000))
+    requests = 1.0
+
+    for i in range(ii.nConstraint):
+        op_code = ii.get_aConstraint_op(i)
+        if op_code == apsw.SQLITE_INDEX_CONSTRAINT_LIMIT:
+            limit_i = i
+            continue
+        if op_code == apsw.SQLITE_INDEX_CONSTRAINT_OFFSET:
+            offset_i = i
+            continue
+        icol = ii.get_aConstraint_iColumn(i)
+        op = _OPS.get(op_code)
+        usable = ii.get_aConstraint_usable(i)
+        if not usable:
+            all_exact = False
+            continue
+        if icol < 0 or op is None:
+            all_exact = False
+            plan.checks.append("(a constraint Graph cannot take)")
+            continue
+        column = spec.columns[icol]
+        is_in = op == "eq" and bool(ii.get_aConstraintUsage_in(i))
+        collation = (ii.get_aConstraint_collation(i) or "BINARY").upper()
+        role: str | None = None
+        omit = False
+        if collation != "BINARY":
+            role = None
+        elif op == "eq" and _route_column(spec, column) and column.name not in routed:
+            role, omit = "route", True
+            routed.add(column.name)
+            rows /= 10 if column.name in spec.routes else 1
+            rows *= 5 if is_in else 1
+            requests *= 5 if is_in else 1
+        elif spec.window and column.name in spec.window and op in ("eq", "lt", "le", "gt", "ge"):
+            role = "window"
+            rows /= 3
+        elif pushdown and column.name == "id" and op == "eq" and spec.item and not has_id:
+            role, has_id = "id", True
+            rows = 10.0 if is_in else 1.0
+            requests = 1.0
+        elif pushdown and graph_op(column, op) is not None:
+            role = "filter"
+            omit = exact_op(column, op)
+            rows /= 10 if op == "eq" else 3
+            requests *= 2 if is_in else 1
+        term_sql = f"{column.name} {'IN (...)' if is_in else _SQL_OPS[op] + ' ?'}"
+        if role is None:
+            all_exact = False
+            plan.checks.append(term_sql)
+            continue
+        if not omit:
+            all_exact = False
+            plan.checks.append(term_sql)
+        ii.set_aConstraintUsage_argvIndex(i, argv + 1)
+        ii.set_aConstraintUsage_omit(i, omit)
+        if is_in:
+            ii.set_aConstraintUsage_in(i, True)
+        plan.terms.append(PlanTerm(argv, icol, op, role, omit, is_in))
+        argv += 1
+
+    # The item path only knows the owner and the parent key: with a folder/calendar route the GET would not
+    # check membership, so the id is then left to SQLite.
+    id_usable = has_id and not any(
+        t.role == "route" and spec.columns[t.column].name in spec.routes for t in plan.terms
+    )
+    if spec.parent_key and spec.parent_key not in routed:
+        id_usable = False
+    if has_id and not id_usable:
+        for t in plan.terms:
+            if t.role == "id":
+                t.role = "filter-none"
+
+    fan_out = _may_fan_out(spec, ctx, routed)
+    if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
+        rows *= _TYPICAL_USERS
+        requests *= _TYPICAL_USERS
+    if spec.parent_key and spec.parent_key not in routed:
+        parents = _TYPICAL_ROWS.get(_PARENT_TABLE.get(spec.name, ""), 1000)
+        rows *= parents
+        requests *= max(1, parents // 50) if spec.fanout_expand else parents
+    if spec.recursive and not routed - {"UserId"}:
+        requests *= 20
+
+    consumed = _order_consumed(spec, ctx, ii, plan, fan_out, routed, id_usable)
+    if ii.nOrderBy:
+        if consumed:
+            ii.orderByConsumed = True
+            plan.order = [(ii.get_aOrderBy_iColumn(k), ii.get_aOrderBy_desc(k)) for k in range(ii.nOrderBy)]
+        else:
+            names = ", ".join(
+                spec.columns[ii.get_aOrderBy_iColumn(k)].name + (" DESC" if ii.get_aOrderBy_desc(k) else "")
+                for k in range(ii.nOrderBy)
+            )
+            plan.checks.append(f"ORDER BY {names}")
+
+    if limit_i is not None:
+        if pushdown and all_exact and (ii.nOrderBy == 0 or consumed):
+            ii.set_aConstraintUsage_argvIndex(limit_i, argv + 1)
+            ii.set_aConstraintUsage_omit(limit_i, True)
+            plan.limit_argv = argv
+            argv += 1
+            if offset_i is not None:
+                ii.set_aConstraintUsage_argvIndex(offset_i, argv + 1)
+                ii.set_aConstraintUsage_omit(offset_i, True)
+                plan.offset_argv = argv
+                argv += 1
+        else:
+            plan.checks.append("LIMIT/OFFSET")
+
+    plan.columns = _used_columns(spec, ii)
+    ii.idxStr = plan.encode()
+    ii.idxNum = 0
+    # SQLite multiplies an inner table's cost by the outer rows, so a request (a round trip of 100+ ms) must
+    # weigh far more than a row: joins then drive child tables by their parent key instead of fanning out.
+    ii.estimatedRows = max(1, int(rows))
+    ii.estimatedCost = float(max(1.0, rows) + _REQUEST_COST * requests)
+    return True
+
+
+def _order_consumed(
+    spec: TableSpec,
+    ctx: EngineContext,
+    ii: apsw.IndexInfo,
+    plan: Plan,
+    fan_out: bool,
+    routed: set[str],
+    id_usable: bool,
+) -> bool:
+    if not ii.nOrderBy or not ctx.pushdown or spec.orderby_rule == "none":
+        return False
+    # Several Graph streams (IN lists, fan-outs, folder walks, batched ids) come back unsorted.
+    if fan_out or any(t.is_in for t in plan.terms):
+        return False
+    if spec.recursive and not routed - {"UserId"}:
+        return False
+    filters = [t for t in plan.terms if t.role == "filter"]
+    for k in range(ii.nOrderBy):
+        c = ii.get_aOrderBy_iColumn(k)
+        if c < 0:
+            return False
+        column = spec.columns[c]
+        if not column.orderable or column.kind != "graph" or column.type in _TEXTUAL or not column.not_null:
+            return False
+        if filters:
+            if spec.orderby_rule == "directory":
+                return False
+            # Outlook's InefficientFilter rule: each $orderby property must lead the $filter. Filter puts the
+            # column's own terms first, or adds an always-true `ge` term (the column is never null).
+            if column.type != "DATETIME" or "ge" not in column.filter_ops:
+                return False
+    return True
+
+
+def _used_columns(spec: TableSpec, ii: apsw.IndexInfo) -> list[int]:
+    used = set(ii.colUsed)
+    # colUsed bit 63 stands for "column 63 or any later one".
+    if 63 in used:
+        used.update(range(63, len(spec.columns)))
+    return sorted(c for c in used if 0 <= c < len(spec.columns))

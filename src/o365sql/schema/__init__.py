@@ -1,0 +1,54 @@
+"""Declarative table specs: every virtual table, its columns and what Graph can filter and sort on."""
+
+from __future__ import annotations
+
+from ._types import COLUMN_TYPES, ColumnSpec, ColumnType, TableSpec, col
+from .calendar import CALENDAR_VIEW, CALENDARS, EVENTS
+from .contacts import CONTACT_FOLDERS, CONTACTS
+from .directory import GROUP_MEMBERS, GROUPS, USERS
+from .files import FILES
+from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
+
+__all__ = [
+    "COLUMN_TYPES",
+    "TABLES",
+    "ColumnSpec",
+    "ColumnType",
+    "TableSpec",
+    "col",
+    "column_types",
+    "get_table",
+]
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        USERS,
+        GROUPS,
+        GROUP_MEMBERS,
+        MESSAGES,
+        MAIL_FOLDERS,
+        MESSAGE_ATTACHMENTS,
+        EVENTS,
+        CALENDAR_VIEW,
+        CALENDARS,
+        CONTACTS,
+        CONTACT_FOLDERS,
+        FILES,
+    )
+}
+
+_BY_LOWER = {name.lower(): spec for name, spec in TABLES.items()}
+
+
+def get_table(name: str) -> TableSpec:
+    """The table called name, case-insensitively; KeyError naming the known tables otherwise."""
+    try:
+        return _BY_LOWER[name.lower()]
+    except KeyError:
+        raise KeyError(f"no table {name!r}; known tables: {', '.join(TABLES)}") from None
+
+
+def column_types(table_name: str) -> dict[str, str]:
+    """Declared SQL type of every column of a table (TEXT, INTEGER, REAL, BOOLEAN, DATETIME, JSON)."""
+    return {c.name: c.type for c in get_table(table_name).columns}

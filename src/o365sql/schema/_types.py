@@ -1,0 +1,184 @@
+"""The declarative shapes of a table: ColumnSpec and TableSpec (tables are data, not classes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "COLUMN_TYPES",
+    "ColumnKind",
+    "ColumnSpec",
+    "ColumnType",
+    "FilterOp",
+    "TableSpec",
+    "col",
+]
+
+ColumnType = Literal["TEXT", "INTEGER", "REAL", "BOOLEAN", "DATETIME", "JSON"]
+COLUMN_TYPES: tuple[str, ...] = ("TEXT", "INTEGER", "REAL", "BOOLEAN", "DATETIME", "JSON")
+
+# Graph $filter operators a column may accept. "startswith" serves LIKE/GLOB prefixes; "in" lets an SQL IN
+# list
+# become or-ed eq terms (an "eq" column always accepts that).
+FilterOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "startswith"]
+
+# graph: a value read from the item's JSON at graph_path.
+# scope: the mailbox/drive owner the row was read from (UserId); its value is the routing value.
+# param: a routing parameter that is not a Graph property (GroupId, MessageId, CalendarId); its value is the
+#        value the query routed with, NULL when the table was read without it.
+# odata_type: the short name of the item's @odata.type ("user", "fileAttachment").
+ColumnKind = Literal["graph", "scope", "param", "odata_type"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: its SQL name and type, where it lives in Graph's JSON and what Graph can do with it."""
+
+    name: str
+    type: ColumnType
+    graph_path: str
+    filter_ops: frozenset[str] = frozenset()
+    orderable: bool = False
+    read_only: bool = False
+    hidden: bool = False
+    description: str = ""
+    # Graph never returns null here (lets the planner add an always-true range term for $orderby rules and
+    # trust Graph's ordering, which may place nulls differently from SQLite).
+    not_null: bool = False
+    kind: ColumnKind = "graph"
+    # How a DATETIME is spelled in $filter: "offset" (Edm.DateTimeOffset, unquoted 2024-01-01T00:00:00Z) or
+    # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
+    datetime_style: Literal["offset", "dtz"] = "offset"
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """graph_path split into JSON keys ('from/emailAddress/address' -> ('from', 'emailAddress', ...))."""
+        return tuple(p for p in self.graph_path.split("/") if p)
+
+    @property
+    def top_property(self) -> str | None:
+        """The top-level Graph property this column comes from (what $select must name), if any."""
+        if self.kind != "graph" or not self.graph_path:
+            return None
+        return self.path[0]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One virtual table over one Graph collection.
+
+    Path templates use `{scope}` (`/me` or `/users/{UserId}`), `{id}` and `{<column>}` for routing values.
+    """
+
+    name: str
+    description: str
+    collection: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...] = ("id",)
+    item: str | None = None
+    # True for mailbox/drive tables: a UserId column chooses /users/{UserId}; none means /me (delegated) or a
+    # fan-out over every user (app-only).
+    per_user: bool = False
+    # column -> collection template used when the column is constrained with = or IN (always applied, even
+    # with
+    # Pushdown=false, because it chooses which collection is read).
+    routes: dict[str, str] = field(default_factory=dict)
+    # A parent key every row needs (GroupMembers.GroupId, MessageAttachments.MessageId): without a constraint
+    # on it the table fans out over fanout_collection (ids of the parents).
+    parent_key: str | None = None
+    fanout_collection: str | None = None
+    # When set, the fan-out lists the parents with `$expand=<this>` and reads the children from each parent
+    # (one request per page of parents instead of one per parent).
+    fanout_expand: str | None = None
+    max_page: int | None = 1000
+    supports_skip: bool = False
+    # "outlook": $orderby properties must lead $filter in the same order (InefficientFilter);
+    # "directory": $orderby with $filter needs advanced queries, so never combined; "none": no $orderby at
+    # all.
+    orderby_rule: Literal["outlook", "directory", "none"] = "none"
+    # "mailfolders" / "drive": the unconstrained scan walks the folder tree.
+    recursive: Literal["mailfolders", "drive"] | None = None
+    # CalendarView: startDateTime/endDateTime window taken from these columns' constraints.
+    window: tuple[str, str] | None = None
+    # Graph properties always $select-ed because the engine itself reads them.
+    select_always: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """The path templates: collection, item and one per routing column."""
+        out = {"collection": self.collection}
+        if self.item:
+            out["item"] = self.item
+        for column, template in self.routes.items():
+            out[f"route:{column}"] = template
+        if self.fanout_collection:
+            out["fanout"] = self.fanout_collection
+        return out
+
+    def column(self, name: str) -> ColumnSpec:
+        """The column called name (case-insensitive); KeyError if there is none."""
+        low = name.lower()
+        for c in self.columns:
+            if c.name.lower() == low:
+                return c
+        raise KeyError(name)
+
+    def index_of(self, name: str) -> int:
+        """The position of the column called name (case-insensitive)."""
+        low = name.lower()
+        for i, c in enumerate(self.columns):
+            if c.name.lower() == low:
+                return i
+        raise KeyError(name)
+
+
+_TEXT_EQ = frozenset({"eq"})
+_TEXT_PREFIX = frozenset({"eq", "startswith"})
+_BOOL = frozenset({"eq", "ne"})
+_RANGE = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
+
+_OPS: dict[str, frozenset[str]] = {
+    "": frozenset(),
+    "eq": _TEXT_EQ,
+    "prefix": _TEXT_PREFIX,
+    "bool": _BOOL,
+    "range": _RANGE,
+}
+
+
+def col(
+    name: str,
+    type: ColumnType = "TEXT",
+    *,
+    path: str | None = None,
+    ops: str = "",
+    orderable: bool = False,
+    read_only: bool = False,
+    hidden: bool = False,
+    not_null: bool = False,
+    kind: ColumnKind = "graph",
+    dtz: bool = False,
+    desc: str = "",
+) -> ColumnSpec:
+    """A ColumnSpec with Graph's flattening as default path (`from_emailAddress_address` ->
+    from/emailAddress/address).
+
+    `ops` names an operator set: "eq", "prefix" (eq + startswith), "bool" (eq, ne), "range" (eq ne lt le gt
+    ge).
+    """
+    if path is None:
+        path = "" if kind != "graph" else name.replace("_", "/")
+    return ColumnSpec(
+        name=name,
+        type=type,
+        graph_path=path,
+        filter_ops=_OPS[ops],
+        orderable=orderable,
+        read_only=read_only,
+        hidden=hidden,
+        description=desc,
+        not_null=not_null,
+        kind=kind,
+        datetime_style="dtz" if dtz else "offset",
+    )

@@ -1,0 +1,140 @@
+"""Calendar tables: Events, CalendarView (recurrences expanded in a time window), Calendars."""
+
+from __future__ import annotations
+
+from ._types import ColumnSpec, TableSpec, col
+from .mail import USER_ID
+
+__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS"]
+
+CALENDAR_ID = col(
+    "CalendarId",
+    kind="param",
+    desc="A constraint reads that calendar (/calendars/{CalendarId}/...); "
+    "NULL when the default calendar was read",
+)
+
+
+def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
+    # start/end are dateTimeTimeZone: Graph compares their dateTime as a string (UTC, 7 fractional digits
+    # since
+    # we never send Prefer: outlook.timezone), so they are sent but SQLite always re-checks them.
+    f = (lambda ops: ops) if filterable else (lambda ops: "")
+    return (
+        col("id", read_only=True, not_null=True, desc="Event id (the key)"),
+        col("subject", ops=f("prefix"), desc="Subject"),
+        col("bodyPreview", read_only=True, desc="Start of the body"),
+        col("body_contentType", desc="html or text"),
+        col("body_content", desc="The body"),
+        col(
+            "start_dateTime",
+            "DATETIME",
+            ops=f("range"),
+            orderable=filterable,
+            not_null=True,
+            dtz=True,
+            desc="Start (UTC)",
+        ),
+        col("start_timeZone", desc="Time zone of start as Graph reports it"),
+        col("end_dateTime", "DATETIME", ops=f("range"), not_null=True, dtz=True, desc="End (UTC)"),
+        col("end_timeZone", desc="Time zone of end"),
+        col("isAllDay", "BOOLEAN", ops=f("bool"), desc="All-day event"),
+        col("isCancelled", "BOOLEAN", ops=f("bool"), read_only=True, desc="Cancelled"),
+        col("isOrganizer", "BOOLEAN", ops=f("bool"), read_only=True, desc="The mailbox owner organises it"),
+        col("isOnlineMeeting", "BOOLEAN", desc="Online meeting"),
+        col("onlineMeetingProvider", desc="teamsForBusiness, ..."),
+        col("onlineMeeting_joinUrl", read_only=True, desc="Join link"),
+        col("importance", ops=f("eq"), desc="low, normal or high"),
+        col("sensitivity", ops=f("eq"), desc="normal, personal, private or confidential"),
+        col("showAs", ops=f("eq"), desc="free, tentative, busy, oof, workingElsewhere or unknown"),
+        col(
+            "type", ops=f("eq"), read_only=True, desc="singleInstance, occurrence, exception or seriesMaster"
+        ),
+        col("seriesMasterId", ops=f("eq"), read_only=True, desc="Series master of an occurrence"),
+        col("location_displayName", desc="Location"),
+        col("locations", "JSON", desc="Locations (JSON)"),
+        col("attendees", "JSON", desc="Attendees (JSON array)"),
+        col("organizer_emailAddress_name", read_only=True, desc="Organizer name"),
+        col("organizer_emailAddress_address", ops=f("eq"), read_only=True, desc="Organizer address"),
+        col("recurrence", "JSON", desc="Recurrence pattern and range (JSON) or NULL"),
+        col("responseStatus_response", read_only=True, desc="Your response"),
+        col("responseRequested", "BOOLEAN", desc="Responses requested"),
+        col("reminderMinutesBeforeStart", "INTEGER", desc="Reminder lead time"),
+        col("isReminderOn", "BOOLEAN", desc="Reminder set"),
+        col("allowNewTimeProposals", "BOOLEAN", desc="Attendees may propose new times"),
+        col("hasAttachments", "BOOLEAN", read_only=True, desc="Has attachments"),
+        col("categories", "JSON", desc="Categories (JSON)"),
+        col("iCalUId", ops=f("eq"), read_only=True, desc="iCalendar UID"),
+        col(
+            "createdDateTime",
+            "DATETIME",
+            ops=f("range"),
+            read_only=True,
+            not_null=True,
+            desc="When the event was created",
+        ),
+        col(
+            "lastModifiedDateTime",
+            "DATETIME",
+            ops=f("range"),
+            read_only=True,
+            not_null=True,
+            desc="Last change",
+        ),
+        col("originalStartTimeZone", read_only=True, desc="Time zone the event was created in"),
+        col("changeKey", read_only=True, desc="Version of the item"),
+        col("webLink", read_only=True, desc="Outlook on the web link"),
+        CALENDAR_ID,
+        USER_ID,
+    )
+
+
+EVENTS = TableSpec(
+    name="Events",
+    description="Events of a calendar: single instances and series masters (GET /me/events).",
+    collection="{scope}/events",
+    item="{scope}/events/{id}",
+    per_user=True,
+    routes={"CalendarId": "{scope}/calendars/{CalendarId}/events"},
+    max_page=1000,
+    supports_skip=True,
+    orderby_rule="outlook",
+    columns=_event_columns(True),
+)
+
+# calendarView takes no $filter we rely on; its window comes from constraints on start/end (see
+# engine.request).
+CALENDAR_VIEW = TableSpec(
+    name="CalendarView",
+    description="Events and expanded occurrences inside a time window: "
+    "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now).",
+    collection="{scope}/calendarView",
+    per_user=True,
+    routes={"CalendarId": "{scope}/calendars/{CalendarId}/calendarView"},
+    max_page=1000,
+    window=("start_dateTime", "end_dateTime"),
+    columns=_event_columns(False),
+)
+
+CALENDARS = TableSpec(
+    name="Calendars",
+    description="Calendars of a mailbox (GET /me/calendars).",
+    collection="{scope}/calendars",
+    item="{scope}/calendars/{id}",
+    per_user=True,
+    max_page=1000,
+    columns=(
+        col("id", read_only=True, not_null=True, desc="Calendar id (the key)"),
+        col("name", desc="Name"),
+        col("color", desc="Colour theme"),
+        col("hexColor", desc="Colour as #rrggbb"),
+        col("isDefaultCalendar", "BOOLEAN", read_only=True, desc="The default calendar"),
+        col("canEdit", "BOOLEAN", read_only=True, desc="You can write to it"),
+        col("canShare", "BOOLEAN", read_only=True, desc="You can share it"),
+        col("canViewPrivateItems", "BOOLEAN", read_only=True, desc="You can see private items"),
+        col("owner_name", read_only=True, desc="Owner name"),
+        col("owner_address", read_only=True, desc="Owner address"),
+        col("changeKey", read_only=True, desc="Version"),
+        USER_ID,
+    ),
+)

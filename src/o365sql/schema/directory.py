@@ -1,0 +1,86 @@
+"""Directory tables: Users, Groups, GroupMembers (Microsoft Entra ID objects)."""
+
+from __future__ import annotations
+
+from ._types import TableSpec, col
+
+__all__ = ["GROUPS", "GROUP_MEMBERS", "USERS"]
+
+# Only filters Graph serves without "advanced queries" (ConsistencyLevel: eventual): eq and startswith on the
+# indexed strings, eq on booleans. Directory string comparisons ignore case, so SQLite re-checks them.
+USERS = TableSpec(
+    name="Users",
+    description="Users of the tenant (GET /users).",
+    collection="/users",
+    item="/users/{id}",
+    max_page=999,
+    orderby_rule="directory",
+    columns=(
+        col("id", read_only=True, not_null=True, desc="Object id (the key)"),
+        col("displayName", ops="prefix", orderable=True, desc="Display name"),
+        col("givenName", ops="prefix", desc="First name"),
+        col("surname", ops="prefix", desc="Last name"),
+        col("userPrincipalName", ops="prefix", orderable=True, desc="Sign-in name"),
+        col("mail", ops="prefix", desc="Primary SMTP address"),
+        col("mailNickname", ops="prefix", desc="Mail alias"),
+        col("jobTitle", ops="prefix", desc="Job title"),
+        col("department", ops="prefix", desc="Department"),
+        col("companyName", ops="prefix", desc="Company"),
+        col("officeLocation", desc="Office"),
+        col("city", ops="prefix", desc="City"),
+        col("country", ops="prefix", desc="Country"),
+        col("usageLocation", ops="eq", desc="Two-letter usage location"),
+        col("preferredLanguage", desc="Preferred language"),
+        col("mobilePhone", ops="prefix", desc="Mobile phone"),
+        col("businessPhones", "JSON", desc="Business phones (JSON array)"),
+        col("accountEnabled", "BOOLEAN", ops="eq", desc="Account enabled"),
+        col("userType", ops="eq", desc="Member or Guest"),
+        col("employeeId", ops="prefix", desc="Employee id"),
+        col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
+        col("proxyAddresses", "JSON", read_only=True, desc="Proxy addresses (JSON)"),
+    ),
+)
+
+GROUPS = TableSpec(
+    name="Groups",
+    description="Groups of the tenant: Microsoft 365 and security groups (GET /groups).",
+    collection="/groups",
+    item="/groups/{id}",
+    max_page=999,
+    orderby_rule="directory",
+    columns=(
+        col("id", read_only=True, not_null=True, desc="Object id (the key)"),
+        col("displayName", ops="prefix", orderable=True, desc="Display name"),
+        col("description", desc="Description"),
+        col("mail", ops="prefix", desc="Group address"),
+        col("mailNickname", ops="prefix", desc="Mail alias"),
+        col("mailEnabled", "BOOLEAN", ops="eq", desc="Mail-enabled"),
+        col("securityEnabled", "BOOLEAN", ops="eq", desc="Security group"),
+        col("groupTypes", "JSON", desc='Group types (JSON array, e.g. ["Unified"])'),
+        col("visibility", desc="Public, Private or HiddenMembership"),
+        col("classification", desc="Classification"),
+        col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
+        col("renewedDateTime", "DATETIME", read_only=True, desc="Last renewed"),
+        col("expirationDateTime", "DATETIME", read_only=True, desc="Expires"),
+        col("proxyAddresses", "JSON", read_only=True, desc="Proxy addresses (JSON)"),
+    ),
+)
+
+GROUP_MEMBERS = TableSpec(
+    name="GroupMembers",
+    description="Direct members of groups. Give GroupId, or the table lists every group first.",
+    collection="/groups/{GroupId}/members",
+    key=("GroupId", "id"),
+    parent_key="GroupId",
+    fanout_collection="/groups",
+    max_page=999,
+    columns=(
+        col("GroupId", kind="param", not_null=True, desc="The group"),
+        col("id", read_only=True, not_null=True, desc="Member object id"),
+        col("memberType", kind="odata_type", read_only=True, desc="user, group, device, ..."),
+        col("displayName", read_only=True, desc="Display name"),
+        col("mail", read_only=True, desc="Mail"),
+        col("userPrincipalName", read_only=True, desc="Sign-in name (users)"),
+        col("jobTitle", read_only=True, desc="Job title (users)"),
+    ),
+)

@@ -1,0 +1,60 @@
+"""OneDrive: Files (driveItems of a user's drive, walked from the root)."""
+
+from __future__ import annotations
+
+from ._types import TableSpec, col
+from .mail import USER_ID
+
+__all__ = ["FILES"]
+
+# The unconstrained scan walks folders from the root down to DirectoryRetrievalDepth (0 = the root's children
+# only; default 5). parentReference_id = x (or its alias ParentId) lists one folder; id = x is one GET.
+FILES = TableSpec(
+    name="Files",
+    description="Files and folders of a OneDrive (driveItems), listed recursively from the root up to "
+    "DirectoryRetrievalDepth levels.",
+    collection="{scope}/drive/root/children",
+    item="{scope}/drive/items/{id}",
+    per_user=True,
+    routes={
+        "parentReference_id": "{scope}/drive/items/{parentReference_id}/children",
+        "ParentId": "{scope}/drive/items/{ParentId}/children",
+    },
+    # driveItem children default to 200 items a page; a larger $top is undocumented, so stay at 200.
+    max_page=200,
+    recursive="drive",
+    select_always=("folder", "parentReference", "root"),
+    columns=(
+        col("id", read_only=True, not_null=True, desc="Item id (the key)"),
+        col("name", desc="File or folder name"),
+        col("size", "INTEGER", read_only=True, desc="Size in bytes (folders: total of their content)"),
+        col("webUrl", read_only=True, desc="Browser link"),
+        col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
+        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
+        col("eTag", read_only=True, desc="Entity tag"),
+        col("cTag", read_only=True, desc="Content tag"),
+        col("file_mimeType", read_only=True, desc="MIME type (files only)"),
+        col("file_hashes_quickXorHash", read_only=True, desc="QuickXorHash (files only)"),
+        col("folder_childCount", "INTEGER", read_only=True, desc="Children (folders only)"),
+        col("parentReference_id", read_only=True, desc="Parent folder id"),
+        col("parentReference_path", read_only=True, desc="Parent path (/drive/root:/...)"),
+        col("parentReference_driveId", read_only=True, desc="Drive id"),
+        col("createdBy_user_displayName", read_only=True, desc="Created by"),
+        col("lastModifiedBy_user_displayName", read_only=True, desc="Last changed by"),
+        col(
+            "ParentId",
+            path="parentReference/id",
+            read_only=True,
+            hidden=True,
+            desc="Alias of parentReference_id",
+        ),
+        col(
+            "downloadUrl",
+            path="@microsoft.graph.downloadUrl",
+            read_only=True,
+            hidden=True,
+            desc="Short-lived pre-authenticated download URL (files only)",
+        ),
+        USER_ID,
+    ),
+)

@@ -1,0 +1,350 @@
+"""An in-memory stand-in for GraphClient that records every request and enforces Graph's query rules.
+
+$filter is evaluated by the emulator's OData engine (o365sql.emulator.odata), so a filter it rejects fails the
+test. Rules enforced (graph-protocol.md C2/C3): $top maxima, messages' InefficientFilter rule, no $skip on
+directory collections, calendarView needs its window, /me only with delegated tokens, 404 for unknown ids.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from o365sql.emulator.odata import And, Compare, Func, Node, Or, evaluate, parse_filter, parse_orderby
+from o365sql.emulator.odata.evaluate import sort_key
+
+WELL_KNOWN = ("inbox", "drafts", "sentitems", "deleteditems", "archive", "junkemail")
+
+
+class FakeGraphError(Exception):
+    """Mirrors o365sql.errors.GraphError's attributes."""
+
+    def __init__(self, status: int, code: str, message: str = "") -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Mailbox:
+    """One user's Outlook and OneDrive data."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    folders: list[dict[str, Any]] = field(default_factory=list)  # every mail folder, parentFolderId set
+    root_folder: str = "root"
+    well_known: dict[str, str] = field(default_factory=dict)
+    attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)  # with "_calendar"
+    calendars: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    contact_folders: list[dict[str, Any]] = field(default_factory=list)
+    drive: list[dict[str, Any]] = field(default_factory=list)  # driveItems, parentReference.id set
+    drive_root: str = "ROOT"
+
+
+@dataclass
+class Resource:
+    items: list[dict[str, Any]]
+    kind: str  # messages | directory | drive | outlook | calendarView | attachments
+    default_page: int
+    max_top: int | None
+
+
+class FakeGraph:
+    """iter_items / get_json / batch over in-memory data; `requests` lists (method, path, params)."""
+
+    def __init__(
+        self,
+        users: list[dict[str, Any]],
+        mailboxes: dict[str, Mailbox],
+        me: str | None,
+        *,
+        groups: list[dict[str, Any]] | None = None,
+        members: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
+        self.users = users
+        self.mailboxes = mailboxes
+        self.me = me
+        self.groups = groups or []
+        self.members = members or {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+    # ------------------------------------------------------------------ the GraphClient surface
+    def iter_items(
+        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        params = dict(params or {})
+        self.requests.append(("GET", path, params))
+        res = self._resolve_collection(path, params)
+        items = self._query(res, params, path)
+        page = int(params.get("$top", res.default_page))
+        box = self._box_of(path)
+        for n, start in enumerate(range(0, max(len(items), 1), page)):
+            if n:
+                self.requests.append(("GET", path, {**params, "$skiptoken": str(n)}))
+            for i in items[start : start + page]:
+                out = self._project(i, params)
+                if params.get("$expand") == "attachments" and box is not None:
+                    out["attachments"] = copy.deepcopy(box.attachments.get(i["id"], []))
+                yield out
+
+    def _box_of(self, path: str) -> Mailbox | None:
+        try:
+            return self._mailbox(path.strip("/").split("/"))[0]
+        except (FakeGraphError, KeyError, IndexError):
+            return None
+
+    def get_json(
+        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        params = dict(params or {})
+        self.requests.append(("GET", path, params))
+        return self._get(path, params)
+
+    def batch(self, requests: list[Any]) -> list[Any]:
+        from o365sql.graph import BatchResponse
+
+        out = []
+        for start in range(0, len(requests), 20):
+            chunk = requests[start : start + 20]
+            self.requests.append(("POST", "/$batch", {"count": str(len(chunk))}))
+            for r in chunk:
+                path, _, query = r.url.partition("?")
+                from urllib.parse import parse_qsl
+
+                params = dict(parse_qsl(query))
+                try:
+                    body = self._get(path, params)
+                    out.append(BatchResponse(id=r.id, status=200, headers={}, body=body))
+                except FakeGraphError as exc:
+                    out.append(
+                        BatchResponse(
+                            id=r.id,
+                            status=exc.status,
+                            headers={},
+                            body={"error": {"code": exc.code, "message": exc.message}},
+                        )
+                    )
+        return list(reversed(out))  # Graph may answer out of order
+
+    # ------------------------------------------------------------------ routing
+    def _mailbox(self, parts: list[str]) -> tuple[Mailbox, list[str]]:
+        from urllib.parse import unquote
+
+        if parts[0] == "me":
+            if self.me is None:
+                raise FakeGraphError(
+                    400, "BadRequest", "/me request is only valid with delegated authentication flow."
+                )
+            return self.mailboxes[self.me], parts[1:]
+        if parts[0] == "users" and len(parts) >= 3:
+            uid = unquote(parts[1])
+            user = self._user(uid)
+            box = self.mailboxes.get(user["id"])
+            if box is None:
+                raise FakeGraphError(404, "MailboxNotEnabledForRESTAPI", "no mailbox")
+            return box, parts[2:]
+        raise FakeGraphError(400, "BadRequest", "unknown path")
+
+    def _user(self, uid: str) -> dict[str, Any]:
+        for u in self.users:
+            if u["id"].lower() == uid.lower() or u.get("userPrincipalName", "").lower() == uid.lower():
+                return u
+        raise FakeGraphError(404, "Request_ResourceNotFound", f"Resource '{uid}' does not exist")
+
+    @staticmethod
+    def _find(items: list[dict[str, Any]], item_id: str, code: str = "ErrorItemNotFound") -> dict[str, Any]:
+        for it in items:
+            if it["id"] == item_id:
+                return it
+        raise FakeGraphError(404, code, "The specified object was not found in the store.")
+
+    def _folder_id(self, box: Mailbox, name: str) -> str:
+        real = box.well_known.get(name.lower())
+        if real:
+            return real
+        self._find(box.folders, name)
+        return name
+
+    def _resolve_collection(self, path: str, params: dict[str, str]) -> Resource:
+        from urllib.parse import unquote
+
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        if parts == ["users"]:
+            return Resource(self.users, "directory", 100, 999)
+        if parts == ["groups"]:
+            return Resource(self.groups, "directory", 100, 999)
+        if len(parts) == 3 and parts[0] == "groups" and parts[2] == "members":
+            self._find(self.groups, parts[1], "Request_ResourceNotFound")
+            return Resource(self.members.get(parts[1], []), "directory", 100, 999)
+        box, rest = self._mailbox(parts)
+        if rest == ["messages"]:
+            return Resource(box.messages, "messages", 10, 1000)
+        if len(rest) == 3 and rest[0] == "mailFolders" and rest[2] == "messages":
+            fid = self._folder_id(box, rest[1])
+            return Resource([m for m in box.messages if m["parentFolderId"] == fid], "messages", 10, 1000)
+        if rest == ["mailFolders"]:
+            return Resource(
+                [f for f in box.folders if f["parentFolderId"] == box.root_folder], "outlook", 10, 1000
+            )
+        if len(rest) == 3 and rest[0] == "mailFolders" and rest[2] == "childFolders":
+            fid = self._folder_id(box, rest[1])
+            return Resource([f for f in box.folders if f["parentFolderId"] == fid], "outlook", 10, 1000)
+        if len(rest) == 3 and rest[0] == "messages" and rest[2] == "attachments":
+            self._find(box.messages, rest[1])
+            return Resource(box.attachments.get(rest[1], []), "attachments", 10, None)
+        if rest == ["events"]:
+            return Resource(box.events, "outlook", 10, 1000)
+        if len(rest) == 3 and rest[0] == "calendars" and rest[2] == "events":
+            self._find(box.calendars, rest[1])
+            return Resource([e for e in box.events if e["_calendar"] == rest[1]], "outlook", 10, 1000)
+        if rest == ["calendarView"] or (
+            len(rest) == 3 and rest[0] == "calendars" and rest[2] == "calendarView"
+        ):
+            cal = rest[1] if len(rest) == 3 else box.calendars[0]["id"]
+            if len(rest) == 3:
+                self._find(box.calendars, cal)
+            if "startDateTime" not in params or "endDateTime" not in params:
+                raise FakeGraphError(400, "ErrorInvalidParameter", "This request requires a time window")
+            lo = _instant(params["startDateTime"])
+            hi = _instant(params["endDateTime"])
+            items = [
+                e
+                for e in box.events
+                if e["_calendar"] == cal
+                and _instant(e["start"]["dateTime"]) < hi
+                and _instant(e["end"]["dateTime"]) > lo
+            ]
+            return Resource(items, "calendarView", 10, 1000)
+        if rest == ["calendars"]:
+            return Resource(box.calendars, "outlook", 10, 1000)
+        if rest == ["contacts"]:
+            return Resource(box.contacts, "outlook", 10, 1000)
+        if rest == ["contactFolders"]:
+            return Resource(box.contact_folders, "outlook", 10, 1000)
+        if rest == ["drive", "root", "children"]:
+            return Resource(
+                [d for d in box.drive if d["parentReference"]["id"] == box.drive_root], "drive", 200, None
+            )
+        if len(rest) == 4 and rest[:2] == ["drive", "items"] and rest[3] == "children":
+            if rest[2] != box.drive_root:
+                self._find(box.drive, rest[2], "itemNotFound")
+            return Resource(
+                [d for d in box.drive if d["parentReference"]["id"] == rest[2]], "drive", 200, None
+            )
+        raise FakeGraphError(400, "BadRequest", f"unsupported path {path}")
+
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        from urllib.parse import unquote
+
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        if len(parts) == 2 and parts[0] == "users":
+            return self._project(self._user(parts[1]), params)
+        if len(parts) == 2 and parts[0] == "groups":
+            return self._project(self._find(self.groups, parts[1], "Request_ResourceNotFound"), params)
+        if parts == ["me"]:
+            if self.me is None:
+                raise FakeGraphError(
+                    400, "BadRequest", "/me request is only valid with delegated authentication flow."
+                )
+            return {"id": self.me}
+        box, rest = self._mailbox(parts)
+        table = {
+            "messages": box.messages,
+            "mailFolders": box.folders,
+            "events": box.events,
+            "calendars": box.calendars,
+            "contacts": box.contacts,
+            "contactFolders": box.contact_folders,
+        }
+        if len(rest) == 2 and rest[0] in table:
+            if rest[0] == "mailFolders":
+                return self._project(self._find(box.folders, self._folder_id(box, rest[1])), params)
+            return self._project(self._find(table[rest[0]], rest[1]), params)
+        if len(rest) == 4 and rest[0] == "messages" and rest[2] == "attachments":
+            self._find(box.messages, rest[1])
+            return self._project(self._find(box.attachments.get(rest[1], []), rest[3]), params)
+        if len(rest) == 3 and rest[:2] == ["drive", "items"]:
+            return self._project(self._find(box.drive, rest[2], "itemNotFound"), params)
+        raise FakeGraphError(400, "BadRequest", f"unsupported path {path}")
+
+    # ------------------------------------------------------------------ query options
+    def _query(self, res: Resource, params: dict[str, str], path: str) -> list[dict[str, Any]]:
+        items = list(res.items)
+        unknown = set(params) - {
+            "$select",
+            "$filter",
+            "$orderby",
+            "$top",
+            "$skip",
+            "startDateTime",
+            "endDateTime",
+            "$expand",
+        }
+        if "$expand" in params:
+            assert res.kind == "messages" and params["$expand"] == "attachments", params
+        assert not unknown, unknown
+        if "$top" in params:
+            top = int(params["$top"])
+            if top < 1 or (res.max_top is not None and top > res.max_top):
+                raise FakeGraphError(400, "Request_UnsupportedQuery", f"Invalid page size specified: '{top}'")
+        if "$skip" in params and res.kind in ("directory", "drive"):
+            raise FakeGraphError(400, "Request_BadRequest", "$skip is not supported")
+        node: Node | None = None
+        if "$filter" in params:
+            node = parse_filter(params["$filter"])
+            items = [i for i in items if evaluate(node, i)]
+        if "$orderby" in params:
+            order = parse_orderby(params["$orderby"])
+            if node is not None and res.kind == "messages":
+                leading = _leading_props(node)
+                want = [p for p, _d in order]
+                if leading[: len(want)] != want:
+                    raise FakeGraphError(
+                        400, "InefficientFilter", "The restriction or sort order is too complex"
+                    )
+            for prop, desc in reversed(order):
+                segs = prop.split("/")
+                items.sort(key=lambda i, segs=segs: sort_key(_path(i, segs), True), reverse=desc)
+        if "$skip" in params:
+            items = items[int(params["$skip"]) :]
+        return items
+
+    @staticmethod
+    def _project(item: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        out = {k: copy.deepcopy(v) for k, v in item.items() if not k.startswith("_")}
+        if "$select" in params:
+            keep = set(params["$select"].split(",")) | {"id"}
+            out = {k: v for k, v in out.items() if k in keep or k.startswith("@")}
+        return out
+
+
+def _path(item: dict[str, Any], segs: list[str]) -> Any:
+    v: Any = item
+    for s in segs:
+        if not isinstance(v, dict):
+            return None
+        v = v.get(s)
+    return v
+
+
+def _leading_props(node: Node) -> list[str]:
+    """Property paths of a top-level `and` chain, left to right (what InefficientFilter looks at)."""
+    if isinstance(node, And):
+        return _leading_props(node.left) + _leading_props(node.right)
+    if isinstance(node, Compare | Func):
+        return [node.prop.key]
+    if isinstance(node, Or):
+        return ["(or)"]
+    return ["?"]
+
+
+def _instant(text: str) -> datetime:
+    t = text.rstrip("Z")
+    if "." in t:
+        t = t.split(".")[0]
+    return datetime.fromisoformat(t).replace(tzinfo=UTC)
