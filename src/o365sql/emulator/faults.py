@@ -5,6 +5,7 @@ Enforcement lives in the Graph half's middleware; this module only holds and par
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -28,6 +29,8 @@ class FaultConfig:
     concurrency: int = 0  # max concurrent requests per mailbox (Graph's is 4; 0: unlimited)
     token_throttle_share: float = 0.0  # share of /token requests answered 429
     seed: int | None = None  # makes the random choices repeatable
+    batch_reorder: int = 0  # 1: $batch answers come back in another order than asked (Graph may do that)
+    throttle_paths: str | None = None  # a regex: only matching Graph paths get the 429/5xx/drop shares
 
     @classmethod
     def parse(cls, spec: str | None) -> FaultConfig:
@@ -44,18 +47,23 @@ class FaultConfig:
             if key not in types:
                 raise ValueError(f"unknown fault setting {key!r}; known: {', '.join(sorted(types))}")
             if raw is None or (isinstance(raw, str) and raw.lower() in ("none", "null", "")):
-                if key in ("retry_after", "seed"):
+                if key in ("retry_after", "seed", "throttle_paths"):
                     setattr(self, key, None)
                     continue
                 raise ValueError(f"fault setting {key!r} needs a value")
             kind = str(types[key])
             try:
-                if kind.startswith("int"):
+                if kind.startswith("str"):
+                    re.compile(str(raw))  # throttle_paths: refuse a bad regex now, not on every request
+                    setattr(self, key, str(raw))
+                elif kind.startswith("int"):
                     setattr(self, key, int(raw))
                 elif "float" in kind:
                     setattr(self, key, float(raw))
                 else:
                     setattr(self, key, int(raw))
+            except re.error as exc:
+                raise ValueError(f"fault setting {key!r} is not a valid regular expression: {exc}") from None
             except (TypeError, ValueError):
                 raise ValueError(f"fault setting {key!r} takes a number, not {raw!r}") from None
 

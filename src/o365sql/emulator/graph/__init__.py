@@ -55,10 +55,12 @@ async def handle(request: Request) -> Response:
 def routes(state: EmulatorState) -> list[BaseRoute]:
     """Graph v1.0 routes, and the pre-authenticated download URL drive items redirect to."""
     from .drive import download
+    from .uploads import routes as upload_routes
 
     return [
         Route("/v1.0/{path:path}", handle, methods=_METHODS),
         Route("/personal/{site}/_layouts/15/download.aspx", download, methods=["GET"]),
+        *upload_routes(),
     ]
 
 

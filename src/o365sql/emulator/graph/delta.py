@@ -1,0 +1,356 @@
+"""Delta queries: messages per folder, calendarView, users and groups, the drive (delta-query-overview.md).
+
+A round snapshots the collection (id -> version); the deltaLink names that snapshot, and the next round
+reports what differs: new or changed items in full, and removal markers for those gone (Outlook and directory:
+`@removed`; drive: the `deleted` facet). Query options live in the tokens, which are opaque and server-side;
+an unknown token gets 410 Gone with a Location to start over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..odata import ODataError, ResourceSpec, prepare_query
+from . import specs
+from .auth import GROUPS, USERS, require_directory
+from .calendar import _box as _calendar_box
+from .calendar import _calendar, _window, event_finish, expand
+from .drive import _drive
+from .drive import _finish as drive_finish
+from .envelope import Ctx, GraphError, Result, json_result
+from .mail import _box, _folder, message_finish
+from .query import Finish, _projector, odata_error
+from .router import Owner, owner_route, top_route
+from .util import parse_time
+
+__all__: list[str] = []
+
+Item = dict[str, Any]
+_FILTER = re.compile(r"^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$", re.IGNORECASE)
+_ID_FILTER = re.compile(r"^\s*id\s+eq\s+'([^']+)'\s*((?:or\s+id\s+eq\s+'[^']+'\s*)*)$", re.IGNORECASE)
+OUTLOOK_PAGE = 10  # [U] the default page of Outlook delta; Prefer: odata.maxpagesize sets it
+DIRECTORY_PAGE = 100  # [U]
+DRIVE_PAGE = 200  # [U]
+
+
+@dataclass
+class _Round:
+    """One round being paged: the entries still to send and the snapshot token it ends with."""
+
+    entries: list[Item]
+    delta_token: str
+    page: int
+    options: dict[str, str]
+
+
+@dataclass
+class _Snapshot:
+    owner: str
+    scope: str
+    versions: dict[str, str]
+    options: dict[str, str]  # $select, $filter, window...: query options live in the token
+
+
+@dataclass
+class _DeltaState:
+    rounds: dict[str, _Round] = field(default_factory=dict)
+    snapshots: dict[str, _Snapshot] = field(default_factory=dict)
+
+
+def _state(ctx: Ctx) -> _DeltaState:
+    if ctx.store.delta_state is None:
+        ctx.store.delta_state = _DeltaState()
+    found: _DeltaState = ctx.store.delta_state
+    return found
+
+
+def _lower_params(ctx: Ctx) -> dict[str, str]:
+    return {k.lower(): v for k, v in ctx.params.items()}
+
+
+def _maxpagesize(ctx: Ctx, default: int) -> int:
+    wanted = ctx.prefer.get("odata.maxpagesize", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        ctx.applied.append(f"odata.maxpagesize={int(wanted)}")
+        return int(wanted)
+    return default
+
+
+@dataclass
+class _Delta:
+    """What differs between resources: how to list, version, mark removed and shape the items."""
+
+    owner: str
+    scope: str
+    base: str  # path below /v1.0 of the delta function, for next/delta links and 410 Location
+    context: str
+    items: Callable[[dict[str, str]], list[Item]]
+    version: Callable[[Item], str]
+    removed: Callable[[str], Item]
+    shape: Callable[[dict[str, str]], Callable[[Item], Item]]
+    skip_param: str = "$skiptoken"
+    delta_param: str = "$deltatoken"
+    gone_code: str = "SyncStateNotFound"
+
+
+def _run(
+    ctx: Ctx, d: _Delta, options: dict[str, str], page: int, skip: str | None, token: str | None
+) -> Result:
+    state = _state(ctx)
+    if skip:
+        current = state.rounds.pop(skip, None)
+        if current is None:
+            raise _gone(ctx, d)
+    else:
+        previous: dict[str, str] | None = None
+        if token and token != "latest":
+            known = state.snapshots.get(token)
+            if known is None or known.owner != d.owner or known.scope != d.scope:
+                raise _gone(ctx, d)
+            previous, options = known.versions, known.options
+        items = d.items(options)
+        versions = {item["id"]: d.version(item) for item in items}
+        if token == "latest":
+            entries: list[Item] = []
+        else:
+            before = previous or {}
+            entries = [i for i in items if before.get(i["id"]) != versions[i["id"]]]
+            entries += [d.removed(iid) for iid in before if iid not in versions]
+        new_token = secrets.token_urlsafe(24)
+        state.snapshots[new_token] = _Snapshot(d.owner, d.scope, versions, options)
+        current = _Round(entries, new_token, page, options)
+    head, rest = current.entries[: current.page], current.entries[current.page :]
+    shape = d.shape(current.options)
+    value = [e if ("@removed" in e or "deleted" in e) else shape(e) for e in head]
+    body: Item = {"@odata.context": d.context, "value": value}
+    if rest:
+        next_token = secrets.token_urlsafe(24)
+        state.rounds[next_token] = _Round(rest, current.delta_token, current.page, current.options)
+        body["@odata.nextLink"] = f"{ctx.url(d.base)}?{d.skip_param}={next_token}"
+    else:
+        body["@odata.deltaLink"] = f"{ctx.url(d.base)}?{d.delta_param}={current.delta_token}"
+    return json_result(body)
+
+
+def _gone(ctx: Ctx, d: _Delta) -> GraphError:
+    """410 with a Location to restart the enumeration (delta-query-overview.md)."""
+    return GraphError(
+        410,
+        d.gone_code,
+        "The sync state is not found or has expired; start a new enumeration.",
+        headers={"Location": ctx.url(d.base)},
+    )
+
+
+def _select_query(ctx: Ctx, select: str, spec: ResourceSpec) -> Any:
+    try:
+        return prepare_query({"$select": select} if select else {}, ctx.headers, spec)
+    except ODataError as exc:
+        raise odata_error(exc) from None
+
+
+def _only(ctx: Ctx, allowed: tuple[str, ...], code: str) -> None:
+    for key in _lower_params(ctx):
+        if key.startswith("$") and key not in allowed:
+            raise GraphError(400, code, f"The query parameter '{key}' is not supported with change tracking.")
+
+
+def _shaper(
+    ctx: Ctx, spec: ResourceSpec, finish: Finish | None
+) -> Callable[[dict[str, str]], Callable[[Item], Item]]:
+    def make(options: dict[str, str]) -> Callable[[Item], Item]:
+        project = _projector(_select_query(ctx, options.get("$select", ""), spec), spec)
+        return (lambda item: finish(item, project(item))) if finish else project
+
+    return make
+
+
+def _version(item: Item) -> str:
+    return hashlib.sha1(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# -- messages --------------------------------------------------------------------------------------------
+def _matches(message: Item, flt: str) -> bool:
+    match = _FILTER.match(flt) if flt else None
+    if match is None:
+        return True
+    bound = parse_time(match.group(2))
+    received = parse_time(message["receivedDateTime"])
+    return received >= bound if match.group(1).lower() == "ge" else received > bound
+
+
+@owner_route("GET", r"mailFolders/(?P<fid>[^/]+)/messages/delta", first=True)
+def message_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
+    """GET /me/mailFolders/{id}/messages/delta: per folder; $filter receivedDateTime ge|gt only."""
+    box = _box(ctx, owner)
+    folder = _folder(box, g["fid"])
+    params = _lower_params(ctx)
+    skip, token = params.get("$skiptoken"), params.get("$deltatoken")
+    if not skip and not token:
+        allowed = ("$select", "$top", "$filter", "$orderby", "$expand", "$skiptoken", "$deltatoken")
+        _only(ctx, allowed, "ErrorInvalidUrlQuery")
+        flt = params.get("$filter", "")
+        if flt and not _FILTER.match(flt):
+            raise GraphError(
+                400,
+                "ErrorInvalidUrlQuery",
+                "Only receivedDateTime ge|gt is supported in $filter with change tracking.",
+            )  # [U]
+        order = params.get("$orderby", "")
+        if order and order.strip().lower() != "receiveddatetime desc":
+            raise GraphError(
+                400,
+                "ErrorInvalidUrlQuery",
+                "Only receivedDateTime desc is supported in $orderby with change tracking.",
+            )  # [U]
+    top = params.get("$top", "")
+    page = _maxpagesize(ctx, int(top) if top.isdigit() and int(top) > 0 else OUTLOOK_PAGE)
+    options = {"$select": params.get("$select", ""), "$filter": params.get("$filter", "")}
+    fid = folder["id"]
+    delta = _Delta(
+        owner=owner.id,
+        scope=f"messages/{fid}",
+        base=f"{owner.prefix}/mailFolders/{g['fid']}/messages/delta",
+        context=ctx.meta("Collection(message)"),
+        items=lambda o: [
+            m for m in box.sorted_messages() if m["parentFolderId"] == fid and _matches(m, o["$filter"])
+        ],
+        version=lambda m: str(m["changeKey"]),
+        removed=lambda iid: {
+            "@odata.type": "#microsoft.graph.message",
+            "id": iid,
+            "@removed": {"reason": "deleted"},
+        },
+        shape=_shaper(ctx, specs.MESSAGES, message_finish(ctx, box)),
+    )
+    result = _run(ctx, delta, options, page, skip, token)
+    change = params.get("changetype", "").lower()
+    if change in ("created", "updated", "deleted") and isinstance(result.body, dict):
+        # changeType narrows a round to one kind of change (message-delta.md).
+        keep_removed = change == "deleted"
+        result.body["value"] = [e for e in result.body["value"] if ("@removed" in e) == keep_removed]
+    return result
+
+
+# -- events (calendarView/delta on the default calendar) --------------------------------------------------
+@owner_route("GET", r"calendarView/delta", first=True)
+def event_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
+    """GET /me/calendarView/delta?startDateTime=..&endDateTime=..; $top and other options refused."""
+    box = _calendar_box(ctx, owner)
+    cal = _calendar(box, None)
+    params = _lower_params(ctx)
+    skip, token = params.get("$skiptoken"), params.get("$deltatoken")
+    if "$top" in params:
+        raise GraphError(
+            400,
+            "ErrorInvalidUrlQuery",
+            "The '$top' parameter is not supported with change tracking "
+            "over the 'CalendarView' resource as page size cannot be guaranteed. Express page size "
+            "preferences using the Prefer: odata.maxpagesize= header instead.",
+        )
+    _only(ctx, ("$skiptoken", "$deltatoken"), "ErrorInvalidUrlQuery")
+    options: dict[str, str] = {}
+    if not skip and not token:
+        lo, hi = _window(ctx)
+        options = {"start": lo.isoformat(), "end": hi.isoformat()}
+
+    def items(o: dict[str, str]) -> list[Item]:
+        lo, hi = dt.datetime.fromisoformat(o["start"]), dt.datetime.fromisoformat(o["end"])
+        return expand(box, [e for e in box.events.values() if e["_calendar"] == cal["id"]], lo, hi)
+
+    delta = _Delta(
+        owner=owner.id,
+        scope="calendarView",
+        base=f"{owner.prefix}/calendarView/delta",
+        context=ctx.meta("Collection(event)"),
+        items=items,
+        version=lambda e: f"{e['changeKey']}/{e['start']['dateTime']}/{e['end']['dateTime']}",
+        removed=lambda iid: {
+            "@odata.type": "#microsoft.graph.event",
+            "id": iid,
+            "@removed": {"reason": "deleted"},
+        },
+        shape=_shaper(ctx, specs.EVENTS, event_finish(ctx)),
+    )
+    return _run(ctx, delta, options, _maxpagesize(ctx, OUTLOOK_PAGE), skip, token)
+
+
+# -- users and groups -------------------------------------------------------------------------------------
+def _directory_delta(ctx: Ctx, kind: str) -> Result:
+    users = kind == "users"
+    require_directory(ctx, USERS if users else GROUPS)
+    params = _lower_params(ctx)
+    for key in ("$top", "$orderby", "$expand"):
+        if key in params:
+            raise GraphError(
+                400,
+                "Request_UnsupportedQuery",
+                f"The query option '{key}' is not supported with delta queries.",
+            )  # [U] message
+    _only(ctx, ("$select", "$filter", "$skiptoken", "$deltatoken"), "Request_UnsupportedQuery")
+    flt = params.get("$filter", "")
+    wanted: set[str] | None = None
+    if flt:
+        match = _ID_FILTER.match(flt)
+        if not match:
+            raise GraphError(400, "Request_UnsupportedQuery", "Unsupported Query.")
+        wanted = set(re.findall(r"'([^']+)'", flt))
+    spec = specs.USERS if users else specs.GROUPS
+    source = ctx.store.users if users else ctx.store.groups
+    delta = _Delta(
+        owner=ctx.grant.user_id or ctx.grant.client_id if ctx.grant else "",
+        scope=kind,
+        base=f"{kind}/delta",
+        context=ctx.meta(kind),
+        items=lambda o: [i for i in source if wanted is None or i["id"] in wanted],
+        version=_version,
+        removed=lambda iid: {"id": iid, "@removed": {"reason": "deleted"}},
+        shape=_shaper(ctx, spec, None),
+    )
+    options = {"$select": params.get("$select", "")}
+    return _run(ctx, delta, options, DIRECTORY_PAGE, params.get("$skiptoken"), params.get("$deltatoken"))
+
+
+@top_route("GET", r"users/delta", first=True)
+def users_delta(ctx: Ctx, g: dict[str, str]) -> Result:
+    """GET /users/delta (and $deltatoken=latest)."""
+    return _directory_delta(ctx, "users")
+
+
+@top_route("GET", r"groups/delta", first=True)
+def groups_delta(ctx: Ctx, g: dict[str, str]) -> Result:
+    """GET /groups/delta (and $deltatoken=latest)."""
+    return _directory_delta(ctx, "groups")
+
+
+# -- drive ------------------------------------------------------------------------------------------------
+@owner_route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", first=True)
+def drive_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
+    """GET /me/drive/root/delta[?token=..]: deletions carry the `deleted` facet; token=latest: no history."""
+    drv = _drive(ctx, owner)
+    params = _lower_params(ctx)
+    _only(ctx, ("$select", "$top", "$expand", "$skiptoken"), "invalidRequest")
+    token = g.get("token") or params.get("token")
+    top = params.get("$top", "")
+    page = int(top) if top.isdigit() and int(top) > 0 else DRIVE_PAGE
+    finish = drive_finish(ctx, owner, drv)
+    delta = _Delta(
+        owner=owner.id,
+        scope="drive",
+        base=f"{owner.prefix}/drive/root/delta",
+        context=ctx.meta("Collection(driveItem)"),
+        items=lambda o: list(drv.items.values()),
+        version=lambda i: f"{i['eTag']}/{i['cTag']}",
+        removed=lambda iid: {"id": iid, "deleted": {"state": "deleted"}},
+        shape=_shaper(ctx, specs.DRIVE_CHILDREN, finish),
+        delta_param="token",
+        gone_code="resyncRequired",
+    )
+    return _run(ctx, delta, {"$select": params.get("$select", "")}, page, params.get("$skiptoken"), token)

@@ -1,0 +1,261 @@
+"""Fault injection for Graph paths (and 429s for /token), enforcing `state.faults.config` per request.
+
+Latency, 429 TooManyRequests (a share, or after N requests per mailbox per window), Graph's 4-concurrent-
+requests-per-mailbox limit, 503/504, and responses cut off mid-body. Random choices use a seeded generator
+when the settings carry a seed, so a failing run can be replayed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import json
+import random
+import re
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .envelope import JSON_CT, Result
+
+if TYPE_CHECKING:
+    from ..faults import FaultConfig
+    from ..state import EmulatorState
+    from .envelope import Ctx
+
+__all__ = ["GraphFaults", "inner_fault"]
+
+_TOKEN_PATH = re.compile(r"^/[^/]+/oauth2/v2\.0/token$")
+_MAILBOX = re.compile(r"^/v1\.0/(?:(me)|users/([^/]+))(?:/|$)", re.IGNORECASE)
+
+
+class _Dice:
+    """One random generator per settings object: reseeded whenever the settings are replaced."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._rng = random.Random()
+
+    def roll(self, config: FaultConfig) -> float:
+        with self._lock:
+            if self._owner != id(config):
+                self._owner = id(config)
+                self._rng = random.Random(config.seed) if config.seed is not None else random.Random()
+            return self._rng.random()
+
+
+_DICE: dict[int, _Dice] = {}
+
+
+def _dice(state: EmulatorState) -> _Dice:
+    return _DICE.setdefault(id(state), _Dice())
+
+
+def _retry_after(config: FaultConfig) -> dict[str, str]:
+    if config.retry_after is None:
+        return {}
+    value = float(config.retry_after)
+    return {"Retry-After": str(int(value)) if value.is_integer() else f"{value:g}"}
+
+
+def _error(
+    status: int, code: str, message: str, request_id: str, client_id: str, extra: dict[str, str]
+) -> bytes:
+    inner: dict[str, str] = {}
+    if status == 429:
+        inner = {"code": "429", "message": "Please retry after", "status": "429"}  # throttling.md
+    inner.update(
+        {
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            "request-id": request_id,
+            "client-request-id": client_id,
+        }
+    )
+    return json.dumps({"error": {"code": code, "message": message, "innerError": inner}}).encode()
+
+
+def _targets(state: EmulatorState, config: FaultConfig, path: str) -> bool:
+    """Whether the share-based faults apply to this path: all Graph paths, or those matching `throttle_paths`.
+
+    `throttle_paths` is a regex on the path below /v1.0 (e.g. `messages|mailFolders`); it is read from the
+    fault settings when FaultConfig has the field, else from the run's `extra` settings.
+    """
+    pattern = getattr(config, "throttle_paths", None) or state.config.extra.get("throttle_paths")
+    if not pattern:
+        return True
+    try:
+        return re.search(str(pattern), path, re.IGNORECASE) is not None
+    except re.error:
+        return True
+
+
+def _fault_for(
+    state: EmulatorState, config: FaultConfig, mailbox: str | None, windows: Any
+) -> tuple[int, str, str] | None:
+    """The fault to inject for one Graph request, or None."""
+    dice = _dice(state)
+    if mailbox and config.throttle_after > 0:
+        now = time.monotonic()
+        seen = windows[mailbox]
+        while seen and seen[0] <= now - config.throttle_window:
+            seen.popleft()
+        if len(seen) >= config.throttle_after:
+            return 429, "TooManyRequests", "Please retry again later."
+        seen.append(now)
+    if config.throttle_share > 0 and dice.roll(config) < config.throttle_share:
+        return 429, "TooManyRequests", "Please retry again later."
+    if config.error_share > 0 and dice.roll(config) < config.error_share:
+        if dice.roll(config) < 0.5:
+            return 503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later."
+        return 504, "UnknownError", "The gateway timed out."  # [U] 504s often carry no Graph body at all
+    return None
+
+
+def inner_fault(state: EmulatorState, ctx: Ctx) -> Result | None:
+    """A throttling/5xx answer for one $batch item (each inner request is throttled separately), or None."""
+    config = state.faults.config
+    if (config.throttle_share <= 0 and config.error_share <= 0) or not _targets(state, config, ctx.path):
+        return None
+    fault = _fault_for(state, config, None, None)
+    if fault is None:
+        return None
+    status, code, message = fault
+    body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, {}))
+    return Result(status=status, body=body, headers=_retry_after(config))
+
+
+class GraphFaults:
+    """ASGI middleware: Graph faults on /v1.0/ paths, 429s on /token; everything else untouched."""
+
+    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+        self.app = app
+        self.state = state
+        self._lock = threading.Lock()
+        self._inflight: dict[str, int] = collections.defaultdict(int)
+        self._windows: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+
+    def _mailbox(self, scope: Scope) -> str | None:
+        match = _MAILBOX.match(scope["path"])
+        if not match:
+            return None
+        if match.group(2):
+            key = match.group(2)
+            store = self.state.graph
+            user = store.find_user(key) if store is not None else None
+            return str(user["id"]) if user else key.lower()
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                token = value.decode("latin-1").partition(" ")[2].strip()
+                grant = self.state.tokens.check_access(token or None).grant
+                return grant.user_id if grant and grant.user_id else None
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        config = self.state.faults.config
+        token_faults = (
+            config.token_throttle_share > 0 and scope["method"] == "POST" and _TOKEN_PATH.match(path)
+        )
+        if token_faults and _dice(self.state).roll(config) < config.token_throttle_share:
+            await self._token_throttled(send, config)
+            return
+        if not path.startswith("/v1.0/"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        request_id = str(uuid.uuid4())
+        client_id = headers.get("client-request-id", request_id)
+        mailbox = self._mailbox(scope) if (config.concurrency or config.throttle_after) else None
+        with self._lock:
+            # A $batch is throttled per inner request (json-batching.md), so the shares apply inside it.
+            is_batch = path.rstrip("/").lower() == "/v1.0/$batch"
+            targeted = _targets(self.state, config, path[len("/v1.0/") :])
+            fault = (
+                None if is_batch or not targeted else _fault_for(self.state, config, mailbox, self._windows)
+            )
+            over = bool(mailbox and config.concurrency and self._inflight[mailbox] >= config.concurrency)
+            if fault is None and over:
+                fault = (429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
+            if fault is None and mailbox:
+                self._inflight[mailbox] += 1
+        if fault is not None:
+            if config.latency_ms:
+                await asyncio.sleep(config.latency_ms / 1000)
+            status, code, message = fault
+            extra = _retry_after(config) if status in (429, 503) else {}
+            body = _error(status, code, message, request_id, client_id, {})
+            await _send(
+                send, status, body, {"request-id": request_id, "client-request-id": client_id, **extra}
+            )
+            return
+        try:
+            if config.latency_ms:
+                await asyncio.sleep(config.latency_ms / 1000)
+            dropping = config.drop_share > 0 and _targets(self.state, config, path[len("/v1.0/") :])
+            if dropping and _dice(self.state).roll(config) < config.drop_share:
+                await self._dropped(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            if mailbox:
+                with self._lock:
+                    self._inflight[mailbox] -= 1
+
+    async def _dropped(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, then send the headers and half the body and end without completing it."""
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        if start is None:
+            return
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(max(len(body), 2)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        # Returning now leaves the response incomplete: the server closes the connection mid-body.
+
+    async def _token_throttled(self, send: Send, config: FaultConfig) -> None:
+        trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        description = (
+            "AADSTS90055: TenantThrottlingThreshold - The number of requests sent to this tenant has "
+            "exceeded the limit. Try again later."
+            f"\r\nTrace ID: {trace}\r\nCorrelation ID: {corr}\r\nTimestamp: {stamp}"
+        )
+        body = json.dumps(
+            {
+                "error": "temporarily_unavailable",
+                "error_description": description,
+                "error_codes": [90055],
+                "timestamp": stamp,
+                "trace_id": trace,
+                "correlation_id": corr,
+            }
+        ).encode()
+        await _send(send, 429, body, _retry_after(config), content_type="application/json; charset=utf-8")
+
+
+async def _send(
+    send: Send, status: int, body: bytes, headers: dict[str, str], content_type: str = JSON_CT
+) -> None:
+    raw = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    raw.extend((k.lower().encode(), v.encode()) for k, v in headers.items())
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,243 @@
+"""Dispatch of one Graph request (HTTP or a $batch item) to its handler, with Graph's error envelope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from .auth import authenticate
+from .envelope import Ctx, GraphError, Result, error_json
+
+__all__ = ["Owner", "Route", "dispatch", "owner_route", "top_route"]
+
+Item = dict[str, Any]
+
+
+@dataclass
+class Owner:
+    """Whose data a `/me/...` or `/users/{id}/...` request addresses."""
+
+    user: Item
+    key: str  # the segment as written ("me" for /me)
+    via_me: bool
+
+    @property
+    def id(self) -> str:
+        """The user's object id."""
+        return str(self.user["id"])
+
+    @property
+    def base(self) -> str:
+        """The @odata.context prefix: users('<id>') for /me, users('<as written>') otherwise."""
+        key = self.id if self.via_me else self.key
+        return f"users('{quote(key, safe='')}')"
+
+    @property
+    def prefix(self) -> str:
+        """The request path prefix ("me" or "users/<key>")."""
+        return "me" if self.via_me else f"users/{self.key}"
+
+
+OwnerHandler = Callable[[Ctx, Owner, dict[str, str]], Result]
+TopHandler = Callable[[Ctx, dict[str, str]], Result]
+
+
+@dataclass
+class Route:
+    """One route: methods, a path pattern (case-insensitive, named groups) and a handler."""
+
+    methods: frozenset[str]
+    pattern: re.Pattern[str]
+    handler: Any
+
+
+_OWNER: list[Route] = []
+_TOP: list[Route] = []
+_OWNER_RE = re.compile(r"^(?:(me)|users/([^/]+))(?:/(.*))?$", re.IGNORECASE)
+_DRIVES_RE = re.compile(r"^drives/([^/]+)(?:/(.*))?$", re.IGNORECASE)
+_OUTLOOK_AREAS = (
+    "messages",
+    "mailfolders",
+    "sendmail",
+    "calendar",
+    "calendars",
+    "events",
+    "calendarview",
+    "contacts",
+    "contactfolders",
+)
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    return re.compile("^" + path + "$", re.IGNORECASE)
+
+
+def owner_route(methods: str, path: str, *, first: bool = False) -> Callable[[OwnerHandler], OwnerHandler]:
+    """Register a handler for a path below /me or /users/{id} (regex with named groups).
+
+    `first` puts it ahead of routes registered earlier (a fixed segment like `delta` before `{id}`).
+    """
+
+    def deco(func: OwnerHandler) -> OwnerHandler:
+        route = Route(frozenset(methods.split()), _compile(path), func)
+        if first:
+            _OWNER.insert(0, route)
+        else:
+            _OWNER.append(route)
+        return func
+
+    return deco
+
+
+def top_route(methods: str, path: str, *, first: bool = False) -> Callable[[TopHandler], TopHandler]:
+    """Register a handler for a path directly below /v1.0 (`first`: ahead of earlier routes)."""
+
+    def deco(func: TopHandler) -> TopHandler:
+        route = Route(frozenset(methods.split()), _compile(path), func)
+        if first:
+            _TOP.insert(0, route)
+        else:
+            _TOP.append(route)
+        return func
+
+    return deco
+
+
+def _match(routes: list[Route], method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+    """(route, groups, path matched some route with another method)."""
+    seen = False
+    for route in routes:
+        match = route.pattern.match(path)
+        if match:
+            if method in route.methods:
+                return route, {k: v for k, v in match.groupdict().items() if v is not None}, False
+            seen = True
+    return None, {}, seen
+
+
+def _unknown_segment(path: str) -> GraphError:
+    segment = path.split("/")[-1] or path
+    return GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
+
+def _not_allowed(method: str) -> GraphError:
+    return GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
+
+
+def _load_routes() -> None:
+    """Import the modules whose decorators register the routes (a no-op after the first call)."""
+    from . import (
+        batch,
+        calendar,
+        calendar_actions,
+        contacts,
+        delta,
+        drive,
+        mail,
+        mail_folders,
+        mail_send,
+        uploads,
+        users,
+    )
+
+    _ = (
+        batch,
+        calendar,
+        calendar_actions,
+        contacts,
+        delta,
+        drive,
+        mail,
+        mail_folders,
+        mail_send,
+        uploads,
+        users,
+    )
+
+
+def resolve(ctx: Ctx) -> Result:
+    """Authenticate and run the request's handler (raises GraphError)."""
+    _load_routes()
+    from . import batch
+
+    path = ctx.path.strip("/")
+    method = ctx.method.upper()
+    if path.lower() == "$batch":
+        if ctx.in_batch:
+            raise GraphError(400, "BadRequest", "Nested batch requests are not supported.")  # [U]
+        authenticate(ctx)
+        return batch.run_batch(ctx)
+    grant = authenticate(ctx)
+    match = _OWNER_RE.match(path)
+    if match and match.group(2) and match.group(2).lower() in ("$count", "delta"):
+        match = None  # /users/$count and /users/delta are collection paths
+    if match:
+        via_me = match.group(1) is not None
+        rest = match.group(3) or ""
+        if via_me:
+            if grant.app_only:
+                raise GraphError(
+                    400, "BadRequest", "/me request is only valid with delegated authentication flow."
+                )
+            user = ctx.store.users_by_id.get(grant.user_id or "")
+            key = "me"
+        else:
+            key = match.group(2)
+            user = ctx.store.find_user(key)
+        if user is None:
+            area = rest.split("/")[0].lower()
+            if area in _OUTLOOK_AREAS:
+                raise GraphError(404, "ErrorInvalidUser", f"The requested user '{key}' is invalid.")  # [O]
+            if area == "drive":
+                raise GraphError(404, "itemNotFound", "The resource could not be found.")
+            raise GraphError(
+                404,
+                "Request_ResourceNotFound",
+                f"Resource '{key}' does not exist or one of its queried reference-property objects are not "
+                "present.",
+            )
+        owner = Owner(user=user, key=key, via_me=via_me)
+        route, groups, seen = _match(_OWNER, method, rest.rstrip("/"))
+        if route is None:
+            raise _not_allowed(method) if seen else _unknown_segment(rest or path)
+        result: Result = route.handler(ctx, owner, groups)
+        return result
+    dmatch = _DRIVES_RE.match(path)
+    if dmatch:
+        drv = ctx.store.drive_by_id(dmatch.group(1))
+        if drv is None:
+            raise GraphError(404, "itemNotFound", "The resource could not be found.")
+        owner_id = ctx.store.drive_owner[drv.drive["id"]]
+        owner = Owner(user=ctx.store.users_by_id[owner_id], key=owner_id, via_me=False)
+        rest = "drive/" + (dmatch.group(2) or "") if dmatch.group(2) else "drive"
+        route, groups, seen = _match(_OWNER, method, rest.rstrip("/"))
+        if route is None:
+            raise _not_allowed(method) if seen else _unknown_segment(path)
+        groups["_drives"] = dmatch.group(1)
+        result = route.handler(ctx, owner, groups)
+        return result
+    route, groups, seen = _match(_TOP, method, path)
+    if route is None:
+        raise _not_allowed(method) if seen else _unknown_segment(path)
+    result = route.handler(ctx, groups)
+    return result
+
+
+def dispatch(ctx: Ctx) -> Result:
+    """Run one request to a Result, turning GraphError into Graph's error body; adds the id headers."""
+    try:
+        result = resolve(ctx)
+    except GraphError as exc:
+        result = Result(
+            status=exc.status,
+            body=error_json(exc.code, exc.message, ctx.request_id, ctx.client_request_id, **exc.inner),
+            headers=dict(exc.headers),
+        )
+    result.headers.setdefault("request-id", ctx.request_id)
+    result.headers.setdefault("client-request-id", ctx.client_request_id)
+    if ctx.applied:
+        result.headers["Preference-Applied"] = ",".join(ctx.applied)
+    return result
