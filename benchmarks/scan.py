@@ -65,11 +65,12 @@ def main() -> None:
         def log() -> list[dict[str, Any]]:
             import json
 
-            with urllib.request.urlopen(admin + "requests", context=ctx) as resp:  # noqa: S310
+            with urllib.request.urlopen(admin + "requests", context=ctx) as resp:
                 result: list[dict[str, Any]] = json.loads(resp.read())
                 return result
 
-        urllib.request.urlopen(urllib.request.Request(admin + "reset", data=b"{}", method="POST"), context=ctx)
+        reset = urllib.request.Request(admin + "reset", data=b"{}", method="POST")
+        urllib.request.urlopen(reset, context=ctx).close()
         driver_rows, _ = driver_scan(info)  # warm-up, and learn the query the driver sends
         first = next(r for r in log() if r["path"].endswith("/messages"))
         path, query = first["path"], dict(parse_qsl(first["query"]))
@@ -87,7 +88,8 @@ def main() -> None:
         peak = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
     d, r = statistics.median(driver_times), statistics.median(raw_times)
-    print(f"rows: {driver_rows} in {pages} pages; query: {path}?{'&'.join(f'{k}={v}' for k, v in query.items())[:160]}")
+    shown = "&".join(f"{k}={v}" for k, v in query.items())[:160]
+    print(f"rows: {driver_rows} in {pages} pages; query: {path}?{shown}")
     print(f"raw httpx loop : {r:.3f} s  ({driver_rows / r:,.0f} rows/s)")
     print(f"o365sql driver : {d:.3f} s  ({driver_rows / d:,.0f} rows/s)")
     print(f"ratio driver/raw: {d / r:.2f}  (target <= 1.3)")

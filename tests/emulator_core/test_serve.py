@@ -39,13 +39,17 @@ def test_serve_prints_one_json_line_and_serves_https() -> None:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         info = json.loads(line)
-        assert PUBLISHED_KEYS <= info.keys()
+        assert info.keys() >= PUBLISHED_KEYS
         assert info["graph_url"].startswith("https://127.0.0.1:") and info["graph_url"].endswith("/v1.0")
         assert info["graph_url"] == info["authority_host"] + "/v1.0"
         assert Path(info["ca_cert"]).is_file()
         assert info["demo_user"].endswith("@" + info["tenant_domain"])
-        for part in ("InitiateOAuth=GETANDREFRESH", f"OAuthClientId={info['client_id']}",
-                     f"GraphURL={info['graph_url']}", f"SSLServerCert={info['ca_cert']}"):
+        for part in (
+            "InitiateOAuth=GETANDREFRESH",
+            f"OAuthClientId={info['client_id']}",
+            f"GraphURL={info['graph_url']}",
+            f"SSLServerCert={info['ca_cert']}",
+        ):
             assert part in info["connection_string"]
         import ssl
 
@@ -53,8 +57,9 @@ def test_serve_prints_one_json_line_and_serves_https() -> None:
         with httpx.Client(verify=ctx) as client:
             assert client.get(info["authority_host"] + "/_emulator/requests").json() == []
         # A client that does not trust the run's CA is refused: verification is real.
-        with httpx.Client(verify=ssl.create_default_context(cafile=None)) as client, pytest.raises(
-            httpx.ConnectError
+        with (
+            httpx.Client(verify=ssl.create_default_context(cafile=None)) as client,
+            pytest.raises(httpx.ConnectError),
         ):
             client.get(info["authority_host"] + "/_emulator/requests")
     finally:
@@ -68,7 +73,9 @@ def test_admin_request_log_reset_and_faults(emulator: Emulator) -> None:
         emulator.reset()
         client.get(emulator.authority_host + "/nowhere", params={"a": "1"})
         log = emulator.requests()
-        assert log == [{"method": "GET", "path": "/nowhere", "query": "a=1", "status": 404, "bytes": len("Not Found")}]
+        assert log == [
+            {"method": "GET", "path": "/nowhere", "query": "a=1", "status": 404, "bytes": len("Not Found")}
+        ]
         emulator.reset()
         assert emulator.requests() == []
         try:
@@ -89,14 +96,18 @@ def test_token_admin_routes_change_what_graph_accepts() -> None:
     with Emulator(data="empty") as emu:
         users = emu.state.directory
         token, _ = emu.state.tokens.issue_access(
-            tenant_id=users.tenant.id, client_id=users.public_client_id, user_id=users.demo_user.id,
+            tenant_id=users.tenant.id,
+            client_id=users.public_client_id,
+            user_id=users.demo_user.id,
             scopes=frozenset({"User.Read"}),
         )
         assert emu.state.tokens.check_access(token).grant is not None
         emu.expire_tokens()
         assert emu.state.tokens.check_access(token).error == "expired"
         rt = emu.state.tokens.issue_refresh(
-            tenant_id=users.tenant.id, client_id=users.public_client_id, user_id=users.demo_user.id,
+            tenant_id=users.tenant.id,
+            client_id=users.public_client_id,
+            user_id=users.demo_user.id,
             scopes=frozenset({"User.Read"}),
         )
         emu.revoke_tokens()

@@ -123,7 +123,7 @@ class Emulator:
             method=method,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(req, context=self.ssl_context()) as resp:  # noqa: S310 - our own https URL
+        with urllib.request.urlopen(req, context=self.ssl_context()) as resp:
             return json.loads(resp.read() or b"null")
 
     def requests(self) -> list[dict[str, Any]]:

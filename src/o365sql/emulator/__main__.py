@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -80,10 +81,8 @@ def serve(
     def ready() -> None:
         print(json.dumps(server.info), flush=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever(on_ready=ready)
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()

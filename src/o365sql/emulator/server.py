@@ -24,8 +24,8 @@ class PreparedServer:
     """A bound socket, its TLS files and state, ready to serve."""
 
     def __init__(self, config: EmulatorConfig) -> None:
-        # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets whose proto says TCP, and without that
-        # every small response waits ~40 ms for a delayed ACK.
+        # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets whose proto says TCP;
+        # without it every small response waits ~40 ms for a delayed ACK.
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((config.host, config.port))

@@ -52,7 +52,7 @@ class EmulatorState:
         app = self.directory.apps[self.directory.cert_client_id]
         app.certificate_pem = self._cert_app_cert_pem.decode()
         cert = x509.load_pem_x509_certificate(self._cert_app_cert_pem)
-        app.certificate_thumbprint = cert.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S303 - x5t is SHA-1
+        app.certificate_thumbprint = cert.fingerprint(hashes.SHA1()).hex().upper()
 
     @property
     def graph_url(self) -> str:
