@@ -32,7 +32,7 @@ MSG = {
     "receivedDateTime": "2024-03-01T10:00:00Z",
     "size": 42,
     "score": 2.5,
-    "from": {"emailAddress": {"name": "Adele Vance", "address": "AdeleV@contoso.com"}},
+    "from": {"emailAddress": {"name": "Ilse Marchetti", "address": "IlseM@contoso.com"}},
     "toRecipients": [
         {"emailAddress": {"name": "Alex", "address": "alex@contoso.com"}},
         {"emailAddress": {"name": "Megan", "address": "megan@contoso.com"}},
@@ -79,7 +79,7 @@ def ev(text: str, item: dict[str, object] | None = None) -> bool:
         ("importance eq 'high'", True),
         ("importance eq 'HIGH'", True),
         ("flag/flagStatus eq 'flagged'", True),
-        ("from/emailAddress/address eq 'adelev@contoso.com'", True),
+        ("from/emailAddress/address eq 'ilsem@contoso.com'", True),
     ],
 )
 def test_comparison_operators(text: str, expected: bool) -> None:

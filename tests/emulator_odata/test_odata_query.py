@@ -273,8 +273,8 @@ def test_directory_search_needs_consistency_level() -> None:
 
 def test_directory_search_tokens() -> None:
     users: list[dict[str, Any]] = [
-        {"id": "1", "displayName": "Adele Vance", "mail": "AdeleV@contoso.com"},
-        {"id": "2", "displayName": "Alex Wilber", "mail": "AlexW@contoso.com"},
+        {"id": "1", "displayName": "Adela Marchetti", "mail": "AdelaM@contoso.com"},
+        {"id": "2", "displayName": "Alex Winther", "mail": "AlexW@contoso.com"},
         {"id": "3", "displayName": "Walter Warden", "mail": None},
         {"id": "4", "displayName": "SharePointAdmins", "mail": "spadmins@contoso.com"},
     ]

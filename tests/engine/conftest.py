@@ -34,7 +34,7 @@ SUBJECTS = [
 NAMES = [
     "Adele",
     "adele",
-    "Alex Wilber",
+    "Alex Winther",
     "alex",
     "Bob",
     "Émile",

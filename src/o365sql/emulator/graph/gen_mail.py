@@ -19,12 +19,12 @@ __all__ = ["body_html", "build_messages", "message_attachments", "recipient"]
 Item = dict[str, Any]
 
 _EXTERNAL = (
-    ("Adele Vance", "adele.vance@fabrikam.com"),
-    ("Nestor Wilke", "nestor@northwindtraders.com"),
-    ("Lidia Holloway", "lidia.holloway@adventure-works.com"),
-    ("Alex Wilber", "alex@tailspintoys.com"),
-    ("Megan Bowen", "megan.bowen@litware.com"),
-    ("Patti Fernandez", "patti@wingtiptoys.com"),
+    ("Ilse Marchetti", "ilse.marchetti@fabrikam.com"),
+    ("Tobias Ekwueme", "tobias@northwindtraders.com"),
+    ("Marisol Achterberg", "marisol.achterberg@adventure-works.com"),
+    ("Kenji Halvorsen", "kenji@tailspintoys.com"),
+    ("Wren Castellano", "wren.castellano@litware.com"),
+    ("Odile Nakamura", "odile@wingtiptoys.com"),
     ("Fabrikam Billing", "billing@fabrikam.com"),
     ("Northwind Newsletter", "news@northwindtraders.com"),
     ("Contoso IT", "it-notifications@contoso-demo.onmicrosoft.com"),
