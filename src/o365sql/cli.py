@@ -293,7 +293,7 @@ def demo(sql: Sequence[str], scale: int) -> None:
         console.print(f"[dim]Emulator at {emu.authority_host} (tenant {emu.tenant_domain}).[/dim]")
         # The desktop flow opens the sign-in page with Python's webbrowser; the emulator's `browse` command
         # plays the user. The trailing '&' keeps webbrowser from waiting for it.
-        os.environ["BROWSER"] = f"{sys.executable} -m o365sql.emulator browse %s &"
+        os.environ["BROWSER"] = f"{sys.executable} -m o365sql.emulator browse --quiet %s &"
         connection = f"{emu.connection_string};CallbackURL=http://localhost:{_free_port()}"
         with _connect(connection) as con:
             me = con.cursor().execute("SELECT displayName, userPrincipalName FROM Users WHERE id = 'me'")

@@ -1,4 +1,4 @@
-"""SQLAlchemy dialect: `create_engine("o365sql:///?InitiateOAuth=GETANDREFRESH;...")`, so pandas.read_sql works.
+"""SQLAlchemy dialect: `create_engine("o365sql:///?InitiateOAuth=GETANDREFRESH;...")` for pandas.read_sql.
 
 The driver runs SQL in SQLite (apsw) over virtual tables, so the dialect is SQLite's with our DB-API module.
 """

@@ -96,7 +96,10 @@ def serve(
     help="CA file to trust (default: the one the emulator on URL's port wrote).",
 )
 @click.option("--decline", is_flag=True, help="Decline consent instead of accepting it.")
-def browse(url: str, user: str | None, password: str | None, ca: Path | None, decline: bool) -> None:
+@click.option("--quiet", is_flag=True, help="Print nothing on success (the redirect carries the auth code).")
+def browse(
+    url: str, user: str | None, password: str | None, ca: Path | None, decline: bool, quiet: bool
+) -> None:
     """Play a user at a browser: sign in, consent, deliver the redirect, print the final URL."""
     from .browse import BrowseError, run_browse
 
@@ -104,7 +107,8 @@ def browse(url: str, user: str | None, password: str | None, ca: Path | None, de
         final = run_browse(url, user=user, password=password, ca=ca, decline=decline)
     except BrowseError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(final)
+    if not quiet:
+        click.echo(final)
 
 
 if __name__ == "__main__":
