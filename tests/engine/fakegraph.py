@@ -75,7 +75,12 @@ class FakeGraph:
 
     # ------------------------------------------------------------------ the GraphClient surface
     def iter_items(
-        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        *,
+        prefetch: bool = False,
     ) -> Iterator[dict[str, Any]]:
         params = dict(params or {})
         self.requests.append(("GET", path, params))

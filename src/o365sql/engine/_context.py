@@ -14,7 +14,12 @@ class GraphLike(Protocol):
     """The part of o365sql.graph.GraphClient the engine uses."""
 
     def iter_items(
-        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        *,
+        prefetch: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Every item of a collection, fetched page by page as the caller advances."""
         ...

@@ -160,7 +160,8 @@ def _items(ex: Execution) -> Iterator[Row]:
                     params = dict(ex.params)
                     if flt:
                         params["$filter"] = flt
-                    for it in graph.iter_items(path, params):
+                    # Prefetch only when no LIMIT went to Graph: then the first page is all that's needed.
+                    for it in graph.iter_items(path, params, prefetch=ex.limit is None):
                         yield it, extra
         except Exception as exc:
             if tolerate and is_not_found(exc):

@@ -20,8 +20,12 @@ __all__ = [
 
 SQLValue = int | float | str | bytes | None
 
+# Graph's usual spellings, already UTC: `...:SSZ` (Outlook) and `...:SS.fffZ` / 7 digits (drive, events).
+_UTC_FAST = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 _FRACTION = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# One encoder for every row: json.dumps with non-default options builds a new one per call.
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def format_datetime(value: datetime) -> str:
@@ -67,6 +71,9 @@ def _to_datetime(value: Any) -> SQLValue:
     if value is None:
         return None
     if isinstance(value, str):
+        # The per-row hot path: UTC text needs only its fraction cut (format_datetime keeps whole seconds).
+        if _UTC_FAST.match(value):
+            return value if len(value) == 20 else value[:19] + "Z"
         dt = parse_datetime(value)
         # Graph's text kept as-is when it is not a date-time we know (never seen in v1.0 payloads).
         return format_datetime(dt) if dt is not None else value
@@ -128,13 +135,13 @@ def _to_text(value: Any) -> SQLValue:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _encode_json(value)
 
 
 def _to_json(value: Any) -> SQLValue:
     if value is None:
         return None
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _encode_json(value)
 
 
 _CONVERTERS: dict[str, Callable[[Any], SQLValue]] = {

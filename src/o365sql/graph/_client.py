@@ -6,7 +6,8 @@ import json as jsonlib
 import logging
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -67,6 +68,7 @@ class GraphClient:
         self.retries = 0
         #: response body bytes received
         self.bytes_received = 0
+        self._prefetcher: ThreadPoolExecutor | None = None
 
     # -- URLs ------------------------------------------------------------------------------------------------
 
@@ -317,7 +319,7 @@ class GraphClient:
         headers: Mapping[str, str] | None = None,
         *,
         permissions: Permissions | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """Yield each page (the JSON object) of a collection lazily, following ``@odata.nextLink`` whole.
 
         ``headers`` are sent with every page (Graph does not carry ConsistencyLevel over to nextLinks).
@@ -341,20 +343,46 @@ class GraphClient:
         headers: Mapping[str, str] | None = None,
         *,
         permissions: Permissions | None = None,
+        prefetch: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Yield the items of a collection lazily (a page is fetched only when the caller reaches it).
 
-        A single entity (an answer without ``value``) is yielded as the only item.
+        With ``prefetch``, once the caller is halfway through a page that has a next one, that next page is
+        fetched in the background, so decoding and SQLite's work overlap the network. At most one page is
+        fetched ahead, and only by a caller already deep in a scan: a LIMIT that stops early wastes at most
+        that one request. A single entity (an answer without ``value``) is yielded as the only item.
         """
-        for page in self.iter_pages(path, params, headers, permissions=permissions):
-            if "value" not in page:
-                if page:
-                    yield page
-                return
-            value = page["value"]
-            if not isinstance(value, list):
-                raise OperationalError(f"GET {path}: Graph's 'value' is not a list")
-            yield from value
+        pages = self.iter_pages(path, params, headers, permissions=permissions)
+        ahead: Future[dict[str, Any] | None] | None = None
+        try:
+            page: dict[str, Any] | None = next(pages, None)
+            while page is not None:
+                if "value" not in page:
+                    if page:
+                        yield page
+                    return
+                value = page["value"]
+                if not isinstance(value, list):
+                    raise OperationalError(f"GET {path}: Graph's 'value' is not a list")
+                halfway = len(value) // 2 if prefetch and page.get("@odata.nextLink") else -1
+                for index, item in enumerate(value):
+                    if index == halfway:
+                        ahead = self._prefetch_pool().submit(next, pages, None)
+                    yield item
+                if ahead is not None:
+                    page, ahead = ahead.result(), None
+                else:
+                    page = next(pages, None)
+        finally:
+            # the pages generator must not be closed while the prefetch thread is running it
+            if ahead is not None and not ahead.cancel():
+                ahead.exception()
+            pages.close()
+
+    def _prefetch_pool(self) -> ThreadPoolExecutor:
+        if self._prefetcher is None:
+            self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="o365sql-prefetch")
+        return self._prefetcher
 
     def get_bytes(
         self, path: str, params: Mapping[str, str] | None = None, *, max_redirects: int = 5
@@ -394,6 +422,9 @@ class GraphClient:
     def close(self) -> None:
         """Stop using this client; the httpx.Client is closed only when this client owns it."""
         self._closed = True
+        if self._prefetcher is not None:
+            self._prefetcher.shutdown(wait=True, cancel_futures=True)
+            self._prefetcher = None
         if self._owns_http:
             self.http.close()
 
