@@ -1,0 +1,104 @@
+"""System tables: their shape, their content from the schema/procedures/properties, and secrets masked."""
+
+from __future__ import annotations
+
+import pytest
+from dbapi_helpers import SECRET, TOKEN
+
+import o365sql
+from o365sql import schema
+from o365sql.connection import Connection
+from o365sql.engine import systables
+
+
+def test_sys_tables_lists_schema_tables(con: Connection) -> None:
+    cur = con.execute(
+        "SELECT CatalogName, SchemaName, TableName, TableType, Description, IsUpdateable FROM sys_tables"
+    )
+    rows = cur.fetchall()
+    assert {r[2] for r in rows} == set(schema.TABLES)
+    assert all(r[0] == "o365sql" and r[1] == "Office365" and r[3] == "TABLE" for r in rows)
+    assert all(isinstance(r[5], bool) for r in rows)
+    assert [d[0] for d in cur.description] == [c for c, _ in systables.SYSTEM_TABLES["sys_tables"]]
+
+
+def test_sys_tablecolumns_for_messages(con: Connection) -> None:
+    cur = con.execute(
+        "SELECT ColumnName, DataTypeName, IsKey, IsNullable, IsReadOnly, IsHidden, Ordinal "
+        "FROM sys_tablecolumns WHERE TableName = 'Messages' ORDER BY Ordinal"
+    )
+    rows = cur.fetchall()
+    spec = schema.TABLES["Messages"]
+    assert [r[0] for r in rows] == [c.name for c in spec.columns]
+    assert [r[1] for r in rows] == [c.type for c in spec.columns]
+    assert [r[6] for r in rows] == list(range(1, len(spec.columns) + 1))
+    by_name = {r[0]: r for r in rows}
+    assert by_name["id"][2] is True and by_name["id"][3] is False
+    assert all(by_name[c.name][4] == c.read_only and by_name[c.name][5] == c.hidden for c in spec.columns)
+    assert [d[0] for d in con.execute("SELECT * FROM sys_tablecolumns LIMIT 1").description] == [
+        c for c, _ in systables.SYSTEM_TABLES["sys_tablecolumns"]
+    ]
+
+
+def test_sys_procedures_and_parameters(con: Connection) -> None:
+    procs = {r[0]: r[1] for r in con.execute("SELECT ProcedureName, Description FROM sys_procedures")}
+    assert procs["TestEcho"].startswith("Returns Text")
+    params = con.execute(
+        "SELECT ColumnName, Direction, DataTypeName, IsRequired, Ordinal FROM sys_procedureparameters "
+        "WHERE ProcedureName = 'TestEcho' ORDER BY Ordinal"
+    ).fetchall()
+    assert params[:4] == [
+        ("Text", 1, "TEXT", True, 1),
+        ("Times", 1, "INTEGER", False, 2),
+        ("Flag", 1, "BOOLEAN", False, 3),
+        ("When", 1, "DATETIME", False, 4),
+    ]
+    assert [(p[0], p[1]) for p in params[4:]] == [("Text", 4), ("N", 4), ("Flag", 4), ("When", 4)]
+
+
+def test_sys_connection_props(con: Connection) -> None:
+    rows = {r[0]: r for r in con.execute("SELECT * FROM sys_connection_props")}
+    assert rows["InitiateOAuth"][5] == "OFF"
+    assert rows["InitiateOAuth"][4] == "OFF, GETANDREFRESH, REFRESH"
+    assert rows["Pagesize"][2] == "int"
+    assert rows["OAuthClientSecret"][5] == "********"
+    assert rows["OAuthAccessToken"][5] == "********"
+    assert rows["ProxyPassword"][5] in ("", None)
+    assert {r[7] for r in rows.values()} >= {"OAuth", "Authentication"}
+
+
+def test_system_tables_are_read_only(con: Connection) -> None:
+    for table in systables.SYSTEM_TABLES:
+        with pytest.raises(o365sql.NotSupportedError, match=f"{table} is read-only"):
+            con.execute(f"DELETE FROM {table}")
+        with pytest.raises(o365sql.NotSupportedError, match=f"{table} is read-only"):
+            con.execute(f"UPDATE {table} SET CatalogName = 'x'" if table != "sys_connection_props" else
+                        f"UPDATE {table} SET Value = 'x'")  # fmt: skip
+
+
+def test_procedures_registered_later_show_up(con: Connection) -> None:
+    from o365sql.engine import procedures
+
+    procedures.register(procedures.Procedure("TestLate", "late", (), (("A", "TEXT"),), lambda c, a: [("x",)]))
+    try:
+        names = [r[0] for r in con.execute("SELECT ProcedureName FROM sys_procedures")]
+        assert "TestLate" in names
+    finally:
+        procedures.unregister("TestLate")
+
+
+def test_secrets_never_appear(con: Connection) -> None:
+    """Grep every system table, the repr and the properties view for the secret and the token."""
+    seen: list[str] = [repr(con), str(con.properties), repr(con.cursor())]
+    for table in systables.SYSTEM_TABLES:
+        for row in con.execute(f"SELECT * FROM {table}"):
+            seen.append(repr(row))
+    blob = "\n".join(seen)
+    assert SECRET not in blob and TOKEN not in blob
+    assert "********" in blob
+
+
+def test_properties_view_is_masked(con: Connection) -> None:
+    props = con.properties
+    assert props["OAuthClientSecret"] == "********"
+    assert props["InitiateOAuth"] == "OFF"
