@@ -76,6 +76,7 @@ __all__ = [
     "error_from_graph_response",
     "error_from_identity_response",
     "graph_error_class",
+    "permission_hint",
     "redact",
 ]
 
@@ -416,7 +417,7 @@ def _header(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None, name:
     return None
 
 
-def _permission_text(delegated: Sequence[str], application: Sequence[str], app_only: bool | None) -> str:
+def permission_hint(delegated: Sequence[str], application: Sequence[str], app_only: bool | None) -> str:
     deleg = " or ".join(delegated)
     appl = " or ".join(application)
     if app_only is True and appl:
@@ -475,7 +476,7 @@ def error_from_graph_response(
         known = GRAPH_CODES.get(code) or _GRAPH_CODES_CI.get(code.lower())
         hint = known[1] if known else ""
     if cls is PermissionDeniedError:
-        hint = _permission_text(delegated_permissions, application_permissions, app_only)
+        hint = permission_hint(delegated_permissions, application_permissions, app_only)
     elif cls is GraphAuthenticationError:
         hint = _AUTH_HINT
     elif cls is ThrottledError and not hint:

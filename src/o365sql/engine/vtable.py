@@ -16,7 +16,8 @@ from typing import Any, cast
 
 import apsw
 
-from ..schema import TABLES, TableSpec, get_table
+from ..errors import PermissionDeniedError, permission_hint
+from ..schema import TABLE_PERMISSIONS, TABLES, TableSpec, get_table
 from ._context import EngineContext
 from ._run import describe, run
 from .convert import SQLValue, column_reader
@@ -141,6 +142,8 @@ class Cursor:
     def _advance(self) -> None:
         try:
             self.item, self.extra = next(self.rows)
+        except PermissionDeniedError as exc:
+            raise _name_permission(exc, self.table.spec.name, self.table.module.ctx.app_only) from None
         except StopIteration:
             self.eof = True
             self.item, self.extra = {}, {}
@@ -181,6 +184,18 @@ class Cursor:
         """Drop the stream (an unfinished generator closes its HTTP pages with it) and the cache."""
         self._drop_stream()
         self.cache.clear()
+
+
+def _name_permission(exc: PermissionDeniedError, table: str, app_only: bool) -> PermissionDeniedError:
+    """The same 403, its message naming the permission this table reads with (when Graph's didn't)."""
+    head, generic, _ = exc.message.partition("; the token lacks a permission")
+    if not generic:
+        return exc
+    delegated, application = TABLE_PERMISSIONS.get(table, ((), ()))
+    hint = permission_hint(delegated, application, app_only)
+    return PermissionDeniedError(
+        f"{table}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id
+    )
 
 
 _MODULES: weakref.WeakKeyDictionary[apsw.Connection, Module] = weakref.WeakKeyDictionary()
