@@ -296,10 +296,11 @@ def demo(sql: Sequence[str], scale: int) -> None:
         os.environ["BROWSER"] = f"{sys.executable} -m o365sql.emulator browse --quiet %s &"
         connection = f"{emu.connection_string};CallbackURL=http://localhost:{_free_port()}"
         with _connect(connection) as con:
-            me = con.cursor().execute("SELECT displayName, userPrincipalName FROM Users WHERE id = 'me'")
-            row = me.fetchone()
-            if row:
-                console.print(f"Signed in through the desktop flow as [bold]{row[0]}[/bold] ({row[1]}).")
+            # The first statement signs in (connect itself does no network I/O).
+            who = con.cursor().execute("SELECT count(*) FROM Users").fetchone()
+            account = getattr(con.procedure_context.auth, "account_name", lambda: None)()
+            if who and account:
+                console.print(f"Signed in through the desktop flow as [bold]{account}[/bold].")
             statements = [(None, s) for s in sql] if sql else list(DEMO_QUERIES)
             for title, statement in statements:
                 _run_sql(console, con, statement, title=title)
