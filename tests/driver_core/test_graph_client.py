@@ -117,6 +117,38 @@ def test_paging_follows_whole_next_links_lazily_including_empty_pages(
     assert client.requests_sent == 3
 
 
+def test_prefetch_fetches_one_page_ahead(client: GraphClient, mock: respx.MockRouter) -> None:
+    def page(n: int) -> dict[str, Any]:
+        items = [{"id": f"{n}-{i}"} for i in range(4)]
+        return {"value": items, **({"@odata.nextLink": f"{BASE}/me/messages?p={n + 1}"} if n < 3 else {})}
+
+    routes = [mock.get(url=f"{BASE}/me/messages?p={n}").respond(json=page(n)) for n in (2, 3)]
+    routes.insert(0, mock.get(url=f"{BASE}/me/messages?$top=4").respond(json=page(1)))
+    items = client.iter_items("/me/messages", {"$top": "4"}, prefetch=True)
+    got = [next(items) for _ in range(2)]  # the first page's first half: nothing fetched ahead yet
+    assert [r.call_count for r in routes] == [1, 0, 0]
+    got.append(next(items))  # halfway through the first page: page 2 is on its way
+    got.extend(items)
+    assert [i["id"] for i in got] == [f"{n}-{i}" for n in (1, 2, 3) for i in range(4)]
+    assert [r.call_count for r in routes] == [1, 1, 1]  # each page exactly once
+
+
+def test_prefetch_abandoned_scan_is_closed_cleanly(client: GraphClient, mock: respx.MockRouter) -> None:
+    mock.get(url=f"{BASE}/me/messages?p=2").respond(json={"value": [{"id": "b"}]})
+    first = mock.get(url=f"{BASE}/me/messages").respond(
+        json={"value": [{"id": "a1"}, {"id": "a2"}], "@odata.nextLink": f"{BASE}/me/messages?p=2"}
+    )
+    items = client.iter_items("/me/messages", prefetch=True)
+    assert next(items)["id"] == "a1"
+    assert next(items)["id"] == "a2"
+    items.close()  # waits for the page fetched ahead instead of closing a running generator
+    assert first.call_count == 1
+    without = client.iter_items("/me/messages")  # no prefetch: the next page only when reached
+    assert [next(without)["id"], next(without)["id"]] == ["a1", "a2"]
+    assert mock.routes[0].call_count == 1  # page 2: once, fetched ahead by the first scan only
+    without.close()
+
+
 def test_paging_single_entity_and_empty_collection(client: GraphClient, mock: respx.MockRouter) -> None:
     mock.get("/me").respond(json={"id": "me-id", "displayName": "Me"})
     mock.get("/me/contacts").respond(json={"value": []})

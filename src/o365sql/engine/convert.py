@@ -169,6 +169,13 @@ def column_reader(column: ColumnSpec) -> Callable[[dict[str, Any]], SQLValue]:
     path = column.path
     if len(path) == 1:
         key = path[0]
+        if column.type == "TEXT":
+            # The per-row hot path: most text values are already str (or null), so skip the converter call.
+            def read_text(item: dict[str, Any]) -> SQLValue:
+                value = item.get(key)
+                return value if value is None or value.__class__ is str else _to_text(value)
+
+            return read_text
 
         def read_one(item: dict[str, Any]) -> SQLValue:
             return convert(item.get(key))

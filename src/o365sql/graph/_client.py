@@ -347,15 +347,17 @@ class GraphClient:
     ) -> Iterator[dict[str, Any]]:
         """Yield the items of a collection lazily (a page is fetched only when the caller reaches it).
 
-        With ``prefetch``, once the caller is halfway through a page that has a next one, that next page is
-        fetched in the background, so decoding and SQLite's work overlap the network. At most one page is
-        fetched ahead, and only by a caller already deep in a scan: a LIMIT that stops early wastes at most
-        that one request. A single entity (an answer without ``value``) is yielded as the only item.
+        With ``prefetch``, the next page is fetched in the background while the caller works through the
+        current one, so decoding and SQLite's work overlap the network. At most one page is fetched ahead;
+        on the first page only once the caller is halfway through it, so a statement that stops early
+        (a LIMIT SQLite applies itself) wastes at most one request. A single entity (an answer without
+        ``value``) is yielded as the only item.
         """
         pages = self.iter_pages(path, params, headers, permissions=permissions)
         ahead: Future[dict[str, Any] | None] | None = None
         try:
             page: dict[str, Any] | None = next(pages, None)
+            first = True
             while page is not None:
                 if "value" not in page:
                     if page:
@@ -364,9 +366,12 @@ class GraphClient:
                 value = page["value"]
                 if not isinstance(value, list):
                     raise OperationalError(f"GET {path}: Graph's 'value' is not a list")
-                halfway = len(value) // 2 if prefetch and page.get("@odata.nextLink") else -1
+                start_at = (
+                    (len(value) // 2 if first else 0) if prefetch and page.get("@odata.nextLink") else -1
+                )
+                first = False
                 for index, item in enumerate(value):
-                    if index == halfway:
+                    if index == start_at:
                         ahead = self._prefetch_pool().submit(next, pages, None)
                     yield item
                 if ahead is not None:
