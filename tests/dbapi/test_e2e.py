@@ -60,7 +60,8 @@ def test_types_from_the_real_engine(live: o365sql.Connection) -> None:
 
 
 def test_streaming_fetches_pages_lazily(emulator: Any) -> None:
-    """Pages come as the cursor advances (the Graph client may read one page ahead once halfway through)."""
+    """Pages come as the cursor advances: at most one page is read ahead (halfway through the first page,
+    from the start of later ones), never the whole scan."""
     paged = _connect(emulator, _token(emulator), ";Pagesize=5")
     before = _graph_requests(emulator, "/messages")
     cur = paged.execute("SELECT id FROM Messages")
@@ -68,10 +69,10 @@ def test_streaming_fetches_pages_lazily(emulator: Any) -> None:
     assert _graph_requests(emulator, "/messages") - before == 1
     cur.fetchmany(4)  # the rest of the first page: the second may be on its way
     assert _graph_requests(emulator, "/messages") - before in (1, 2)
-    assert cur.fetchone() is not None  # first row of page 2; page 3 is not asked for yet
-    assert _graph_requests(emulator, "/messages") - before == 2
+    assert cur.fetchone() is not None  # first row of page 2; page 3 may be on its way, page 4 is not
+    assert _graph_requests(emulator, "/messages") - before in (2, 3)
     cur.close()
-    assert _graph_requests(emulator, "/messages") - before == 2
+    assert _graph_requests(emulator, "/messages") - before in (2, 3)
     paged.close()
 
 
