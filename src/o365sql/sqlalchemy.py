@@ -8,8 +8,10 @@ from __future__ import annotations
 import types
 from typing import Any
 
+from sqlalchemy import util
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine.url import URL
+from sqlalchemy.types import DateTime
 
 __all__ = ["O365Dialect", "connection_string_from_url"]
 
@@ -44,6 +46,16 @@ class _DBAPI(types.ModuleType):
         return getattr(self._module, name)
 
 
+class _NativeDateTime(DateTime):
+    """The driver already returns aware datetimes and accepts them as parameters: no string round trip."""
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+    def result_processor(self, dialect: Any, coltype: object) -> None:
+        return None
+
+
 class O365Dialect(SQLiteDialect):
     """SQLite's dialect, connecting through o365sql."""
 
@@ -51,6 +63,7 @@ class O365Dialect(SQLiteDialect):
     driver = "o365sql"
     supports_statement_cache = True
     default_paramstyle = "qmark"
+    colspecs = util.update_copy(SQLiteDialect.colspecs, {DateTime: _NativeDateTime})
 
     @classmethod
     def import_dbapi(cls) -> Any:
