@@ -1,0 +1,120 @@
+"""Write the reference pages made from the code: docs/{connection-properties,tables,procedures}.md.
+
+.venv/bin/python scripts/gen_docs.py          # rewrite them
+.venv/bin/python scripts/gen_docs.py --check  # exit 1 if any is out of date (the test suite runs this)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from o365sql.engine import procedures
+from o365sql.properties import PROPERTIES
+from o365sql.schema import TABLE_PERMISSIONS, TABLES
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def properties_page() -> str:
+    """Every connection property: group, type, default, allowed values, meaning."""
+    lines = [
+        HEADER + "# Connection properties\n",
+        "`Name=Value;Name=Value` (names are case-insensitive; values may be quoted with `'` or `\"`), merged "
+        "with `connect(**kwargs)`, where keyword arguments win. Secrets are marked: they never appear in "
+        "logs, error messages, reprs or `sys_connection_props`.\n",
+    ]
+    groups: dict[str, list[str]] = {}
+    for spec in PROPERTIES:
+        kind = getattr(spec.type, "__name__", str(spec.type))
+        default = "" if spec.default in (None, "") else f"`{spec.default}`"
+        allowed = ", ".join(f"`{c}`" for c in spec.choices)
+        name = f"**{spec.name}**" + (" (secret)" if spec.secret else "")
+        if spec.aliases:
+            name += " — also " + ", ".join(f"`{a}`" for a in spec.aliases)
+        row = f"| {name} | {kind} | {default} | {allowed} | {_cell(spec.help)} |"
+        groups.setdefault(spec.group or "Other", []).append(row)
+    for group, rows in groups.items():
+        lines.append(f"\n## {group}\n\n| property | type | default | values | meaning |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        lines.extend(rows)
+    return "\n".join(lines) + "\n"
+
+
+def tables_page() -> str:
+    """Every table and column, with what Graph evaluates (pushdown) and the permissions it reads with."""
+    lines = [
+        HEADER + "# Tables\n",
+        "Columns are Graph's property names, nested objects flattened with `_`; collections are JSON text. "
+        "*filter* lists the conditions sent to Graph as `$filter` (SQLite still checks every condition Graph "
+        "evaluates differently, so results never depend on it); *order* marks columns Graph can sort on. "
+        "Types: DATETIME comes back as an aware UTC `datetime`, BOOLEAN as `bool`, JSON as text.\n",
+    ]
+    for name, spec in sorted(TABLES.items()):
+        delegated, application = TABLE_PERMISSIONS.get(name, ((), ()))
+        lines.append(f"\n## {name}\n\n{spec.description}\n")
+        scope = "(`{scope}` is `/me`, or `/users/{UserId}`)"
+        lines.append(f"Graph: `{spec.collection}` {scope}. Key: {', '.join(spec.key)}.")
+        if delegated or application:
+            deleg, app = " or ".join(delegated), " or ".join(application)
+            lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")
+        lines.append("| column | type | filter | order | notes |\n| --- | --- | --- | --- | --- |")
+        for c in spec.columns:
+            if c.hidden:
+                continue
+            ops = ", ".join(sorted(c.filter_ops))
+            notes = c.description.rstrip(".")
+            if c.read_only and "read-only" not in notes.lower():
+                notes = f"{notes}. Read-only" if notes else "Read-only"
+            lines.append(f"| {c.name} | {c.type} | {ops} | {'yes' if c.orderable else ''} | {_cell(notes)} |")
+    return "\n".join(lines) + "\n"
+
+
+def procedures_page() -> str:
+    """Every stored procedure: parameters and result columns."""
+    procedures.load_builtin()
+    lines = [
+        HEADER + "# Stored procedures\n",
+        "`EXEC[UTE] Name [@]Param = value|?, ...` or `cursor.callproc(name, {...})`; "
+        "the result is a row set.\n",
+    ]
+    for proc in sorted(procedures.all_procedures(), key=lambda p: p.name):
+        lines.append(f"\n## {proc.name}\n\n{proc.description}\n")
+        lines.append("| parameter | type | required | meaning |\n| --- | --- | --- | --- |")
+        for p in proc.params:
+            lines.append(f"| {p.name} | {p.type} | {'yes' if p.required else ''} | {_cell(p.description)} |")
+        cols = ", ".join(f"{n} ({t})" for n, t in proc.result_columns)
+        lines.append(f"\nResult columns: {cols}.")
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {
+    "connection-properties.md": properties_page,
+    "tables.md": tables_page,
+    "procedures.md": procedures_page,
+}
+
+
+def main(argv: list[str]) -> int:
+    """Write the pages, or with --check report which are stale."""
+    stale = []
+    for filename, make in PAGES.items():
+        path, text = DOCS / filename, make()
+        if "--check" in argv:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(filename)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("out of date (run scripts/gen_docs.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
