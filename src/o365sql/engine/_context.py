@@ -47,6 +47,15 @@ class PlannedRequest:
     pushed: tuple[str, ...] = ()
     note: str = ""
 
+    def __str__(self) -> str:
+        query = "&".join(f"{k}={v}" for k, v in self.params.items())
+        lines = [f"{self.table}: {self.method} {self.path}" + (f"?{query}" if query else "")]
+        if self.sqlite_checks:
+            lines.append("  SQLite still checks: " + ", ".join(self.sqlite_checks))
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        return "\n".join(lines)
+
 
 def _prop(props: Mapping[str, Any], name: str, default: Any) -> Any:
     try:
