@@ -49,10 +49,12 @@ def connect(connection_string: str = "", **properties: Any) -> Connection:
     No network I/O happens here; sign-in and Graph requests wait for the first statement that needs them.
     """
     from . import graph as _graph
+    from ._logging import configure_logging
     from .auth import provider_from_properties
     from .properties import resolve
 
     props = resolve(connection_string, **properties)
+    configure_logging(props)
     http: Any = None
     con: Connection | None = None
     try:
