@@ -210,9 +210,11 @@ def test_pushdown_property_against_emulator(open_db: Open) -> None:
     }
     copy = apsw.Connection(":memory:")
     copy.execute(create_table_sql(TABLES["Messages"]))
-    full = off.execute("SELECT * FROM Messages").fetchall()
+    cur = off.execute("SELECT * FROM Messages")
+    names = ", ".join(f'"{d[0]}"' for d in cur.getdescription())
+    full = cur.fetchall()
     marks = ",".join("?" * len(full[0]))
-    copy.executemany(f"INSERT INTO Messages VALUES ({marks})", full)
+    copy.executemany(f"INSERT INTO Messages ({names}) VALUES ({marks})", full)
     on = open_db()
 
     @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

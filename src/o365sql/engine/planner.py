@@ -19,6 +19,7 @@ from typing import Any
 import apsw
 
 from ..schema import ColumnSpec, TableSpec
+from ..schema.mail import SEARCH_COLUMN
 from ._context import EngineContext
 
 __all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op"]
@@ -208,6 +209,11 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         omit = False
         if collation != "BINARY":
             role = None
+        elif column.kind == "param" and column.name == SEARCH_COLUMN:
+            if op == "eq" and not is_in and column.name not in routed:
+                role, omit = "search", True
+                routed.add(column.name)
+                rows = min(rows, 1000.0)  # Graph returns at most 1,000 search results
         elif op == "eq" and _route_column(spec, column) and column.name not in routed:
             role, omit = "route", True
             routed.add(column.name)
@@ -248,6 +254,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
     )
     if spec.parent_key and spec.parent_key not in routed:
         id_usable = False
+    if SEARCH_COLUMN in routed:
+        id_usable = False  # a GET by id would ignore the search
     if has_id and not id_usable:
         for t in plan.terms:
             if t.role == "id":
@@ -311,8 +319,9 @@ def _order_consumed(
 ) -> bool:
     if not ii.nOrderBy or not ctx.pushdown or spec.orderby_rule == "none":
         return False
-    # Several Graph streams (IN lists, fan-outs, folder walks, batched ids) come back unsorted.
-    if fan_out or any(t.is_in for t in plan.terms):
+    # Several Graph streams (IN lists, fan-outs, folder walks, batched ids) come back unsorted, and Graph
+    # takes no $orderby with $search.
+    if fan_out or any(t.is_in or t.role == "search" for t in plan.terms):
         return False
     if spec.recursive and not routed - {"UserId"}:
         return False

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..schema import TableSpec
+from ..schema.mail import SEARCH_COLUMN
 from ._context import EngineContext
 from ._terms import (
     DATE_PREFIX,
@@ -140,6 +141,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
     window_terms: list[tuple[PlanTerm, Any]] = []
     filter_parts: list[tuple[PlanTerm, list[str]]] = []  # (term, alternatives) alternatives: or-chunks
     check_columns: set[int] = set()
+    search: str | None = None
 
     for term in plan.terms:
         value = args[term.argv] if term.argv < len(args) else None
@@ -149,6 +151,12 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             if not vals:
                 ex.empty = True
             route_terms[column.name] = vals
+        elif term.role == "search":
+            text = sqlite_affinity(value, numeric=False) if value is not None else None
+            search = text if isinstance(text, str) else None
+            if search is None or not search.strip():
+                ex.empty = True  # SEARCH = NULL or '' matches nothing (SQLite would say the same)
+            ex.param_values[column.name] = search
         elif term.role == "window":
             if not term.is_in:
                 window_terms.append((term, value))
@@ -209,7 +217,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.checks.append(Check(idx, "eq", tuple(route_terms[other]), readers[idx]))
             check_columns.add(idx)
     for c in spec.columns:
-        if c.kind == "param" and c.name != spec.parent_key:
+        if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN):
             given = route_terms.get(c.name)
             ex.param_values[c.name] = given[0] if given and len(given) == 1 else None
     if spec.window:
@@ -225,11 +233,15 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 _add_value_check(ex, spec, term, args, readers, check_columns)
         filter_parts = []
         ex.dedupe = len(ex.ids) > 1
-    if walk:
+    if walk or search is not None:
+        # a folder walk sends no $filter; Graph refuses $filter together with $search: checked here instead
         for term, _parts in filter_parts:
             if term.omit:
                 _add_value_check(ex, spec, term, args, readers, check_columns)
         filter_parts = []
+    if search is not None:
+        # the KQL goes inside one pair of double quotes; quoted phrases inside it stay phrases
+        ex.params["$search"] = f'"{search}"'
 
     ex.filters = _compose_filters(ex, spec, plan, filter_parts, args, readers, check_columns)
     if len(ex.filters) > 1:
@@ -263,7 +275,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
         and not ex.checks
     )
     if offset:
-        if single and spec.supports_skip:
+        if single and spec.supports_skip and search is None:
             ex.params["$skip"] = str(offset)
         else:
             ex.local_skip = offset

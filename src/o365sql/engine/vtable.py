@@ -9,6 +9,7 @@ statements, so every statement sees Graph's current data.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -195,12 +196,21 @@ class Cursor:
         self.cache.clear()
 
 
+_PROFILE_REQUEST = re.compile(r"^GET \S*/(?:me|users/[^/\s?]+)(?:\?\S*)?:")
+
+
 def _name_permission(exc: PermissionDeniedError, table: str, app_only: bool) -> PermissionDeniedError:
     """The same 403, its message naming the permission this table reads with (when Graph's didn't)."""
     head, generic, _ = exc.message.partition("; the token lacks a permission")
     if not generic:
         return exc
-    delegated, application = TABLE_PERMISSIONS.get(table, ((), ()))
+    delegated: tuple[str, ...]
+    application: tuple[str, ...]
+    if _PROFILE_REQUEST.match(head):
+        # the profile lookup that fills UserId (GET /me), not the table's own collection
+        delegated, application = ("User.Read",), ("User.Read.All",)
+    else:
+        delegated, application = TABLE_PERMISSIONS.get(table, ((), ()))
     hint = permission_hint(delegated, application, app_only)
     return PermissionDeniedError(
         f"{table}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id

@@ -23,6 +23,10 @@ def _recipient(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
 
 # Filters follow Microsoft's message docs: booleans eq/ne, the DateTimeOffset properties compared, a few
 # strings with eq (Exchange compares them case-insensitively, so the engine lets SQLite re-check).
+# A hidden parameter column: `WHERE SEARCH = 'kql'` sends $search. Graph's KQL matching cannot be redone
+# in SQLite, so it chooses the rows like a routing value does (with or without Pushdown).
+SEARCH_COLUMN = "SEARCH"
+
 MESSAGES = TableSpec(
     name="Messages",
     description="Mail messages of a mailbox (GET /me/messages); parentFolderId = 'inbox' reads one folder.",
@@ -96,6 +100,12 @@ MESSAGES = TableSpec(
         col("changeKey", read_only=True, desc="Version of the item"),
         col("webLink", read_only=True, desc="Outlook on the web link"),
         USER_ID,
+        col(
+            SEARCH_COLUMN,
+            kind="param",
+            hidden=True,
+            desc="Graph's $search (KQL): WHERE SEARCH = 'budget from:ana' reads only the messages it finds",
+        ),
     ),
 )
 
