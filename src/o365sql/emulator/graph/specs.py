@@ -9,6 +9,7 @@ Where the documentation says nothing, the emulator accepts what Outlook demonstr
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ..odata import PropertyRule, ResourceSpec
 
@@ -111,6 +112,15 @@ _RECIPIENTS = {
 _RECIPIENTS.update(
     {coll: _rule(frozenset({"any"})) for coll in ("toRecipients", "ccRecipients", "bccRecipients", "replyTo")}
 )
+
+# Outlook's collections (messages, folders, events, contacts, ...): page 10 by default, $top up to 1000 [U].
+_OUTLOOK_PAGING: dict[str, Any] = {
+    "default_top": 10,
+    "max_top": 1000,
+    "top_error": ("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),
+    "filter_code": "ErrorInvalidUrlQuery",
+}
+
 MESSAGES = ResourceSpec(
     name="message",
     properties=_typed(
@@ -144,13 +154,10 @@ MESSAGES = ResourceSpec(
     ),
     default_select=MESSAGE_DEFAULT,
     selectable=frozenset(MESSAGE_DEFAULT) | {"uniqueBody", "internetMessageHeaders"},
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
+    **_OUTLOOK_PAGING,
     supports_skip=True,
     search="kql",
     inefficient_filter_rule=True,
-    filter_code="ErrorInvalidUrlQuery",
     search_fields=("subject", "bodyPreview", "from/emailAddress/name", "from/emailAddress/address"),
 )
 
@@ -179,10 +186,7 @@ MAIL_FOLDERS = ResourceSpec(
     ),
     default_select=MAIL_FOLDER_DEFAULT,
     selectable=frozenset(MAIL_FOLDER_DEFAULT),
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
-    filter_code="ErrorInvalidUrlQuery",
+    **_OUTLOOK_PAGING,
 )
 
 EVENT_DEFAULT = (
@@ -258,13 +262,10 @@ _EVENT_PROPS = {
 _EVENT_COMMON = dict(
     default_select=EVENT_DEFAULT,
     selectable=frozenset(EVENT_DEFAULT) | {"cancelledOccurrences", "originalStart"},
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
-    filter_code="ErrorInvalidUrlQuery",
+    **_OUTLOOK_PAGING,
 )
-EVENTS = ResourceSpec(name="event", properties=_typed(_EVENT_PROPS), **_EVENT_COMMON)  # type: ignore[arg-type]
-CALENDAR_VIEW = ResourceSpec(name="event", properties=_typed(_EVENT_PROPS), **_EVENT_COMMON)  # type: ignore[arg-type]
+EVENTS = ResourceSpec(name="event", properties=_typed(_EVENT_PROPS), **_EVENT_COMMON)
+CALENDAR_VIEW = ResourceSpec(name="event", properties=_typed(_EVENT_PROPS), **_EVENT_COMMON)
 
 CALENDAR_DEFAULT = (
     "id",
@@ -295,10 +296,7 @@ CALENDARS = ResourceSpec(
     ),
     default_select=CALENDAR_DEFAULT,
     selectable=frozenset(CALENDAR_DEFAULT),
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
-    filter_code="ErrorInvalidUrlQuery",
+    **_OUTLOOK_PAGING,
 )
 
 CONTACT_DEFAULT = (
@@ -366,20 +364,14 @@ CONTACTS = ResourceSpec(
     ),
     default_select=CONTACT_DEFAULT,
     selectable=frozenset(CONTACT_DEFAULT),
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
-    filter_code="ErrorInvalidUrlQuery",
+    **_OUTLOOK_PAGING,
 )
 CONTACT_FOLDERS = ResourceSpec(
     name="contactFolder",
     properties=_typed({"id": _rule(EQ), "displayName": _rule(TEXT, True), "parentFolderId": _rule(EQ)}),
     default_select=("id", "displayName", "parentFolderId"),
     selectable=frozenset({"id", "displayName", "parentFolderId"}),
-    default_top=10,
-    max_top=1000,
-    top_error=("ErrorInvalidUrlQuery", "The value of the $top parameter must be between 1 and 1000."),  # [U]
-    filter_code="ErrorInvalidUrlQuery",
+    **_OUTLOOK_PAGING,
 )
 
 ATTACHMENT_DEFAULT = (
