@@ -5,9 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
+import o365sql
 from o365sql.cli import main
 from o365sql.emulator import Emulator
 
@@ -53,3 +58,36 @@ def test_errors_are_one_clean_line(emulator: Emulator, token: str) -> None:
     result = CliRunner().invoke(main, ["-c", "Bogus=1", "query", "SELECT 1"])
     assert result.exit_code == 1 and "Bogus" in result.output and "Traceback" not in result.output
     assert token not in out
+
+
+def test_login_and_logout_commands(
+    make_emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu: Emulator = make_emulator(data="empty")
+    monkeypatch.setenv("BROWSER", f"{sys.executable} -m o365sql.emulator browse --quiet %s &")
+    settings = tmp_path / "auth" / "OAuthSettings.json"
+    conn = ";".join(
+        [
+            "InitiateOAuth=GETANDREFRESH",
+            f"AuthorityHost={emu.authority_host}",
+            f"AzureTenant={emu.tenant_id}",
+            f"OAuthClientId={emu.client_id}",
+            f"SSLServerCert={emu.ca_cert}",
+            f"GraphURL={emu.graph_url}",
+            "CallbackURL=http://localhost:0",
+            "Scope=User.Read User.ReadBasic.All",
+            f"OAuthSettingsLocation={settings}",
+        ]
+    )
+    result = CliRunner().invoke(main, ["-c", conn, "login"])
+    assert result.exit_code == 0, result.output
+    assert f"Signed in as {emu.demo_user}" in result.output and settings.is_file()
+    emu.reset()
+    with o365sql.connect(conn) as con:  # the stored sign-in is used: no browser, no /authorize
+        assert con.execute("SELECT count(*) FROM Users").fetchone()[0] > 0
+    assert not [r for r in emu.requests() if r["path"].endswith("/authorize")]
+    result = CliRunner().invoke(main, ["-c", conn, "logout"])
+    assert result.exit_code == 0 and "Signed out" in result.output
+    refresh_only = conn.replace("GETANDREFRESH", "REFRESH")
+    with o365sql.connect(refresh_only) as con, pytest.raises(o365sql.Error, match=r"(?i)sign in"):
+        con.execute("SELECT count(*) FROM Users").fetchone()
