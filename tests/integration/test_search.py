@@ -49,3 +49,21 @@ def test_search_column_is_hidden_and_empty_search_finds_nothing(con: o365sql.Con
     assert "SEARCH" not in names and "subject" in names
     assert con.execute("SELECT count(*) FROM Messages WHERE SEARCH = ''").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM Messages WHERE SEARCH = 'zzqqxx-nothing'").fetchone() == (0,)
+
+
+def test_directory_search_sends_the_advanced_query(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    headers = {"ConsistencyLevel": "eventual"}
+    want = raw.get("/users", params={"$search": '"displayName:br"', "$select": "id"}, headers=headers).json()
+    assert want["value"]
+    emulator.reset()
+    got = _ids(con, "SELECT id FROM Users WHERE SEARCH = 'br'")  # a bare word searches displayName
+    assert sorted(got) == sorted(u["id"] for u in want["value"])
+    (req,) = [r for r in emulator.requests() if r["path"] == "/v1.0/users"]
+    assert req["status"] == 200 and "count=true" in req["query"]
+    either = "SELECT displayName FROM Groups WHERE SEARCH = ?"
+    names = {r[0] for r in con.execute(either, ('"displayName:eng" OR "displayName:sales"',)).fetchall()}
+    assert names and all(n.lower().startswith(("eng", "sales")) for n in names)
+    enabled = "SELECT id FROM Users WHERE SEARCH = 'displayName:br' AND accountEnabled = 1"
+    assert set(_ids(con, enabled)) <= set(got)

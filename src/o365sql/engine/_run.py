@@ -161,7 +161,8 @@ def _items(ex: Execution) -> Iterator[Row]:
                     if flt:
                         params["$filter"] = flt
                     # Prefetch only when no LIMIT went to Graph: then the first page is all that's needed.
-                    for it in graph.iter_items(path, params, prefetch=ex.limit is None):
+                    pages = graph.iter_items(path, params, ex.headers or None, prefetch=ex.limit is None)
+                    for it in pages:
                         yield it, extra
         except Exception as exc:
             if tolerate and is_not_found(exc):

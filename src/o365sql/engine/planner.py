@@ -19,7 +19,7 @@ from typing import Any
 import apsw
 
 from ..schema import ColumnSpec, TableSpec
-from ..schema.mail import SEARCH_COLUMN
+from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 
 __all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op"]

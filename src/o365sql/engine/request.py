@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..schema import TableSpec
-from ..schema.mail import SEARCH_COLUMN
+from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 from ._terms import (
     DATE_PREFIX,
@@ -73,6 +73,7 @@ class Execution:
     param_values: dict[str, SQLValue] = field(default_factory=dict)
     pushed: list[str] = field(default_factory=list)
     user_routed: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:
@@ -240,8 +241,11 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 _add_value_check(ex, spec, term, args, readers, check_columns)
         filter_parts = []
     if search is not None:
-        # the KQL goes inside one pair of double quotes; quoted phrases inside it stay phrases
-        ex.params["$search"] = f'"{search}"'
+        ex.params["$search"] = _search_text(spec, search)
+        if not spec.per_user:
+            # directory search is an "advanced query": it needs this header and $count=true
+            ex.headers["ConsistencyLevel"] = "eventual"
+            ex.params["$count"] = "true"
 
     ex.filters = _compose_filters(ex, spec, plan, filter_parts, args, readers, check_columns)
     if len(ex.filters) > 1:
@@ -285,6 +289,19 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             top = min(top, limit + ex.local_skip)
         ex.params["$top"] = str(max(1, top))
     return ex
+
+
+def _search_text(spec: TableSpec, search: str) -> str:
+    """The $search value.
+
+    Outlook's KQL goes inside one pair of double quotes (quoted phrases inside it stay phrases); the directory
+    wants `"property:value"` clauses, so a text without quotes becomes one clause, a bare word on displayName.
+    """
+    if spec.per_user:
+        return f'"{search}"'
+    if '"' in search:
+        return search
+    return f'"{search}"' if ":" in search else f'"displayName:{search}"'
 
 
 def _none(_item: dict[str, Any]) -> SQLValue:

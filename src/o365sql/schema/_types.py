@@ -30,6 +30,10 @@ FilterOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "startswith"]
 # odata_type: the short name of the item's @odata.type ("user", "fileAttachment").
 ColumnKind = Literal["graph", "scope", "param", "odata_type"]
 
+# A hidden parameter column: `WHERE SEARCH = '...'` sends Graph's $search. Graph's matching cannot be redone
+# in SQLite, so the value chooses the rows the way a routing value does (with or without Pushdown).
+SEARCH_COLUMN = "SEARCH"
+
 
 @dataclass(frozen=True)
 class ColumnSpec:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._types import TableSpec, col
+from ._types import SEARCH_COLUMN, TableSpec, col
 
 __all__ = ["GROUPS", "GROUP_MEMBERS", "USERS"]
 
@@ -38,6 +38,12 @@ USERS = TableSpec(
         col("employeeId", ops="prefix", desc="Employee id"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("proxyAddresses", "JSON", read_only=True, desc="Proxy addresses (JSON)"),
+        col(
+            SEARCH_COLUMN,
+            kind="param",
+            hidden=True,
+            desc="Directory $search: WHERE SEARCH = 'displayName:ada' (a bare word searches displayName)",
+        ),
     ),
 )
 
@@ -63,6 +69,12 @@ GROUPS = TableSpec(
         col("renewedDateTime", "DATETIME", read_only=True, desc="Last renewed"),
         col("expirationDateTime", "DATETIME", read_only=True, desc="Expires"),
         col("proxyAddresses", "JSON", read_only=True, desc="Proxy addresses (JSON)"),
+        col(
+            SEARCH_COLUMN,
+            kind="param",
+            hidden=True,
+            desc="Directory $search: WHERE SEARCH = 'displayName:sales' (a bare word searches displayName)",
+        ),
     ),
 )
 

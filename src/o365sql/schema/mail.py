@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._types import ColumnSpec, TableSpec, col
+from ._types import SEARCH_COLUMN, ColumnSpec, TableSpec, col
 
 __all__ = ["MAIL_FOLDERS", "MESSAGES", "MESSAGE_ATTACHMENTS"]
 
@@ -23,10 +23,6 @@ def _recipient(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
 
 # Filters follow Microsoft's message docs: booleans eq/ne, the DateTimeOffset properties compared, a few
 # strings with eq (Exchange compares them case-insensitively, so the engine lets SQLite re-check).
-# A hidden parameter column: `WHERE SEARCH = 'kql'` sends $search. Graph's KQL matching cannot be redone
-# in SQLite, so it chooses the rows like a routing value does (with or without Pushdown).
-SEARCH_COLUMN = "SEARCH"
-
 MESSAGES = TableSpec(
     name="Messages",
     description="Mail messages of a mailbox (GET /me/messages); parentFolderId = 'inbox' reads one folder.",
