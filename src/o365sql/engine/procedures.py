@@ -79,7 +79,7 @@ _lock = threading.Lock()
 _registry: dict[str, Procedure] = {}
 
 # Modules that register procedures when imported; missing ones are skipped (they are written in parallel).
-PROVIDER_MODULES: tuple[str, ...] = ("o365sql.auth.procedures", "o365sql.schema")
+PROVIDER_MODULES: tuple[str, ...] = ("o365sql.auth.procedures", "o365sql.write_procedures", "o365sql.schema")
 
 
 def register(proc: Procedure) -> Procedure:
