@@ -192,14 +192,13 @@ def list_messages(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/messages: every message in the mailbox, newest first."""
     box = _box(ctx, owner)
     _expand_check(ctx)
+    return _message_list(ctx, box, box.sorted_messages(), f"{owner.base}/messages")
+
+
+def _message_list(ctx: Ctx, box: Mailbox, items: list[Item], context: str) -> Result:
+    """A page of messages, as both message collections (mailbox-wide and per folder) answer it."""
     return list_result(
-        ctx,
-        box.sorted_messages(),
-        specs.MESSAGES,
-        ctx.meta(f"{owner.base}/messages"),
-        finish=message_finish(ctx, box),
-        strip=_STRIP,
-        cap=1000,
+        ctx, items, specs.MESSAGES, ctx.meta(context), finish=message_finish(ctx, box), strip=_STRIP, cap=1000
     )
 
 
@@ -210,15 +209,7 @@ def folder_messages(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     _expand_check(ctx)
     folder = _folder(box, g["fid"])
     items = [m for m in box.sorted_messages() if m["parentFolderId"] == folder["id"]]
-    return list_result(
-        ctx,
-        items,
-        specs.MESSAGES,
-        ctx.meta(f"{owner.base}/mailFolders('{g['fid']}')/messages"),
-        finish=message_finish(ctx, box),
-        strip=_STRIP,
-        cap=1000,
-    )
+    return _message_list(ctx, box, items, f"{owner.base}/mailFolders('{g['fid']}')/messages")
 
 
 @owner_route("GET", r"(?:mailFolders/(?P<fid>[^/]+)/)?messages/(?P<mid>[^/]+)")
