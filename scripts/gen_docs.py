@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from o365sql.engine import procedures
+from o365sql import procedures
 from o365sql.properties import PROPERTIES
-from o365sql.schema import TABLE_PERMISSIONS, TABLES
+from o365sql.schema import TABLES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
@@ -56,7 +56,7 @@ def tables_page() -> str:
         "Types: DATETIME comes back as an aware UTC `datetime`, BOOLEAN as `bool`, JSON as text.\n",
     ]
     for name, spec in sorted(TABLES.items()):
-        delegated, application = TABLE_PERMISSIONS.get(name, ((), ()))
+        delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
         scope = "(`{scope}` is `/me`, or `/users/{UserId}`)"
         lines.append(f"Graph: `{spec.collection}` {scope}. Key: {', '.join(spec.key)}.")
@@ -77,7 +77,6 @@ def tables_page() -> str:
 
 def procedures_page() -> str:
     """Every stored procedure: parameters and result columns."""
-    procedures.load_builtin()
     lines = [
         HEADER + "# Stored procedures\n",
         "`EXEC[UTE] Name [@]Param = value|?, ...` or `cursor.callproc(name, {...})`; "

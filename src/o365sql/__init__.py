@@ -18,7 +18,8 @@ from ._types import (
     Timestamp,
     TimestampFromTicks,
 )
-from .connection import Connection, Cursor, connect
+from .connection import Connection, connect
+from .cursor import Cursor
 from .errors import (
     DatabaseError,
     DataError,

@@ -298,7 +298,7 @@ def demo(sql: Sequence[str], scale: int) -> None:
         with _connect(connection) as con:
             # The first statement signs in (connect itself does no network I/O).
             who = con.cursor().execute("SELECT count(*) FROM Users").fetchone()
-            account = getattr(con.procedure_context.auth, "account_name", lambda: None)()
+            account = getattr(con.procedure_context.tokens, "account_name", lambda: None)()
             if who and account:
                 console.print(f"Signed in through the desktop flow as [bold]{account}[/bold].")
             statements = [(None, s) for s in sql] if sql else list(DEMO_QUERIES)

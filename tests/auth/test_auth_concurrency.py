@@ -14,8 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from o365sql.auth import provider_from_properties
-from o365sql.auth.procedures import authorization_url
+from o365sql.auth import authorization_url, provider_from_properties
 from o365sql.emulator import Emulator
 from o365sql.emulator.browse import run_browse
 

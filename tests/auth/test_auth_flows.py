@@ -23,6 +23,7 @@ from o365sql.auth._scopes import DEFAULT_CLIENT_ID, delegated_scopes
 from o365sql.emulator import Emulator
 from o365sql.emulator.browse import run_browse
 from o365sql.errors import AuthenticationError, ProgrammingError
+from o365sql.properties import resolve
 
 from .helpers import emulator_props, paths
 
@@ -101,7 +102,7 @@ def test_refresh_only_with_nothing_stored(private_emulator: Emulator, http: http
 def test_refresh_mode_with_a_given_refresh_token(private_emulator: Emulator, http: httpx.Client) -> None:
     emu = private_emulator
     # get a refresh token through the web flow functions
-    from o365sql.auth.procedures import authorization_url, exchange_code
+    from o365sql.auth import authorization_url, exchange_code
 
     props = emulator_props(
         emu, OAuthSettingsLocation="memory://auth-given-rt", CallbackURL="http://localhost/callback"
@@ -146,7 +147,7 @@ def test_off_uses_the_given_token_and_explains_a_rejection(private_emulator: Emu
 
 def test_oauth_verifier_exchanged_once_then_refresh(private_emulator: Emulator, http: httpx.Client) -> None:
     emu = private_emulator
-    from o365sql.auth.procedures import authorization_url
+    from o365sql.auth import authorization_url
 
     store = "memory://auth-verifier"
     props = emulator_props(emu, OAuthSettingsLocation=store, CallbackURL="http://localhost/callback")
@@ -292,16 +293,8 @@ def test_certificate_pfx_with_password(emulator: Emulator, tmp_path: Path) -> No
 
 
 def test_app_only_refuses_common_tenant() -> None:
-    from o365sql.auth._app_only import ClientCredentialsProvider as CCP
-
-    props = {
-        "AuthScheme": "AzureServicePrincipal",
-        "AzureTenant": "common",
-        "OAuthClientId": "x",
-        "OAuthClientSecret": "y",
-    }
     with pytest.raises(ProgrammingError, match="AADSTS9001023"):
-        CCP(props, httpx.Client())
+        resolve("AuthScheme=AzureServicePrincipal;AzureTenant=common;OAuthClientId=x;OAuthClientSecret=y")
 
 
 def test_managed_identity(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,11 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from o365sql.auth import procedures as auth_procedures
+from o365sql import procedures as registry
 from o365sql.emulator import Emulator
 from o365sql.emulator.browse import run_browse
-from o365sql.engine import procedures as registry
 from o365sql.errors import AuthenticationError, ProgrammingError
+from o365sql.procedures import oauth
 
 from .helpers import emulator_props
 
@@ -23,7 +23,7 @@ CALLBACK = "https://app.example.test/callback"
 
 def _run(name: str, props: Any, http: httpx.Client, **args: Any) -> list[tuple[Any, ...]]:
     proc = registry.get(name)
-    ctx = registry.ProcedureContext(props=props, graph=None, auth=None, http=http)
+    ctx = registry.ProcedureContext(props=props, graph=None, tokens=None, http=http)  # type: ignore[arg-type]
     return proc.func(ctx, registry.resolve_arguments(proc, args))
 
 
@@ -52,7 +52,7 @@ def test_registered() -> None:
         "RefreshOAuthAccessToken",
         "GetAdminConsentURL",
     } <= names
-    assert len(auth_procedures.PROCEDURES) == 4
+    assert len(oauth.PROCEDURES) == 4
 
 
 def test_web_flow_end_to_end(private_emulator: Emulator, http: httpx.Client) -> None:

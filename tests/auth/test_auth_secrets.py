@@ -14,9 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from o365sql.auth import open_store, provider_from_properties
+from o365sql.auth import (
+    authorization_url,
+    exchange_code,
+    open_store,
+    provider_from_properties,
+    refresh_access_token,
+)
 from o365sql.auth._msal_http import MsalHttpAdapter
-from o365sql.auth.procedures import authorization_url, exchange_code, refresh_access_token
 from o365sql.emulator import Emulator
 from o365sql.emulator.browse import run_browse
 from o365sql.errors import AuthenticationError, Error

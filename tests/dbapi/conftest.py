@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from dbapi_helpers import TEST_PROCEDURES, FakeGraph, FakeHttp, ItemsModule, make_connection
 
+from o365sql import procedures
 from o365sql.connection import Connection
-from o365sql.engine import procedures
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from typing import Any
 import apsw
 
 import o365sql
-from o365sql import errors
+from o365sql import errors, procedures
 from o365sql.connection import Connection
-from o365sql.engine import procedures
 from o365sql.properties import resolve
 
 SECRET = "s3cr3t-VALUE"

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import o365sql
+from o365sql import procedures
 from o365sql.connection import Connection
-from o365sql.engine import exec_parse, procedures
-from o365sql.engine.exec_parse import Literal, Named, Positional
+from o365sql.procedures import exec_parse
+from o365sql.procedures.exec_parse import Literal, Named, Positional
 
 
 def test_basic_forms() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from dbapi_helpers import SECRET, TOKEN
 
 import o365sql
-from o365sql import schema
-from o365sql.connection import Connection
+from o365sql import Connection, schema
 from o365sql.engine import systables
 
 
@@ -17,9 +18,32 @@ def test_sys_tables_lists_schema_tables(con: Connection) -> None:
     )
     rows = cur.fetchall()
     assert {r[2] for r in rows} == set(schema.TABLES)
-    assert all(r[0] == "o365sql" and r[1] == "Office365" and r[3] == "TABLE" for r in rows)
+    assert all(r[0] == "o365sql" and r[1] == "Office365" for r in rows)
+    assert {r[2]: r[3] for r in rows if r[3] != "TABLE"} == {"CalendarView": "VIEW"}
     assert all(isinstance(r[5], bool) for r in rows)
     assert [d[0] for d in cur.description] == [c for c, _ in systables.SYSTEM_TABLES["sys_tables"]]
+
+
+def test_is_updateable_says_what_the_table_accepts(con: Connection) -> None:
+    updatable = dict(con.execute("SELECT TableName, IsUpdateable FROM sys_tables").fetchall())
+    assert updatable == {name: bool(spec.writes) for name, spec in schema.TABLES.items()}
+    # a table that refuses every write has no column a statement could set
+    read_only = con.execute(
+        "SELECT TableName, ColumnName FROM sys_tablecolumns WHERE NOT IsReadOnly"
+    ).fetchall()
+    assert {t for t, _ in read_only} == {name for name, spec in schema.TABLES.items() if spec.writes}
+
+
+def test_column_read_only_derives_from_writes() -> None:
+    messages = schema.TABLES["Messages"]
+    subject, received = messages.column("subject"), messages.column("receivedDateTime")
+    assert messages.column_read_only(subject) and not messages.updatable
+    writable = dataclasses.replace(messages, writes=frozenset({"UPDATE"}))
+    assert writable.updatable
+    assert not writable.column_read_only(subject)
+    assert writable.column_read_only(received)  # read-only in Graph whatever the table takes
+    delete_only = dataclasses.replace(messages, writes=frozenset({"DELETE"}))
+    assert delete_only.updatable and delete_only.column_read_only(subject)
 
 
 def test_sys_tablecolumns_for_messages(con: Connection) -> None:
@@ -34,7 +58,10 @@ def test_sys_tablecolumns_for_messages(con: Connection) -> None:
     assert [r[6] for r in rows] == list(range(1, len(spec.columns) + 1))
     by_name = {r[0]: r for r in rows}
     assert by_name["id"][2] is True and by_name["id"][3] is False
-    assert all(by_name[c.name][4] == c.read_only and by_name[c.name][5] == c.hidden for c in spec.columns)
+    assert all(
+        by_name[c.name][4] == spec.column_read_only(c) and by_name[c.name][5] == c.hidden
+        for c in spec.columns
+    )
     assert [d[0] for d in con.execute("SELECT * FROM sys_tablecolumns LIMIT 1").description] == [
         c for c, _ in systables.SYSTEM_TABLES["sys_tablecolumns"]
     ]
@@ -77,7 +104,7 @@ def test_system_tables_are_read_only(con: Connection) -> None:
 
 
 def test_procedures_registered_later_show_up(con: Connection) -> None:
-    from o365sql.engine import procedures
+    from o365sql import procedures
 
     procedures.register(procedures.Procedure("TestLate", "late", (), (("A", "TEXT"),), lambda c, a: [("x",)]))
     try:

@@ -11,6 +11,7 @@ import apsw
 import pytest
 
 from o365sql.engine import EngineContext, install
+from o365sql.properties import resolve
 
 from .fakegraph import FakeGraph, Mailbox
 
@@ -276,7 +277,7 @@ def connect(tenant: dict[str, Any]) -> Connect:
             groups=tenant["groups"],
             members=tenant["members"],
         )
-        props = {"Pushdown": pushdown, "Pagesize": pagesize, "DirectoryRetrievalDepth": depth}
+        props = resolve("", Pushdown=pushdown, Pagesize=pagesize, DirectoryRetrievalDepth=depth)
         db = apsw.Connection(":memory:")
         install(db, EngineContext(fake, props, app_only, default_user, now=lambda: NOW))
         return db, fake

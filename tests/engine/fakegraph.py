@@ -15,18 +15,14 @@ from typing import Any
 
 from o365sql.emulator.odata import And, Compare, Func, Node, Or, evaluate, parse_filter, parse_orderby
 from o365sql.emulator.odata.evaluate import sort_key
+from o365sql.errors import GraphError, error_from_graph_response
 
 WELL_KNOWN = ("inbox", "drafts", "sentitems", "deleteditems", "archive", "junkemail")
 
 
-class FakeGraphError(Exception):
-    """Mirrors o365sql.errors.GraphError's attributes."""
-
-    def __init__(self, status: int, code: str, message: str = "") -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
+def FakeGraphError(status: int, code: str, message: str = "") -> GraphError:
+    """The exception GraphClient raises for this Graph error answer."""
+    return error_from_graph_response(status, {"error": {"code": code, "message": message}})
 
 
 @dataclass
@@ -100,7 +96,7 @@ class FakeGraph:
     def _box_of(self, path: str) -> Mailbox | None:
         try:
             return self._mailbox(path.strip("/").split("/"))[0]
-        except (FakeGraphError, KeyError, IndexError):
+        except (GraphError, KeyError, IndexError):
             return None
 
     def get_json(
@@ -125,7 +121,8 @@ class FakeGraph:
                 try:
                     body = self._get(path, params)
                     out.append(BatchResponse(id=r.id, status=200, headers={}, body=body))
-                except FakeGraphError as exc:
+                except GraphError as exc:
+                    assert exc.status is not None
                     out.append(
                         BatchResponse(
                             id=r.id,

@@ -17,6 +17,7 @@ from o365sql.emulator.directory import APP_PERMISSIONS, DELEGATED_PERMISSIONS
 from o365sql.engine import EngineContext, explain, install
 from o365sql.engine.vtable import create_table_sql
 from o365sql.graph import GraphClient
+from o365sql.properties import resolve
 from o365sql.schema import TABLES
 
 from .test_pushdown_rule import ODD_TEXT
@@ -63,7 +64,7 @@ def open_db(emulator: Emulator) -> Iterator[Open]:
 
     def make(*, pushdown: bool = True, app_only: bool = False, user: str | None = None) -> apsw.Connection:
         db = apsw.Connection(":memory:")
-        props = {"Pushdown": pushdown, "Pagesize": 1000, "DirectoryRetrievalDepth": 5}
+        props = resolve("", Pushdown=pushdown)
         install(db, EngineContext(graph=clients[app_only], props=props, app_only=app_only, default_user=user))
         return db
 

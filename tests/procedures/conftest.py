@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import o365sql
-from o365sql.connection import Connection, Cursor
+from o365sql import Connection, Cursor
 from o365sql.emulator import Emulator
 
 SCOPES = frozenset({"Mail.ReadWrite", "Mail.Send", "Calendars.ReadWrite", "Files.ReadWrite.All", "User.Read"})

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 import o365sql
-from o365sql import errors
+from o365sql import errors, procedures
 from o365sql.connection import Connection
-from o365sql.engine import procedures
 
 from .conftest import b64, names, one
 

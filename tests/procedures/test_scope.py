@@ -10,8 +10,9 @@ import pytest
 import o365sql
 from o365sql.connection import Connection
 from o365sql.emulator import Emulator
-from o365sql.engine.procedures import ProcedureContext
-from o365sql.write_procedures import scope_path
+from o365sql.procedures import ProcedureContext
+from o365sql.procedures._common import scope_path
+from o365sql.properties import resolve
 
 from .conftest import b64, connect, one
 
@@ -68,19 +69,33 @@ def test_user_id_property_and_parameter(own_emulator: Emulator) -> None:
         assert row[1] == "wp scoped.txt"
 
 
-class _AppOnlyAuth:
-    app_only = True
+class _Tokens:
+    def __init__(self, app_only: bool) -> None:
+        self.app_only = app_only
+
+    def get_token(self, *, force_refresh: bool = False) -> str:
+        raise AssertionError("scope_path needs no token")
+
+
+def _context(app_only: bool, user_id: str | None) -> ProcedureContext:
+    return ProcedureContext(
+        props=resolve(""),
+        graph=None,
+        tokens=_Tokens(app_only),
+        http=None,
+        user_id=user_id,  # type: ignore[arg-type]
+    )
 
 
 def test_scope_path_rules() -> None:
-    ctx = ProcedureContext(props={}, graph=None, auth=_AppOnlyAuth(), http=None, user_id=None)
+    ctx = _context(True, None)
     with pytest.raises(o365sql.ProgrammingError, match="pass UserId"):
         scope_path(ctx, {}, "SendMail")
     assert scope_path(ctx, {"UserId": "a b@x.com"}, "SendMail") == "/users/a%20b@x.com"
-    prop_ctx = ProcedureContext(props={}, graph=None, auth=_AppOnlyAuth(), http=None, user_id="u1")
+    prop_ctx = _context(True, "u1")
     assert scope_path(prop_ctx, {}, "SendMail") == "/users/u1"
     assert scope_path(prop_ctx, {"UserId": "u2"}, "SendMail") == "/users/u2"
-    delegated = ProcedureContext(props={}, graph=None, auth=None, http=None, user_id=None)
+    delegated = _context(False, None)
     assert scope_path(delegated, {}, "SendMail") == "/me"
     assert scope_path(delegated, {"UserId": "me"}, "SendMail") == "/me"
     with pytest.raises(o365sql.ProgrammingError):

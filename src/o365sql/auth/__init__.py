@@ -1,12 +1,12 @@
-"""Everything about tokens: flows (msal), the loopback listener, the settings store."""
+"""Everything about tokens: flows (msal), the loopback listener, the settings store, the web-flow steps."""
 
 from __future__ import annotations
 
 from ._app_only import ClientCredentialsProvider, ManagedIdentityProvider
-from ._flows import AccessTokenProvider, DelegatedProvider, provider_from_properties
+from ._flows import AccessTokenProvider, DelegatedProvider, admin_consent_url, provider_from_properties
 from ._login import login, logout
-from ._provider import TokenProvider
 from ._store import SettingsStore, open_store
+from ._web import authorization_url, exchange_code, refresh_access_token
 
 __all__ = [
     "AccessTokenProvider",
@@ -14,9 +14,12 @@ __all__ = [
     "DelegatedProvider",
     "ManagedIdentityProvider",
     "SettingsStore",
-    "TokenProvider",
+    "admin_consent_url",
+    "authorization_url",
+    "exchange_code",
     "login",
     "logout",
     "open_store",
     "provider_from_properties",
+    "refresh_access_token",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,10 @@ import httpx
 import msal
 
 from ..errors import OperationalError, ProgrammingError
+from ..properties import Properties
 from ._common import OAuthApp, call_msal, identity_error, install_log_redaction, timeout_of
 from ._msal_http import MsalHttpAdapter
-from ._scopes import APP_ONLY_TENANTS_REFUSED, app_only_scopes, prop, tenant_of
+from ._scopes import app_only_scopes, prop
 
 __all__ = ["ClientCredentialsProvider", "ManagedIdentityProvider", "load_certificate"]
 
@@ -22,17 +22,7 @@ __all__ = ["ClientCredentialsProvider", "ManagedIdentityProvider", "load_certifi
 # -- app-only ------------------------------------------------------------------------------------------------
 
 
-def _refuse_app_only_tenant(props: Mapping[str, Any]) -> None:
-    tenant = tenant_of(props)
-    if tenant.lower() in APP_ONLY_TENANTS_REFUSED:
-        raise ProgrammingError(
-            f"App-only sign-in cannot use AzureTenant={tenant}: the identity platform refuses the "
-            "client-credentials grant over /common and /consumers (AADSTS9001023); set AzureTenant to your "
-            "tenant's domain (contoso.onmicrosoft.com) or directory id"
-        )
-
-
-def load_certificate(props: Mapping[str, Any]) -> dict[str, str]:
+def load_certificate(props: Properties) -> dict[str, str]:
     """msal's client_credential for OAuthJWTCert (PEM or PFX, file or text): key + SHA-1 thumbprint."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -107,8 +97,7 @@ class ClientCredentialsProvider:
 
     app_only = True
 
-    def __init__(self, props: Mapping[str, Any], http: httpx.Client) -> None:
-        _refuse_app_only_tenant(props)
+    def __init__(self, props: Properties, http: httpx.Client) -> None:
         self._oauth = OAuthApp(props, http)
         if not prop(props, "OAuthClientId", None):
             raise ProgrammingError("App-only sign-in needs OAuthClientId: the app registration's client id")
@@ -156,7 +145,7 @@ class ManagedIdentityProvider:
 
     app_only = True
 
-    def __init__(self, props: Mapping[str, Any], http: httpx.Client) -> None:
+    def __init__(self, props: Properties, http: httpx.Client) -> None:
         client_id = prop(props, "OAuthClientId", None)
         self._identity: Any = (
             msal.UserAssignedManagedIdentity(client_id=client_id)

@@ -14,6 +14,7 @@ import httpx
 import msal
 
 from ..errors import AuthenticationError, Error, OperationalError, error_from_identity_response, redact
+from ..properties import Properties
 from ._msal_http import MsalHttpAdapter
 from ._scopes import DEFAULT_CLIENT_ID, authority_url, prop, tenant_of
 
@@ -86,7 +87,7 @@ def identity_error(result: Mapping[str, Any] | None, advice: str = "") -> Authen
             status=err.status,
             request_id=err.request_id,
             aadsts=err.aadsts,
-            correlation_id=getattr(err, "correlation_id", None),
+            correlation_id=err.correlation_id,
         )
     return err
 
@@ -119,7 +120,7 @@ def call_msal(what: str, func: Callable[[], Any]) -> Any:
 # -- msal applications ---------------------------------------------------------------------------------------
 
 
-def timeout_of(props: Mapping[str, Any]) -> float | None:
+def timeout_of(props: Properties) -> float | None:
     value = prop(props, "Timeout", 60)
     return float(value) if value else None
 
@@ -127,7 +128,7 @@ def timeout_of(props: Mapping[str, Any]) -> float | None:
 class OAuthApp:
     """The msal application settings of one connection: client id, credential, authority, HTTP adapter."""
 
-    def __init__(self, props: Mapping[str, Any], http: httpx.Client) -> None:
+    def __init__(self, props: Properties, http: httpx.Client) -> None:
         self.props = props
         self.client_id = str(prop(props, "OAuthClientId", "") or DEFAULT_CLIENT_ID)
         self.secret: str | None = prop(props, "OAuthClientSecret", None)
@@ -168,11 +169,11 @@ class OAuthApp:
         return f"<OAuthApp client_id={self.client_id} authority={self.authority}>"
 
 
-def callback_url_of(props: Mapping[str, Any], given: str | None = None) -> str:
+def callback_url_of(props: Properties, given: str | None = None) -> str:
     return str(given or prop(props, "CallbackURL", "http://localhost:33333"))
 
 
-def callback_timeout_of(props: Mapping[str, Any], given: float | None) -> float:
+def callback_timeout_of(props: Properties, given: float | None) -> float:
     if given is not None:
         return float(given)
     value = prop(props, "OAuthTimeout", None)

@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from ..errors import AuthenticationError, ProgrammingError
+from ..graph import TokenProvider
+from ..properties import Properties
 from ._app_only import ClientCredentialsProvider, ManagedIdentityProvider
 from ._common import (
     OAuthApp,
@@ -25,7 +27,6 @@ from ._common import (
     identity_error,
 )
 from ._listener import LoopbackListener, open_browser, redirect_uri_for
-from ._provider import TokenProvider
 from ._scopes import DEFAULT_CLIENT_ID, authority_url, delegated_scopes, prop
 from ._store import SettingsStore, open_store
 
@@ -49,7 +50,7 @@ class AccessTokenProvider:
 
     app_only = False
 
-    def __init__(self, props: Mapping[str, Any]) -> None:
+    def __init__(self, props: Properties) -> None:
         self._token: str | None = prop(props, "OAuthAccessToken", None)
         self._rejected = False
         expires_in = prop(props, "OAuthExpiresIn", None)
@@ -90,7 +91,7 @@ class DelegatedProvider:
 
     def __init__(
         self,
-        props: Mapping[str, Any],
+        props: Properties,
         http: httpx.Client,
         *,
         interactive: bool,
@@ -364,7 +365,7 @@ class DelegatedProvider:
 
 
 def provider_from_properties(
-    props: Mapping[str, Any],
+    props: Properties,
     http: httpx.Client,
     *,
     callback_timeout: float | None = None,
@@ -378,9 +379,8 @@ def provider_from_properties(
         return ManagedIdentityProvider(props, http)
     if scheme in ("AzureServicePrincipal", "AzureServicePrincipalCert") or grant == "CLIENT":
         return ClientCredentialsProvider(props, http)
-    explicit = getattr(props, "explicit", None)
     device = grant == "DEVICE_CODE"
-    if device and initiate == "OFF" and not (callable(explicit) and explicit("InitiateOAuth")):
+    if device and initiate == "OFF" and not props.explicit("InitiateOAuth"):
         initiate = "GETANDREFRESH"  # asking for the device flow is asking the driver to sign in
     if initiate == "OFF" and not prop(props, "OAuthVerifier", None):
         return AccessTokenProvider(props)
@@ -394,9 +394,7 @@ def provider_from_properties(
     )
 
 
-def admin_consent_url(
-    props: Mapping[str, Any], callback_url: str | None = None, state: str | None = None
-) -> str:
+def admin_consent_url(props: Properties, callback_url: str | None = None, state: str | None = None) -> str:
     """`{authority}/adminconsent?client_id=...&redirect_uri=...[&state=...]` for an admin to grant the app."""
     query = {
         "client_id": str(prop(props, "OAuthClientId", "") or DEFAULT_CLIENT_ID),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import httpx
 
+from ..graph import make_http_client
+from ..properties import Properties
 from ._app_only import ClientCredentialsProvider, ManagedIdentityProvider
 from ._flows import DelegatedProvider, provider_from_properties
 from ._scopes import prop, tenant_of
@@ -17,25 +16,8 @@ from ._store import open_store
 __all__ = ["login", "logout"]
 
 
-def _http_client(props: Mapping[str, Any]) -> httpx.Client:
-    try:
-        from ..graph import make_http_client
-    except ImportError:  # the Graph package is written in parallel: a client with the same trust settings
-        context = ssl.create_default_context()
-        extra = str(prop(props, "SSLServerCert", "") or "")
-        if extra:
-            if "-----BEGIN" in extra:
-                context.load_verify_locations(cadata=extra)
-            else:
-                context.load_verify_locations(cafile=str(Path(extra).expanduser()))
-        timeout = prop(props, "Timeout", 60)
-        return httpx.Client(verify=context, timeout=float(timeout) if timeout else None)
-    client: httpx.Client = make_http_client(props)
-    return client
-
-
 def login(
-    props: Mapping[str, Any],
+    props: Properties,
     *,
     http: httpx.Client | None = None,
     force: bool = False,
@@ -45,7 +27,7 @@ def login(
     """Sign in as the properties say (a user: browser or device code, whatever InitiateOAuth says) and return
     who signed in; `force` skips the stored sign-in and always prompts."""
     own = http is None
-    client = http or _http_client(props)
+    client = http or make_http_client(props)
     try:
         scheme = str(prop(props, "AuthScheme", "AzureAD"))
         grant = str(prop(props, "OAuthGrantType", "CODE")).upper()
@@ -79,6 +61,6 @@ def login(
             client.close()
 
 
-def logout(props: Mapping[str, Any]) -> None:
+def logout(props: Properties) -> None:
     """Forget every token and pending sign-in kept in OAuthSettingsLocation."""
     open_store(prop(props, "OAuthSettingsLocation", None)).clear()

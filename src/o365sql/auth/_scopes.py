@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ProgrammingError
+from ..properties import Properties
 
 __all__ = [
-    "APP_ONLY_TENANTS_REFUSED",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_DELEGATED_PERMISSIONS",
     "RESERVED_SCOPES",
@@ -41,43 +40,18 @@ DEFAULT_DELEGATED_PERMISSIONS = (
 # msal adds these to every user flow itself and raises ValueError when a caller passes one of them.
 RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access"})
 
-# The client-credentials grant is refused over these tenants (AADSTS9001023).
-APP_ONLY_TENANTS_REFUSED = frozenset({"common", "consumers"})
 
-_AUTHORITY_HOSTS = {
-    "GLOBAL": "https://login.microsoftonline.com",
-    "CHINA": "https://login.chinacloudapi.cn",
-    "USGOVT": "https://login.microsoftonline.us",
-    "USGOVTDOD": "https://login.microsoftonline.us",
-}
-_GRAPH_URLS = {
-    "GLOBAL": "https://graph.microsoft.com/v1.0",
-    "CHINA": "https://microsoftgraph.chinacloudapi.cn/v1.0",
-    "USGOVT": "https://graph.microsoft.us/v1.0",
-    "USGOVTDOD": "https://dod-graph.microsoft.us/v1.0",
-}
-
-
-def prop(props: Mapping[str, Any], name: str, default: Any = None) -> Any:
-    """A property's value, or `default` when it is missing or empty (tolerates properties not yet defined)."""
-    try:
-        value = props[name]
-    except KeyError:
-        return default
+def prop(props: Properties, name: str, default: Any = None) -> Any:
+    """A property's value (text trimmed), or `default` when it is empty."""
+    value = props[name]
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     return value.strip() if isinstance(value, str) else value
 
 
-def _environment(props: Mapping[str, Any]) -> str:
-    return str(prop(props, "AzureEnvironment", "GLOBAL")).upper()
-
-
-def authority_url(props: Mapping[str, Any]) -> str:
+def authority_url(props: Properties) -> str:
     """`AuthorityHost/AzureTenant`, as msal wants it (https only: msal refuses anything else)."""
-    host = str(prop(props, "AuthorityHost", "") or _AUTHORITY_HOSTS.get(_environment(props), ""))
-    if not host:
-        raise ProgrammingError(f"AzureEnvironment: unknown value {_environment(props)!r}")
+    host = str(props["AuthorityHost"])
     parts = urlsplit(host)
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise ProgrammingError(
@@ -87,14 +61,14 @@ def authority_url(props: Mapping[str, Any]) -> str:
     return f"{host.rstrip('/')}/{tenant}"
 
 
-def tenant_of(props: Mapping[str, Any]) -> str:
+def tenant_of(props: Properties) -> str:
     """The tenant path segment (default `common`)."""
     return str(prop(props, "AzureTenant", "common")).strip("/")
 
 
-def graph_resource(props: Mapping[str, Any]) -> str:
+def graph_resource(props: Properties) -> str:
     """The Graph resource identifier: GraphURL's origin (https://graph.microsoft.com for the global cloud)."""
-    url = str(prop(props, "GraphURL", "") or _GRAPH_URLS.get(_environment(props), _GRAPH_URLS["GLOBAL"]))
+    url = str(props["GraphURL"])
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         raise ProgrammingError(
@@ -110,7 +84,7 @@ def _qualify(name: str, resource: str) -> str:
     return f"{resource}/{name}"
 
 
-def delegated_scopes(props: Mapping[str, Any], override: str | None = None) -> list[str]:
+def delegated_scopes(props: Properties, override: str | None = None) -> list[str]:
     """Scopes for user flows: `Scope` (or the default list) qualified with the Graph resource, minus the
     OIDC scopes msal adds itself."""
     resource = graph_resource(props)
@@ -128,7 +102,7 @@ def delegated_scopes(props: Mapping[str, Any], override: str | None = None) -> l
     return scopes
 
 
-def app_only_scopes(props: Mapping[str, Any]) -> list[str]:
+def app_only_scopes(props: Properties) -> list[str]:
     """Scopes for client credentials: `{resource}/.default` (the only form that grant accepts)."""
     text = str(prop(props, "Scope", ""))
     defaults = [s for s in text.split() if s.endswith("/.default")]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from ..graph import BatchRequest, BatchResponse
+from ..properties import Properties
 
 __all__ = ["EngineContext", "GraphLike", "PlannedRequest"]
 
@@ -30,7 +33,7 @@ class GraphLike(Protocol):
         """One GET answered with JSON."""
         ...
 
-    def batch(self, requests: list[Any]) -> list[Any]:
+    def batch(self, requests: list[BatchRequest]) -> list[BatchResponse]:
         """JSON batching: BatchRequest in, BatchResponse(id, status, headers, body) out."""
         ...
 
@@ -57,26 +60,18 @@ class PlannedRequest:
         return "\n".join(lines)
 
 
-def _prop(props: Mapping[str, Any], name: str, default: Any) -> Any:
-    try:
-        value = props[name]
-    except (KeyError, TypeError):
-        return default
-    return default if value is None else value
-
-
 class EngineContext:
     """Per-connection state shared by every virtual table of that connection.
 
-    graph: the GraphClient; props: the connection Properties (any Mapping works); app_only: the token carries
-    application permissions (no /me); default_user: the UserId property (None: /me when delegated).
-    now: clock used for CalendarView's default window (tests pin it).
+    graph: the GraphClient; props: the connection Properties; app_only: the token carries application
+    permissions (no /me); default_user: the UserId property (None: /me when delegated); now: the clock
+    CalendarView's default window is set by (tests pin it).
     """
 
     def __init__(
         self,
         graph: GraphLike,
-        props: Mapping[str, Any],
+        props: Properties,
         app_only: bool,
         default_user: str | None,
         *,
@@ -94,26 +89,17 @@ class EngineContext:
     @property
     def pushdown(self) -> bool:
         """Pushdown property: False sends no $filter/$orderby/$top/$skip and no by-id lookups."""
-        value = _prop(self.props, "Pushdown", True)
-        if isinstance(value, str):  # a plain dict of strings stands in for Properties in some callers
-            return value.strip().lower() not in ("false", "0", "no", "off")
-        return bool(value)
+        return bool(self.props["Pushdown"])
 
     @property
     def page_size(self) -> int:
         """Pagesize property (rows a page); clamped per resource by the planner."""
-        try:
-            return max(1, int(_prop(self.props, "Pagesize", 1000)))
-        except (TypeError, ValueError):
-            return 1000
+        return int(self.props["Pagesize"])
 
     @property
     def directory_depth(self) -> int:
         """DirectoryRetrievalDepth: folder levels below the root the Files scan walks (-1 = unlimited)."""
-        try:
-            return int(_prop(self.props, "DirectoryRetrievalDepth", 5))
-        except (TypeError, ValueError):
-            return 5
+        return int(self.props["DirectoryRetrievalDepth"])
 
     def me_id(self) -> str:
         """The signed-in user's object id (one GET /me the first time it is needed)."""

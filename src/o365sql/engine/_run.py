@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ._compat import batch_request, is_not_found, operational_error
+from ..errors import NotFoundError
+from ..graph import BatchRequest, path_segment
 from ._context import PlannedRequest
-from ._terms import fill, path_segment
+from ._terms import fill
 from .convert import SQLValue
 from .request import ME, Execution, Row
 
@@ -65,8 +66,8 @@ def _iter_parents(ex: Execution, scope: str) -> Iterator[str]:
             pid = parent.get("id")
             if isinstance(pid, str) and pid:
                 yield pid
-    except Exception as exc:
-        if ex.scopes is None and is_not_found(exc):
+    except NotFoundError:
+        if ex.scopes is None:
             return  # a user without a mailbox/drive during a fan-out
         raise
 
@@ -136,8 +137,8 @@ def _expanded_items(ex: Execution) -> Iterator[Row]:
                 for child in children:
                     if isinstance(child, dict):
                         yield child, extra
-        except Exception as exc:
-            if (ex.scopes is None or ex.user_routed) and is_not_found(exc):
+        except NotFoundError:
+            if ex.scopes is None or ex.user_routed:
                 continue
             raise
 
@@ -164,8 +165,8 @@ def _items(ex: Execution) -> Iterator[Row]:
                     pages = graph.iter_items(path, params, ex.headers or None, prefetch=ex.limit is None)
                     for it in pages:
                         yield it, extra
-        except Exception as exc:
-            if tolerate and is_not_found(exc):
+        except NotFoundError:
+            if tolerate:
                 continue
             raise
 
@@ -198,38 +199,27 @@ def _get_ids(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
     if len(ex.ids) == 1:
         try:
             item = graph.get_json(_item_url(ex, values, ex.ids[0]), params)
-        except Exception as exc:
-            if is_not_found(exc):
-                return
-            raise
+        except NotFoundError:
+            return
         if _keep_item(ex, item):
             yield item
         return
     query = urlencode(params, quote_via=quote, safe=",")
-    requests = [batch_request(str(n), _item_url(ex, values, i) + "?" + query) for n, i in enumerate(ex.ids)]
-    responses = graph.batch(requests)
-    by_id = {str(getattr(r, "id", "")): r for r in responses}
-    for n in range(len(ex.ids)):
-        r = by_id.get(str(n))
-        if r is None:
+    requests = [
+        BatchRequest(str(n), "GET", _item_url(ex, values, i) + "?" + query) for n, i in enumerate(ex.ids)
+    ]
+    answers = {response.id: response for response in graph.batch(requests)}
+    for request in requests:
+        response = answers[request.id]
+        if response.ok and isinstance(response.body, dict):
+            if _keep_item(ex, response.body):
+                yield response.body
             continue
-        status = int(getattr(r, "status", 0))
-        body = getattr(r, "body", None)
-        if 200 <= status < 300 and isinstance(body, dict):
-            if _keep_item(ex, body):
-                yield body
+        error = response.error()
+        if isinstance(error, NotFoundError):
             continue
-        err = body.get("error", {}) if isinstance(body, dict) else {}
-        code = err.get("code") if isinstance(err, dict) else None
-        probe = operational_error(
-            f"Graph answered {status} {code or ''} for a batched GET of {ex.spec.name} by id: "
-            f"{err.get('message', '') if isinstance(err, dict) else ''}".strip(),
-            code=code,
-            status=status,
-        )
-        if is_not_found(probe):
-            continue
-        raise probe
+        assert error is not None
+        raise error
 
 
 def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:

@@ -18,12 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import apsw
 
+from ..graph import odata_string, path_segment
 from ..schema import ColumnSpec
-from ._compat import odata_string
 from .convert import SQLValue, parse_datetime
 from .planner import PlanTerm
 
@@ -41,7 +40,6 @@ __all__ = [
     "filter_alternatives",
     "group",
     "numeric_affinity",
-    "path_segment",
     "sqlite_affinity",
     "translate",
 ]
@@ -249,11 +247,6 @@ def filter_alternatives(column: ColumnSpec, term: PlanTerm, values: list[SQLValu
         return EMPTY
     chunks = [groups[i : i + IN_CHUNK] for i in range(0, len(groups), IN_CHUNK)]
     return [c[0] if len(c) == 1 else "(" + " or ".join(c) + ")" for c in chunks]
-
-
-def path_segment(v: str) -> str:
-    """A value made safe as one URL path segment (`/`, `?`, `#`, `%` ... percent-encoded)."""
-    return quote(v, safe="")
 
 
 def fill(template: str, values: dict[str, str]) -> str:

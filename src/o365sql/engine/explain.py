@@ -2,13 +2,10 @@
 
 How: the statement runs once with the context in recording mode. Every virtual-table scan SQLite starts
 (Filter) records the requests it would send, with the real constraint values, and returns no rows. A scan
-SQLite
-never starts that way -- the inner side of a join, which is only scanned per outer row -- is reported from
-`EXPLAIN QUERY PLAN` (the plan BestIndex chose, as idxStr), with `?` for the values the outer rows would
-supply.
-Because recorded scans return no rows, an IN (SELECT ...) over another Office 365 table is planned with an
-empty
-list.
+SQLite never starts that way -- the inner side of a join, which is only scanned per outer row -- is reported
+from `EXPLAIN QUERY PLAN` (the plan BestIndex chose, as idxStr), with `?` for the values the outer rows would
+supply. Because recorded scans return no rows, an IN (SELECT ...) over another Office 365 table is planned
+with an empty list.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 
 import apsw
 
-from ..schema import ColumnSpec, TableSpec
+from ..schema import ColumnSpec, TableSpec, get_table
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 
@@ -112,22 +112,7 @@ class Plan:
         )
 
 
-# Rough sizes for the cost model: rows a collection typically holds, users a tenant has.
-_TYPICAL_ROWS = {
-    "Users": 1000,
-    "Groups": 500,
-    "GroupMembers": 50,
-    "Messages": 10000,
-    "MailFolders": 50,
-    "MessageAttachments": 3,
-    "Events": 1000,
-    "CalendarView": 200,
-    "Calendars": 5,
-    "Contacts": 500,
-    "ContactFolders": 5,
-    "Files": 1000,
-}
-_PARENT_TABLE = {"GroupMembers": "Groups", "MessageAttachments": "Messages"}
+# Rough size of a tenant for the cost model (a table's own size is its TableSpec.typical_rows).
 _TYPICAL_USERS = 1000
 _REQUEST_COST = 1000.0
 
@@ -181,7 +166,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
     offset_i: int | None = None
     routed: set[str] = set()
     has_id = False
-    rows = float(_TYPICAL_ROWS.get(spec.name, 1000))
+    rows = float(spec.typical_rows)
     requests = 1.0
 
     for i in range(ii.nConstraint):
@@ -266,7 +251,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         rows *= _TYPICAL_USERS
         requests *= _TYPICAL_USERS
     if spec.parent_key and spec.parent_key not in routed:
-        parents = _TYPICAL_ROWS.get(_PARENT_TABLE.get(spec.name, ""), 1000)
+        parents = get_table(spec.parent_table).typical_rows if spec.parent_table else 1000
         rows *= parents
         requests *= max(1, parents // 50) if spec.fanout_expand else parents
     if spec.recursive and not routed - {"UserId"}:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..graph import path_segment
 from ..schema import TableSpec
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
@@ -34,7 +35,6 @@ from ._terms import (
     dt_literal,
     filter_alternatives,
     numeric_affinity,
-    path_segment,
     sqlite_affinity,
 )
 from .convert import SQLValue, column_reader

@@ -7,15 +7,16 @@ SQLite itself. Secret connection properties are shown as ``********``.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import apsw
 
-from . import procedures
+from .. import procedures
+from ..properties import MASK, PROPERTIES, Properties, PropertySpec
+from ..schema import TABLES
 
-__all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install", "table_specs"]
+__all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
 
 CATALOG = "o365sql"
 SCHEMA = "Office365"
@@ -68,64 +69,27 @@ _DATA_TYPES: dict[str, tuple[int, int | None, int | None, int | None]] = {
     "BLOB": (-4, None, None, None),
 }
 
-_MASK = "********"
-
 
 def data_type_code(type_name: str) -> tuple[int, int | None, int | None, int | None]:
     """(DataType code, Length, NumericPrecision, NumericScale) for a declared type name."""
     return _DATA_TYPES.get(type_name.upper().split("(", 1)[0].strip(), (12, None, None, None))
 
 
-def table_specs() -> dict[str, Any]:
-    """``o365sql.schema.TABLES``, or an empty mapping while the schema package is not installed."""
-    try:
-        # imported on use: the schema package may itself import engine modules
-        schema = importlib.import_module("o365sql.schema")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("o365sql.schema"):
-            return {}
-        raise
-    return dict(getattr(schema, "TABLES", {}))
-
-
-def _key_names(spec: Any) -> set[str]:
-    key = getattr(spec, "key", None)
-    if key is None:
-        return {"id"}
-    if isinstance(key, str):
-        return {key.lower()}
-    return {str(k).lower() for k in key}
-
-
-def _table_updatable(spec: Any) -> bool:
-    for attr in ("updatable", "updateable", "writable", "insertable"):
-        flag = getattr(spec, attr, None)
-        if isinstance(flag, bool):
-            return flag
-    keys = _key_names(spec)
-    return any(not c.read_only and c.name.lower() not in keys for c in spec.columns)
-
-
 def _sys_tables() -> Iterable[tuple[Any, ...]]:
-    for name, spec in sorted(table_specs().items(), key=lambda kv: kv[0].lower()):
-        yield (
-            CATALOG, SCHEMA, getattr(spec, "name", name), "TABLE",
-            getattr(spec, "description", "") or "", int(_table_updatable(spec)),
-        )  # fmt: skip
+    for name in sorted(TABLES, key=str.lower):
+        spec = TABLES[name]
+        yield (CATALOG, SCHEMA, spec.name, spec.table_type, spec.description, int(spec.updatable))
 
 
 def _sys_tablecolumns() -> Iterable[tuple[Any, ...]]:
-    for name, spec in sorted(table_specs().items(), key=lambda kv: kv[0].lower()):
-        keys = _key_names(spec)
+    for name in sorted(TABLES, key=str.lower):
+        spec = TABLES[name]
         for ordinal, col in enumerate(spec.columns, start=1):
             code, length, precision, scale = data_type_code(col.type)
-            is_key = col.name.lower() in keys
-            nullable = not (is_key or getattr(col, "not_null", False))
             yield (
-                CATALOG, SCHEMA, getattr(spec, "name", name), col.name, col.type.upper(), code, length,
-                precision, scale, int(nullable), col.description or "", ordinal, 0,
-                int(bool(getattr(col, "generated", False))), int(bool(col.hidden)), int(bool(col.read_only)),
-                int(is_key),
+                CATALOG, SCHEMA, spec.name, col.name, col.type, code, length, precision, scale,
+                int(spec.nullable(col)), col.description, ordinal, 0, 0, int(col.hidden),
+                int(spec.column_read_only(col)), int(spec.is_key(col)),
             )  # fmt: skip
 
 
@@ -155,14 +119,8 @@ def _sys_procedureparameters() -> Iterable[tuple[Any, ...]]:
             )  # fmt: skip
 
 
-def _category(spec: Any) -> str:
-    return str(getattr(spec, "category", None) or getattr(spec, "group", None) or "Miscellaneous")
-
-
-def _type_name(t: Any) -> str:
-    if isinstance(t, type):
-        return {"str": "string", "int": "int", "float": "float", "bool": "bool"}.get(t.__name__, t.__name__)
-    return str(t)
+def _type_name(t: type) -> str:
+    return {"str": "string", "int": "int", "float": "float", "bool": "bool"}.get(t.__name__, t.__name__)
 
 
 def _text(value: Any) -> str | None:
@@ -173,33 +131,22 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _connection_props_rows(props: Any) -> Rows:
+def _connection_prop_row(spec: PropertySpec, shown: str) -> tuple[Any, ...]:
+    default = _text(spec.default)
+    if spec.secret and default:
+        default = MASK
+    value = MASK if spec.secret and shown else shown  # never trust the caller's masking for a secret
+    return (
+        spec.name, spec.help, _type_name(spec.type), default, ", ".join(spec.choices) or None, value, 0,
+        spec.group,
+    )  # fmt: skip
+
+
+def _connection_props_rows(props: Properties) -> Rows:
     def rows() -> Iterable[tuple[Any, ...]]:
-        try:
-            from ..properties import PROPERTIES  # written in parallel; optional until it lands
-        except ImportError:
-            specs: tuple[Any, ...] = ()
-        else:
-            specs = tuple(PROPERTIES)
-        masked: Mapping[str, Any] = props.masked() if hasattr(props, "masked") else {}
-        masked_lower = {str(k).lower(): v for k, v in masked.items()}
-        for spec in specs:
-            secret = bool(getattr(spec, "secret", False))
-            default = _text(getattr(spec, "default", None))
-            if secret and default:
-                default = _MASK
-            value = masked_lower.get(spec.name.lower())
-            if value is None:
-                value = None
-            elif secret and value:
-                value = _MASK  # never trust the caller's masking for a secret
-            choices = getattr(spec, "choices", None) or ()
-            yield (
-                spec.name, getattr(spec, "help", "") or "", _type_name(getattr(spec, "type", "string")),
-                default,
-                ", ".join(str(c) for c in choices) or None, _text(value),
-                int(bool(getattr(spec, "required", False))), _category(spec),
-            )  # fmt: skip
+        masked = props.masked()
+        for spec in PROPERTIES:
+            yield _connection_prop_row(spec, masked[spec.name])
 
     return rows
 
@@ -266,7 +213,7 @@ class _Cursor:
         self._rows = []
 
 
-def install(db: apsw.Connection, props: Any) -> None:
+def install(db: apsw.Connection, props: Properties) -> None:
     """Make the five system tables queryable on ``db``; ``props`` is the connection's Properties."""
     sources: dict[str, Rows] = {
         "sys_tables": _sys_tables,

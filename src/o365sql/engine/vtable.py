@@ -3,8 +3,7 @@
 Joins: SQLite calls Filter on the inner table once per outer row. Each cursor lives for one statement, so it
 keeps an LRU of the last CACHE_ENTRIES distinct requests whose whole answer was at most CACHE_ROWS rows; an
 identical Filter call within the statement replays them instead of asking Graph again. Nothing is cached
-across
-statements, so every statement sees Graph's current data.
+across statements, so every statement sees Graph's current data.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any, cast
 import apsw
 
 from ..errors import PermissionDeniedError, permission_hint
-from ..schema import TABLE_PERMISSIONS, TABLES, TableSpec, get_table
+from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
 from ._run import describe, run
 from .convert import SQLValue, column_reader
@@ -148,7 +147,7 @@ class Cursor:
         try:
             self.item, self.extra = next(self.rows)
         except PermissionDeniedError as exc:
-            raise _name_permission(exc, self.table.spec.name, self.table.module.ctx.app_only) from None
+            raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only) from None
         except StopIteration:
             self.eof = True
             self.item, self.extra = {}, {}
@@ -199,7 +198,7 @@ class Cursor:
 _PROFILE_REQUEST = re.compile(r"^GET \S*/(?:me|users/[^/\s?]+)(?:\?\S*)?:")
 
 
-def _name_permission(exc: PermissionDeniedError, table: str, app_only: bool) -> PermissionDeniedError:
+def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool) -> PermissionDeniedError:
     """The same 403, its message naming the permission this table reads with (when Graph's didn't)."""
     head, generic, _ = exc.message.partition("; the token lacks a permission")
     if not generic:
@@ -210,10 +209,10 @@ def _name_permission(exc: PermissionDeniedError, table: str, app_only: bool) -> 
         # the profile lookup that fills UserId (GET /me), not the table's own collection
         delegated, application = ("User.Read",), ("User.Read.All",)
     else:
-        delegated, application = TABLE_PERMISSIONS.get(table, ((), ()))
+        delegated, application = spec.permissions
     hint = permission_hint(delegated, application, app_only)
     return PermissionDeniedError(
-        f"{table}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id
+        f"{spec.name}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id
     )
 
 
@@ -230,9 +229,8 @@ def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") ->
         existing.ctx = ctx
     else:
         module = Module(ctx)
-        # read_only: no xUpdate, so SQLite answers INSERT/UPDATE/DELETE with "table X may not be modified"
-        # (and allows the child tables' two-column primary keys, which writable WITHOUT ROWID tables can't
-        # have).
+        # read_only: no xUpdate, so SQLite answers INSERT/UPDATE/DELETE with "table X may not be modified".
+        # It also allows the child tables' two-column keys, which writable WITHOUT ROWID tables can't have.
         db.create_module(MODULE_NAME, cast(Any, module), use_bestindex_object=True, read_only=True)
         _MODULES[db] = module
     for name in TABLES:

@@ -1,4 +1,4 @@
-"""The HTTP side: one httpx client, retries/throttling, paging, $batch, error mapping, OData literals."""
+"""The HTTP side: one httpx client, the TokenProvider seam, retries, paging, $batch, errors, OData text."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from ._client import GraphClient
 from ._errors import Permissions
 from ._odata import encode_query, odata_literal, odata_string, path_segment
 from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, parse_retry_after
+from ._tokens import TokenProvider
 from ._transport import USER_AGENT, make_http_client, make_ssl_context
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "GraphClient",
     "Permissions",
     "RetryPolicy",
+    "TokenProvider",
     "encode_query",
     "make_http_client",
     "make_ssl_context",

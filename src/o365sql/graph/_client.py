@@ -18,9 +18,9 @@ from ..properties import HEADERS, TRAFFIC
 from ._errors import Permissions, describe, graph_error, is_tls_failure, network_error, reached_server
 from ._odata import encode_query
 from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy
+from ._tokens import TokenProvider
 
 if TYPE_CHECKING:
-    from ..auth import TokenProvider
     from ._batch import BatchRequest, BatchResponse
 
 __all__ = ["GraphClient"]

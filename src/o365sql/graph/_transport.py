@@ -6,12 +6,12 @@ import contextlib
 import os
 import re
 import ssl
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from ..errors import ProgrammingError
+from ..properties import Properties
 
 __all__ = ["USER_AGENT", "make_http_client", "make_ssl_context"]
 
@@ -82,7 +82,7 @@ def make_ssl_context(server_cert: str = "") -> ssl.SSLContext:
     return ctx
 
 
-def _proxy(props: Mapping[str, Any]) -> httpx.Proxy | None:
+def _proxy(props: Properties) -> httpx.Proxy | None:
     server = str(props.get("ProxyServer") or "").strip()
     if not server:
         return None
@@ -98,7 +98,7 @@ def _proxy(props: Mapping[str, Any]) -> httpx.Proxy | None:
     return httpx.Proxy(url, auth=auth)
 
 
-def make_http_client(props: Mapping[str, Any], **overrides: Any) -> httpx.Client:
+def make_http_client(props: Properties, **overrides: Any) -> httpx.Client:
     """The httpx.Client for Graph (and msal's adapter): HTTP/2, SSLServerCert trusted, proxies, Timeout.
 
     ``overrides`` go to ``httpx.Client`` as is (tests pass ``transport=``).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ._permissions import TABLE_PERMISSIONS
 from ._types import COLUMN_TYPES, ColumnSpec, ColumnType, TableSpec, col
 from .calendar import CALENDAR_VIEW, CALENDARS, EVENTS
 from .contacts import CONTACT_FOLDERS, CONTACTS
@@ -13,7 +12,6 @@ from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
 __all__ = [
     "COLUMN_TYPES",
     "TABLES",
-    "TABLE_PERMISSIONS",
     "ColumnSpec",
     "ColumnType",
     "TableSpec",

@@ -18,9 +18,8 @@ __all__ = [
 ColumnType = Literal["TEXT", "INTEGER", "REAL", "BOOLEAN", "DATETIME", "JSON"]
 COLUMN_TYPES: tuple[str, ...] = ("TEXT", "INTEGER", "REAL", "BOOLEAN", "DATETIME", "JSON")
 
-# Graph $filter operators a column may accept. "startswith" serves LIKE/GLOB prefixes; "in" lets an SQL IN
-# list
-# become or-ed eq terms (an "eq" column always accepts that).
+# Graph $filter operators a column may accept. "startswith" serves LIKE/GLOB prefixes; an SQL IN list becomes
+# or-ed eq terms on any column that accepts "eq".
 FilterOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "startswith"]
 
 # graph: a value read from the item's JSON at graph_path.
@@ -84,8 +83,7 @@ class TableSpec:
     # True for mailbox/drive tables: a UserId column chooses /users/{UserId}; none means /me (delegated) or a
     # fan-out over every user (app-only).
     per_user: bool = False
-    # column -> collection template used when the column is constrained with = or IN (always applied, even
-    # with
+    # column -> the collection read when the column is constrained with = or IN (applied even with
     # Pushdown=false, because it chooses which collection is read).
     routes: dict[str, str] = field(default_factory=dict)
     # A parent key every row needs (GroupMembers.GroupId, MessageAttachments.MessageId): without a constraint
@@ -97,9 +95,8 @@ class TableSpec:
     fanout_expand: str | None = None
     max_page: int | None = 1000
     supports_skip: bool = False
-    # "outlook": $orderby properties must lead $filter in the same order (InefficientFilter);
-    # "directory": $orderby with $filter needs advanced queries, so never combined; "none": no $orderby at
-    # all.
+    # "outlook": $orderby properties must lead $filter in the same order (InefficientFilter); "directory":
+    # $orderby with $filter needs advanced queries, so never combined; "none": no $orderby at all.
     orderby_rule: Literal["outlook", "directory", "none"] = "none"
     # "mailfolders" / "drive": the unconstrained scan walks the folder tree.
     recursive: Literal["mailfolders", "drive"] | None = None
@@ -107,6 +104,40 @@ class TableSpec:
     window: tuple[str, str] | None = None
     # Graph properties always $select-ed because the engine itself reads them.
     select_always: tuple[str, ...] = ()
+    # The Graph permissions reading the table needs, least privileged first: (delegated, application). A 403
+    # names them, so the user knows what to add to Scope or grant to the app.
+    permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    # Rows the collection typically holds (per owner or parent): the planner's cost model weighs plans by it.
+    typical_rows: int = 1000
+    # The table whose rows parent_key names (GroupMembers -> Groups): a fan-out reads that many parents.
+    parent_table: str | None = None
+    # The statements Graph accepts on the table, a subset of {"INSERT", "UPDATE", "DELETE"}; empty means
+    # read-only. sys_tables.IsUpdateable and sys_tablecolumns.IsReadOnly derive from it (see below).
+    writes: frozenset[str] = frozenset()
+    # A view: rows computed by Graph (CalendarView expands recurrences), listed as VIEW in sys_tables.
+    is_view: bool = False
+
+    @property
+    def table_type(self) -> Literal["TABLE", "VIEW"]:
+        """What sys_tables reports as TableType."""
+        return "VIEW" if self.is_view else "TABLE"
+
+    @property
+    def updatable(self) -> bool:
+        """True when Graph accepts some write on the table (sys_tables.IsUpdateable)."""
+        return bool(self.writes)
+
+    def is_key(self, column: ColumnSpec) -> bool:
+        """True when the column is part of the table's key."""
+        return column.name.lower() in (k.lower() for k in self.key)
+
+    def column_read_only(self, column: ColumnSpec) -> bool:
+        """True when no statement can set the column: it is read-only, or the table takes no INSERT/UPDATE."""
+        return column.read_only or not (self.writes & {"INSERT", "UPDATE"})
+
+    def nullable(self, column: ColumnSpec) -> bool:
+        """True when the column can be NULL: key columns and columns Graph always fills cannot."""
+        return not (self.is_key(column) or column.not_null)
 
     @property
     def paths(self) -> dict[str, str]:
@@ -165,11 +196,9 @@ def col(
     dtz: bool = False,
     desc: str = "",
 ) -> ColumnSpec:
-    """A ColumnSpec with Graph's flattening as default path (`from_emailAddress_address` ->
-    from/emailAddress/address).
+    """A ColumnSpec; the default path splits the name at each `_` (Graph's flattening undone).
 
-    `ops` names an operator set: "eq", "prefix" (eq + startswith), "bool" (eq, ne), "range" (eq ne lt le gt
-    ge).
+    `ops` names an operator set: "eq", "prefix" (eq, startswith), "bool" (eq, ne), "range" (eq ... ge).
     """
     if path is None:
         path = "" if kind != "graph" else name.replace("_", "/")

@@ -16,9 +16,8 @@ CALENDAR_ID = col(
 
 
 def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
-    # start/end are dateTimeTimeZone: Graph compares their dateTime as a string (UTC, 7 fractional digits
-    # since
-    # we never send Prefer: outlook.timezone), so they are sent but SQLite always re-checks them.
+    # start/end are dateTimeTimeZone: Graph compares their dateTime as a string (UTC with 7 fractional digits,
+    # since we never send Prefer: outlook.timezone), so they are sent but SQLite always re-checks them.
     f = (lambda ops: ops) if filterable else (lambda ops: "")
     return (
         col("id", read_only=True, not_null=True, desc="Event id (the key)"),
@@ -91,6 +90,8 @@ def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
 
 EVENTS = TableSpec(
     name="Events",
+    permissions=(("Calendars.Read",), ("Calendars.Read",)),
+    typical_rows=1000,
     description="Events of a calendar: single instances and series masters (GET /me/events).",
     collection="{scope}/events",
     item="{scope}/events/{id}",
@@ -102,10 +103,12 @@ EVENTS = TableSpec(
     columns=_event_columns(True),
 )
 
-# calendarView takes no $filter we rely on; its window comes from constraints on start/end (see
-# engine.request).
+# calendarView takes no $filter we rely on; its window comes from constraints on start/end (engine.request).
 CALENDAR_VIEW = TableSpec(
     name="CalendarView",
+    permissions=(("Calendars.Read",), ("Calendars.Read",)),
+    typical_rows=200,
+    is_view=True,
     description="Events and expanded occurrences inside a time window: "
     "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now).",
     collection="{scope}/calendarView",
@@ -118,6 +121,8 @@ CALENDAR_VIEW = TableSpec(
 
 CALENDARS = TableSpec(
     name="Calendars",
+    permissions=(("Calendars.Read",), ("Calendars.Read",)),
+    typical_rows=5,
     description="Calendars of a mailbox (GET /me/calendars).",
     collection="{scope}/calendars",
     item="{scope}/calendars/{id}",

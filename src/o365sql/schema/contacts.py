@@ -17,6 +17,8 @@ def _address(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
 
 CONTACTS = TableSpec(
     name="Contacts",
+    permissions=(("Contacts.Read",), ("Contacts.Read",)),
+    typical_rows=500,
     description="Personal contacts (GET /me/contacts); parentFolderId = x reads one contact folder.",
     collection="{scope}/contacts",
     item="{scope}/contacts/{id}",
@@ -81,6 +83,8 @@ CONTACTS = TableSpec(
 
 CONTACT_FOLDERS = TableSpec(
     name="ContactFolders",
+    permissions=(("Contacts.Read",), ("Contacts.Read",)),
+    typical_rows=5,
     description="Contact folders (GET /me/contactFolders).",
     collection="{scope}/contactFolders",
     item="{scope}/contactFolders/{id}",

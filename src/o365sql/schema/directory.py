@@ -10,6 +10,8 @@ __all__ = ["GROUPS", "GROUP_MEMBERS", "USERS"]
 # indexed strings, eq on booleans. Directory string comparisons ignore case, so SQLite re-checks them.
 USERS = TableSpec(
     name="Users",
+    permissions=(("User.ReadBasic.All", "User.Read.All"), ("User.Read.All",)),
+    typical_rows=1000,
     description="Users of the tenant (GET /users).",
     collection="/users",
     item="/users/{id}",
@@ -49,6 +51,8 @@ USERS = TableSpec(
 
 GROUPS = TableSpec(
     name="Groups",
+    permissions=(("Group.Read.All",), ("Group.Read.All",)),
+    typical_rows=500,
     description="Groups of the tenant: Microsoft 365 and security groups (GET /groups).",
     collection="/groups",
     item="/groups/{id}",
@@ -80,6 +84,9 @@ GROUPS = TableSpec(
 
 GROUP_MEMBERS = TableSpec(
     name="GroupMembers",
+    permissions=(("GroupMember.Read.All", "Group.Read.All"), ("GroupMember.Read.All", "Group.Read.All")),
+    typical_rows=50,
+    parent_table="Groups",
     description="Direct members of groups. Give GroupId, or the table lists every group first.",
     collection="/groups/{GroupId}/members",
     key=("GroupId", "id"),

@@ -11,6 +11,8 @@ __all__ = ["FILES"]
 # only; default 5). parentReference_id = x (or its alias ParentId) lists one folder; id = x is one GET.
 FILES = TableSpec(
     name="Files",
+    permissions=(("Files.Read",), ("Files.Read.All",)),
+    typical_rows=1000,
     description="Files and folders of a OneDrive (driveItems), listed recursively from the root up to "
     "DirectoryRetrievalDepth levels.",
     collection="{scope}/drive/root/children",

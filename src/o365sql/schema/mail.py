@@ -25,6 +25,8 @@ def _recipient(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
 # strings with eq (Exchange compares them case-insensitively, so the engine lets SQLite re-check).
 MESSAGES = TableSpec(
     name="Messages",
+    permissions=(("Mail.ReadBasic", "Mail.Read"), ("Mail.Read",)),
+    typical_rows=10000,
     description="Mail messages of a mailbox (GET /me/messages); parentFolderId = 'inbox' reads one folder.",
     collection="{scope}/messages",
     item="{scope}/messages/{id}",
@@ -107,6 +109,8 @@ MESSAGES = TableSpec(
 
 MAIL_FOLDERS = TableSpec(
     name="MailFolders",
+    permissions=(("Mail.ReadBasic", "Mail.Read"), ("Mail.Read",)),
+    typical_rows=50,
     description="Mail folders, the whole tree; parentFolderId = x (or a well-known name) lists x's children.",
     collection="{scope}/mailFolders",
     item="{scope}/mailFolders/{id}",
@@ -129,6 +133,9 @@ MAIL_FOLDERS = TableSpec(
 
 MESSAGE_ATTACHMENTS = TableSpec(
     name="MessageAttachments",
+    permissions=(("Mail.Read",), ("Mail.Read",)),
+    typical_rows=3,
+    parent_table="Messages",
     description="Attachments of messages (metadata; content via DownloadAttachments). Give MessageId, or the "
     "table lists every message of the mailbox first.",
     collection="{scope}/messages/{MessageId}/attachments",

@@ -1,32 +1,25 @@
-"""The stored-procedure registry: what EXEC and ``cursor.callproc`` can run, and how arguments are checked.
-
-Modules that define procedures call :func:`register` at import time (the auth package registers the OAuth
-procedures in ``o365sql/auth/procedures.py``). This module imports nothing from them, so any of them may
-import it; :func:`load_builtin` imports the known providers lazily when a connection opens.
-"""
+"""The stored-procedure registry: what EXEC and ``cursor.callproc`` can run, and how arguments are checked."""
 
 from __future__ import annotations
 
-import importlib
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from ..errors import DataError, ProgrammingError
+from ..graph import GraphClient, TokenProvider
+from ..properties import Properties
 
 __all__ = [
-    "PROVIDER_MODULES",
     "ProcParam",
     "Procedure",
     "ProcedureContext",
-    "all_procedures",
+    "Registry",
     "coerce_argument",
-    "get",
-    "load_builtin",
-    "register",
     "resolve_arguments",
-    "unregister",
 ]
 
 
@@ -43,14 +36,21 @@ class ProcParam:
 
 @dataclass(frozen=True)
 class ProcedureContext:
-    """What a running procedure may use: the connection's properties, Graph client, token provider, HTTP."""
+    """What a running procedure may use: the connection's properties, Graph client, tokens and HTTP client.
 
-    props: Any
-    graph: Any
-    auth: Any
-    http: Any
+    ``user_id`` is the UserId property (None when empty): the mailbox/drive a procedure acts on by default.
+    """
+
+    props: Properties
+    graph: GraphClient
+    tokens: TokenProvider
+    http: httpx.Client
     user_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app_only(self) -> bool:
+        """True when the tokens carry application permissions (no signed-in user, so no /me)."""
+        return bool(self.tokens.app_only)
 
 
 ProcedureFunc = Callable[[ProcedureContext, dict[str, Any]], list[tuple[Any, ...]]]
@@ -58,7 +58,10 @@ ProcedureFunc = Callable[[ProcedureContext, dict[str, Any]], list[tuple[Any, ...
 
 @dataclass(frozen=True)
 class Procedure:
-    """A stored procedure: named inputs in, a result set (``result_columns`` as (name, declared type)) out."""
+    """A stored procedure: named inputs in, a result set (``result_columns`` as (name, declared type)) out.
+
+    ``params`` are in their documented order, which positional ``callproc`` arguments follow.
+    """
 
     name: str
     description: str
@@ -75,15 +78,7 @@ class Procedure:
         return None
 
 
-_lock = threading.Lock()
-_registry: dict[str, Procedure] = {}
-
-# Modules that register procedures when imported; missing ones are skipped (they are written in parallel).
-PROVIDER_MODULES: tuple[str, ...] = ("o365sql.auth.procedures", "o365sql.write_procedures", "o365sql.schema")
-
-
-def register(proc: Procedure) -> Procedure:
-    """Add (or replace, by case-insensitive name) a procedure; returns it so it can be used as a value."""
+def _check(proc: Procedure) -> None:
     if not proc.name or not proc.name.replace("_", "").isalnum():
         raise ValueError(f"procedure names are plain identifiers, not {proc.name!r}")
     seen: set[str] = set()
@@ -91,52 +86,45 @@ def register(proc: Procedure) -> Procedure:
         if p.name.lower() in seen:
             raise ValueError(f"procedure {proc.name} declares parameter {p.name} twice")
         seen.add(p.name.lower())
-    with _lock:
-        _registry[proc.name.lower()] = proc
-    return proc
 
 
-def unregister(name: str) -> None:
-    """Remove a procedure (tests use this to clean up); unknown names are ignored."""
-    with _lock:
-        _registry.pop(name.lower(), None)
+class Registry:
+    """Procedures by case-insensitive name; built from an explicit list, tests may add their own."""
 
+    def __init__(self, procedures: Iterable[Procedure] = ()) -> None:
+        self._lock = threading.Lock()
+        self._procs: dict[str, Procedure] = {}
+        for proc in procedures:
+            self.register(proc)
 
-def all_procedures() -> list[Procedure]:
-    """Every registered procedure, sorted by name."""
-    with _lock:
-        return sorted(_registry.values(), key=lambda p: p.name.lower())
+    def register(self, proc: Procedure) -> Procedure:
+        """Add (or replace, by case-insensitive name) a procedure; returns it."""
+        _check(proc)
+        with self._lock:
+            self._procs[proc.name.lower()] = proc
+        return proc
 
+    def unregister(self, name: str) -> None:
+        """Remove a procedure (tests use this to clean up); unknown names are ignored."""
+        with self._lock:
+            self._procs.pop(name.lower(), None)
 
-def get(name: str) -> Procedure:
-    """The procedure called ``name`` (case-insensitive); ProgrammingError listing the known ones if none."""
-    with _lock:
-        proc = _registry.get(name.lower())
-    if proc is None:
-        known = ", ".join(p.name for p in all_procedures()) or "(none registered)"
-        raise ProgrammingError(
-            f"unknown stored procedure {name!r}; the procedures are: {known} "
-            "(see SELECT * FROM sys_procedures)"
-        )
-    return proc
+    def all(self) -> list[Procedure]:
+        """Every registered procedure, sorted by name."""
+        with self._lock:
+            return sorted(self._procs.values(), key=lambda p: p.name.lower())
 
-
-_loaded = False
-
-
-def load_builtin() -> None:
-    """Import the modules that register the built-in procedures (once; missing modules are skipped)."""
-    global _loaded
-    if _loaded:
-        return
-    for module in PROVIDER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            # only a missing provider is tolerated; one that fails to import its own dependencies is a bug
-            if exc.name is None or not module.startswith(exc.name):
-                raise
-    _loaded = True
+    def get(self, name: str) -> Procedure:
+        """The procedure called ``name`` (case-insensitive); ProgrammingError listing them if none is."""
+        with self._lock:
+            proc = self._procs.get(name.lower())
+        if proc is None:
+            known = ", ".join(p.name for p in self.all()) or "(none registered)"
+            raise ProgrammingError(
+                f"unknown stored procedure {name!r}; the procedures are: {known} "
+                "(see SELECT * FROM sys_procedures)"
+            )
+        return proc
 
 
 _TRUE = frozenset({"true", "1", "yes", "on"})

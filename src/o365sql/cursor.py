@@ -1,0 +1,313 @@
+"""Cursor: runs statements and EXEC on a connection and streams their rows, converted by declared type."""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import apsw
+
+from . import _types, procedures
+from ._diagnose import translate
+from .errors import Error, InterfaceError, InternalError, ProgrammingError
+
+if TYPE_CHECKING:
+    from .connection import Connection
+
+__all__ = ["Cursor"]
+
+Row = tuple[Any, ...]
+# (name, declared type, database, table, origin column) as apsw's description_full gives it
+RawColumn = tuple[str, str | None, str | None, str | None, str | None]
+
+
+class Cursor:
+    """A DB-API 2.0 cursor. Rows stream: the next Graph page is fetched only when iteration reaches it."""
+
+    def __init__(self, connection: Connection) -> None:
+        """A cursor of ``connection``; use ``connection.cursor()``."""
+        self.connection = connection
+        self.arraysize = 1
+        self.rowcount = -1
+        self._closed = False
+        self._cur: apsw.Cursor | None = None
+        self._rows: Iterator[Row] | None = None
+        self._has_results = False
+        self._raw: tuple[RawColumn, ...] | None = None
+        # (column index, converter) for the columns whose declared type needs one; None when none does
+        self._converters: tuple[tuple[int, _types.Converter], ...] | None = None
+        self._description: tuple[tuple[Any, ...], ...] | None = None
+        self._sql = ""
+
+    # -- state -------------------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True after ``close()`` or after the connection closed."""
+        return self._closed
+
+    @property
+    def lastrowid(self) -> None:
+        """Always None: Graph ids are strings, not SQLite rowids (read the id column instead)."""
+        return None
+
+    def _check(self) -> None:
+        if self._closed:
+            raise InterfaceError("the cursor is closed")
+        self.connection._check()
+
+    def _release(self) -> None:
+        self._closed = True
+        self._rows = None
+        self._has_results = False
+        if self._cur is not None:
+            with contextlib.suppress(apsw.Error):
+                self._cur.close(True)
+            self._cur = None
+
+    def close(self) -> None:
+        """Close the cursor (and stop any scan it had in progress); closing twice is harmless."""
+        self._release()
+
+    def _reset(self) -> None:
+        self._rows = None
+        self._has_results = False
+        self._raw = None
+        self._converters = None
+        self._description = None
+        self.rowcount = -1
+
+    def _set_columns(self, raw: tuple[RawColumn, ...] | None) -> None:
+        self._description = None
+        if not raw:
+            self._raw = None
+            self._converters = None
+            return
+        self._raw = raw
+        convs = tuple((i, f) for i, col in enumerate(raw) if (f := _types.converter_for(col[1])) is not None)
+        self._converters = convs or None
+
+    def _on_statement(self, cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
+        # apsw calls this before each statement runs, once prepared: the only moment the column list of a
+        # statement that will return no rows can be read, and how a multi-statement script's later
+        # SELECTs get their own description
+        try:
+            self._set_columns(tuple(cursor.description_full))
+        except apsw.Error:
+            self._set_columns(None)
+        return True
+
+    def _apsw_cursor(self) -> apsw.Cursor:
+        if self._cur is None:
+            self._cur = self.connection._db.cursor()
+            # a weak reference, so a dropped Cursor frees its apsw cursor (and any open scan) at once
+            ref = weakref.ref(self)
+
+            def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
+                me = ref()
+                return me._on_statement(cursor, sql, bindings) if me is not None else True
+
+            self._cur.exec_trace = trace
+        return self._cur
+
+    @property
+    def description(self) -> tuple[tuple[Any, ...], ...] | None:
+        """Per result column: (name, type code, None, None, None, None, nullable or None); None if no rows."""
+        if self._description is None and self._raw is not None:
+            con = self.connection
+            self._description = tuple(
+                (name, _types.type_code_for(decl), None, None, None, None, con._nullable(db, table, origin))
+                for name, decl, db, table, origin in self._raw
+            )
+        return self._description
+
+    # -- running statements ------------------------------------------------------------------------------
+
+    def execute(self, operation: str, parameters: Any = None) -> Cursor:
+        """Run one statement (or EXEC) with ``?`` or ``:name`` parameters; returns the cursor itself."""
+        self._check()
+        self._reset()
+        if not isinstance(operation, str):
+            raise ProgrammingError(f"the statement must be a str, not {type(operation).__name__}")
+        self._sql = operation
+        if procedures.is_exec(operation):
+            self._run_exec(operation, parameters)
+            return self
+        params = _types.adapt_parameters(parameters)
+        cur = self._apsw_cursor()
+        db = self.connection._db
+        before = db.total_changes()
+        try:
+            cur.execute(operation, params)
+        except Error:
+            self._reset()
+            raise
+        except Exception as exc:
+            self._reset()
+            raise translate(self.connection._db, exc, operation, params) from exc
+        if self._raw is None:
+            self.rowcount = db.total_changes() - before
+        else:
+            self._rows = cur
+            self._has_results = True
+        return self
+
+    def executemany(self, operation: str, seq_of_parameters: Any) -> Cursor:
+        """Run a statement once per parameter set; rowcount is the total of rows changed."""
+        self._check()
+        total = 0
+        is_exec = isinstance(operation, str) and procedures.is_exec(operation)
+        for params in seq_of_parameters:
+            self.execute(operation, params)
+            if is_exec:
+                continue
+            if self._has_results:
+                self._reset()
+                raise ProgrammingError(
+                    "executemany() is for INSERT/UPDATE/DELETE and EXEC; a statement that returns rows "
+                    "needs execute()"
+                )
+            total += max(self.rowcount, 0)
+        self._reset()
+        self.rowcount = -1 if is_exec else total
+        return self
+
+    def _run_exec(self, operation: str, parameters: Any) -> None:
+        stmt = procedures.parse_exec(operation)
+        params = _types.adapt_parameters(parameters)
+        proc = procedures.get(stmt.procedure)
+        self._run_procedure(proc, procedures.bind(stmt, params))
+
+    def callproc(self, procname: str, parameters: Any = None) -> Any:
+        """Run a stored procedure with a mapping (by name) or sequence (in declared order) of inputs.
+
+        Its result set is then read with the fetch methods; returns the parameters unchanged.
+        """
+        self._check()
+        self._reset()
+        proc = procedures.get(procname)
+        if parameters is None:
+            given: dict[str, Any] = {}
+        elif isinstance(parameters, Mapping):
+            given = {str(k): _types.adapt_parameter(v, f"parameter {k}") for k, v in parameters.items()}
+        elif isinstance(parameters, Sequence) and not isinstance(parameters, str | bytes):
+            if len(parameters) > len(proc.params):
+                names = ", ".join(p.name for p in proc.params) or "none"
+                raise ProgrammingError(
+                    f"procedure {proc.name} takes {len(proc.params)} parameter(s) ({names}) but "
+                    f"{len(parameters)} were supplied"
+                )
+            given = {
+                p.name: _types.adapt_parameter(v, f"parameter {p.name}")
+                for p, v in zip(proc.params, parameters, strict=False)
+            }
+        else:
+            raise ProgrammingError("callproc parameters must be a mapping (by name) or a sequence (in order)")
+        self._sql = f"EXEC {proc.name}"
+        self._run_procedure(proc, given)
+        return dict(parameters) if isinstance(parameters, Mapping) else parameters
+
+    def _run_procedure(self, proc: procedures.Procedure, given: Mapping[str, Any]) -> None:
+        args = procedures.resolve_arguments(proc, given)
+        ctx = self.connection.procedure_context
+        try:
+            rows = proc.func(ctx, args)
+        except Error:
+            raise
+        except Exception as exc:
+            raise InternalError(f"procedure {proc.name} failed: {type(exc).__name__}: {exc}") from exc
+        width = len(proc.result_columns)
+        checked: list[Row] = []
+        for row in rows or ():
+            row = tuple(row)
+            if len(row) != width:
+                raise InternalError(
+                    f"procedure {proc.name} returned a row of {len(row)} values for {width} result columns"
+                )
+            checked.append(row)
+        self._set_columns(tuple((name, decl, None, None, None) for name, decl in proc.result_columns))
+        self._rows = iter(checked)
+        self._has_results = True
+        self.rowcount = len(checked)
+
+    # -- fetching ----------------------------------------------------------------------------------------
+
+    def _next(self) -> Row | None:
+        rows = self._rows
+        if rows is None:
+            self._check()
+            if not self._has_results:
+                raise ProgrammingError(
+                    "no result set to fetch from: run a SELECT or EXEC with execute() first"
+                    if not self._sql
+                    else "the last statement returned no result set"
+                )
+            return None
+        try:
+            row = next(rows)
+        except StopIteration:
+            self._rows = None
+            return None
+        except Error:
+            self._rows = None
+            raise
+        except Exception as exc:
+            self._rows = None
+            raise translate(self.connection._db, exc, self._sql, None) from exc
+        conv = self._converters
+        if conv is not None:
+            values = list(row)
+            for i, f in conv:
+                v = values[i]
+                if v is not None:
+                    values[i] = f(v)
+            row = tuple(values)
+        return row
+
+    def fetchone(self) -> Row | None:
+        """The next row, or None when there are no more."""
+        return self._next()
+
+    def fetchmany(self, size: int | None = None) -> list[Row]:
+        """Up to ``size`` (default ``arraysize``) more rows."""
+        n = self.arraysize if size is None else size
+        out: list[Row] = []
+        while len(out) < n:
+            row = self._next()
+            if row is None:
+                break
+            out.append(row)
+        return out
+
+    def fetchall(self) -> list[Row]:
+        """Every remaining row."""
+        out: list[Row] = []
+        while (row := self._next()) is not None:
+            out.append(row)
+        return out
+
+    def __iter__(self) -> Cursor:
+        return self
+
+    def __next__(self) -> Row:
+        row = self._next()
+        if row is None:
+            raise StopIteration
+        return row
+
+    def setinputsizes(self, sizes: Any) -> None:
+        """Does nothing (allowed by PEP 249)."""
+
+    def setoutputsize(self, size: Any, column: Any = None) -> None:
+        """Does nothing (allowed by PEP 249)."""
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<o365sql.Cursor {'closed' if self._closed else 'open'} rowcount={self.rowcount}>"
