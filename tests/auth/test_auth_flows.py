@@ -298,8 +298,8 @@ def test_app_only_refuses_common_tenant() -> None:
 
 
 def test_managed_identity(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    header = emulator.state.identity.get("msi_header")
-    endpoint = emulator.state.identity.get("msi_endpoint")
+    header = emulator.msi_header
+    endpoint = emulator.msi_endpoint
     if not header or not endpoint:
         pytest.skip("this emulator has no managed-identity endpoint")
     monkeypatch.setenv("IDENTITY_ENDPOINT", endpoint)

@@ -133,7 +133,7 @@ def test_no_secret_in_logs_errors_or_reprs(
     assert user_code
     emu.admin("POST", f"devicecodes/{user_code.group(1)}/approve", {})
     worker.join(30)
-    secrets += got + [d.device_code for d in emu.state.identity.get("devices", {}).values()]
+    secrets += got + [d.device_code for d in emu.state.identity.devices.values()]
     assert len(secrets) > 15 and got
 
     texts.append(caplog.text)

@@ -61,7 +61,7 @@ def test_calendar_view_requires_window(graph: httpx.Client) -> None:
 
 def test_calendar_view_expands_recurrence(graph: httpx.Client, emulator: Emulator) -> None:
     """A recurring series becomes occurrences inside the window, with the moved and cancelled days applied."""
-    anchor = emulator.state.graph.anchor
+    anchor = emulator.state.graph.basis.anchor
     lo = (anchor - dt.timedelta(days=35)).strftime("%Y-%m-%dT00:00:00Z")
     hi = (anchor + dt.timedelta(days=21)).strftime("%Y-%m-%dT00:00:00Z")
     events = []

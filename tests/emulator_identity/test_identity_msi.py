@@ -16,7 +16,7 @@ def _client(
     emu: Emulator, monkeypatch: pytest.MonkeyPatch, header: str | None = None, identity: object | None = None
 ) -> msal.ManagedIdentityClient:
     monkeypatch.setenv("IDENTITY_ENDPOINT", f"{emu.state.base_url}/msi/token")
-    monkeypatch.setenv("IDENTITY_HEADER", header or emu.state.identity["msi_header"])
+    monkeypatch.setenv("IDENTITY_HEADER", header or emu.msi_header)
     for name in ("IDENTITY_SERVER_THUMBPRINT", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     assert msal.managed_identity.get_managed_identity_source() is msal.managed_identity.APP_SERVICE
@@ -51,19 +51,19 @@ def test_managed_identity_user_assigned_and_errors(
     raw = session(emulator).get(
         f"{emulator.state.base_url}/msi/token",
         params={"api-version": "2019-08-01", "resource": "https://vault.azure.net"},
-        headers={"X-IDENTITY-HEADER": emulator.state.identity["msi_header"]},
+        headers={"X-IDENTITY-HEADER": emulator.msi_header},
     )
     assert raw.status_code == 500 and raw.json()["statusCode"] == 500
     ok = session(emulator).get(
         f"{emulator.state.base_url}/msi/token",
         params={"api-version": "2019-08-01", "resource": "https://graph.microsoft.com"},
-        headers={"X-IDENTITY-HEADER": emulator.state.identity["msi_header"]},
+        headers={"X-IDENTITY-HEADER": emulator.msi_header},
     )
     assert list(ok.json()) == ["access_token", "expires_on", "resource", "token_type", "client_id"]
     own = session(emulator).get(
         f"{emulator.state.base_url}/msi/token",
         params={"api-version": "2019-08-01", "resource": emulator.state.base_url},
-        headers={"X-IDENTITY-HEADER": emulator.state.identity["msi_header"]},
+        headers={"X-IDENTITY-HEADER": emulator.msi_header},
     )
     assert own.status_code == 200  # the emulator's own origin names Graph too
     assert ok.json()["expires_on"].isdigit()

@@ -8,40 +8,35 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .state import EmulatorState
+from .state import state_of
 
 __all__ = ["routes"]
 
 
-def _state(request: Request) -> EmulatorState:
-    state: EmulatorState = request.app.state.emulator
-    return state
-
-
 async def get_requests(request: Request) -> Response:
     """GET /_emulator/requests: every request served since the last reset, oldest first."""
-    return JSONResponse(_state(request).requests.snapshot())
+    return JSONResponse(state_of(request).requests.snapshot())
 
 
 async def reset(request: Request) -> Response:
     """POST /_emulator/reset: clear the request log."""
-    _state(request).requests.clear()
+    state_of(request).requests.clear()
     return JSONResponse({"reset": True})
 
 
 async def expire_tokens(request: Request) -> Response:
     """POST /_emulator/tokens/expire: every issued access token is now expired."""
-    return JSONResponse({"expired": _state(request).tokens.expire_all()})
+    return JSONResponse({"expired": state_of(request).tokens.expire_all()})
 
 
 async def revoke_tokens(request: Request) -> Response:
     """POST /_emulator/tokens/revoke: expire access tokens and invalidate refresh tokens."""
-    return JSONResponse({"revoked": _state(request).tokens.revoke_all()})
+    return JSONResponse({"revoked": state_of(request).tokens.revoke_all()})
 
 
 async def faults(request: Request) -> Response:
     """GET shows the fault settings; POST replaces them with the JSON body's keys (others reset)."""
-    state = _state(request)
+    state = state_of(request)
     if request.method == "POST":
         raw = await request.body()
         try:
@@ -56,7 +51,7 @@ async def faults(request: Request) -> Response:
 
 async def info(request: Request) -> Response:
     """GET /_emulator/info: the same JSON `serve` prints."""
-    state = _state(request)
+    state = state_of(request)
     ca = state.state_dir / "ca.pem" if state.state_dir else None
     return JSONResponse(state.info(ca) if ca else {})
 

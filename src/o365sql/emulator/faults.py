@@ -19,9 +19,8 @@ class FaultConfig:
 
     latency_ms: float = 0.0  # added to every request
     throttle_share: float = 0.0  # share of Graph requests answered 429
-    retry_after: float | None = (
-        1.0  # Retry-After on injected 429/503 (None: header left out); may be fractional
-    )
+    # Retry-After on injected 429/503, in seconds (may be fractional); None leaves the header out.
+    retry_after: float | None = 1.0
     throttle_after: int = 0  # 429 once a mailbox has made this many requests in the window (0: off)
     throttle_window: float = 600.0  # seconds, for throttle_after
     error_share: float = 0.0  # share of Graph requests answered 503 or 504

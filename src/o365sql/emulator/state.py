@@ -13,14 +13,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from starlette.requests import Request
 
 from .config import EmulatorConfig
 from .directory import Directory, build_directory
 from .faults import FaultConfig, FaultSettings
+from .identity.records import FlowStore
 from .requestlog import RequestLog
 from .tokens import SigningKey, TokenRegistry
 
-__all__ = ["EmulatorState", "default_state_dir"]
+__all__ = ["EmulatorState", "default_state_dir", "state_of"]
 
 
 def default_state_dir(host: str, port: int) -> Path:
@@ -45,7 +47,7 @@ class EmulatorState:
         self.state_dir: Path | None = None
         self.cert_app_pem_path: Path | None = None
         # Pending identity flows (codes, device codes, sign-in sessions), owned by the identity half.
-        self.identity: dict[str, Any] = {}
+        self.identity = FlowStore()
         # The Graph half's data store, built by the Graph half from the directory (see graph package).
         self.graph: Any = None
         self._cert_app_key_pem, self._cert_app_cert_pem = _make_app_certificate(self.directory.cert_client_id)
@@ -105,13 +107,19 @@ class EmulatorState:
             "cert_thumbprint": d.apps[d.cert_client_id].certificate_thumbprint,
             "state_dir": str(self.state_dir) if self.state_dir else None,
             # Managed identity (App Service flavour): set IDENTITY_ENDPOINT and IDENTITY_HEADER to these.
-            "msi_endpoint": self.identity.get("msi_endpoint"),
-            "msi_header": self.identity.get("msi_header"),
+            "msi_endpoint": self.identity.msi_endpoint or None,
+            "msi_header": self.identity.msi_header,
         }
 
     def info_json(self, ca_cert: Path) -> str:
         """`info` as one JSON line."""
         return json.dumps(self.info(ca_cert), separators=(", ", ": "))
+
+
+def state_of(request: Request) -> EmulatorState:
+    """The run's state, as every route reads it (`request.app.state.emulator`)."""
+    state: EmulatorState = request.app.state.emulator
+    return state
 
 
 def _make_app_certificate(client_id: str) -> tuple[bytes, bytes]:

@@ -5,31 +5,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from ..state import EmulatorState
+from .drive import download
 from .envelope import Ctx, parse_prefer
+from .faults import GraphFaults
+from .router import dispatch
 from .store import GraphStore
+from .uploads import routes as upload_routes
 
 __all__ = ["GraphStore", "build_store", "handle", "middleware", "routes"]
 
 _METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
 
 
-def build_store(state: EmulatorState) -> Any:
+def build_store(state: EmulatorState) -> GraphStore:
     """The Graph data store for this run (directory objects now; mailboxes and drives on first use)."""
     return GraphStore(state)
 
 
 async def handle(request: Request) -> Response:
     """Every /v1.0/... request: build the context, dispatch to a handler, encode the result."""
-    from .router import dispatch
-
     state: EmulatorState = request.app.state.emulator
     body = await request.body()
     path = request.url.path[len("/v1.0/") :] if request.url.path.startswith("/v1.0/") else ""
@@ -54,9 +54,6 @@ async def handle(request: Request) -> Response:
 
 def routes(state: EmulatorState) -> list[BaseRoute]:
     """Graph v1.0 routes, and the pre-authenticated download URL drive items redirect to."""
-    from .drive import download
-    from .uploads import routes as upload_routes
-
     return [
         Route("/v1.0/{path:path}", handle, methods=_METHODS),
         Route("/personal/{site}/_layouts/15/download.aspx", download, methods=["GET"]),
@@ -66,6 +63,4 @@ def routes(state: EmulatorState) -> list[BaseRoute]:
 
 def middleware(app: ASGIApp, state: EmulatorState) -> ASGIApp:
     """Faults and latency around the app (Graph paths, and 429s for /token)."""
-    from .faults import GraphFaults
-
     return GraphFaults(app, state)

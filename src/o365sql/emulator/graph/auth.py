@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .envelope import Ctx, GraphError
+from .envelope import Ctx, Owner
+from .errors import GraphError
+from .model import Drive, Mailbox
 
 if TYPE_CHECKING:
     from ..tokens import AccessGrant
@@ -19,6 +21,8 @@ __all__ = [
     "USERS",
     "Perm",
     "authenticate",
+    "open_drive",
+    "open_mailbox",
     "require_directory",
     "require_drive",
     "require_mailbox",
@@ -176,3 +180,16 @@ def require_directory(ctx: Ctx, perm: Perm, self_id: str | None = None) -> None:
         ok = grant.has_any(perm.shared or perm.own)
     if not ok:
         raise GraphError(403, "Authorization_RequestDenied", INSUFFICIENT)
+
+
+def open_mailbox(ctx: Ctx, owner: Owner, perms: Perm | tuple[Perm, Perm], write: bool = False) -> Mailbox:
+    """The owner's mailbox, once the grant covers the operation: an area's (read, write) pair, or one Perm."""
+    perm = perms if isinstance(perms, Perm) else perms[1] if write else perms[0]
+    require_mailbox(ctx, owner.id, perm)
+    return ctx.store.mailbox(owner.id)
+
+
+def open_drive(ctx: Ctx, owner: Owner, write: bool = False) -> Drive:
+    """The owner's OneDrive, once the grant covers reading it (or writing, with `write`)."""
+    require_drive(ctx, owner.id, FILES[1] if write else FILES[0])
+    return ctx.store.drive(owner.id)

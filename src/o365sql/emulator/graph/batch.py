@@ -6,17 +6,21 @@ import base64
 import binascii
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
 from starlette.datastructures import Headers
 
-from .envelope import Ctx, GraphError, Result, error_json, json_result, parse_prefer
+from .envelope import Ctx, Result, json_result, parse_prefer
+from .errors import GraphError, error_json
+from .faults import inner_fault
 
-__all__ = ["MAX_REQUESTS", "run_batch"]
+__all__ = ["MAX_REQUESTS", "Dispatch", "run_batch"]
 
 MAX_REQUESTS = 20
 Item = dict[str, Any]
+Dispatch = Callable[[Ctx], Result]  # runs one request to its answer (the router's dispatch)
 
 
 def _bad(message: str) -> GraphError:
@@ -91,10 +95,7 @@ def _as_item(rid: str, result: Result) -> Item:
     return item
 
 
-def _run_one(ctx: Ctx, req: Item) -> Result:
-    from .faults import inner_fault
-    from .router import dispatch
-
+def _run_one(ctx: Ctx, req: Item, dispatch: Dispatch) -> Result:
     headers = dict(req.get("headers") or {})
     url = req["url"].lstrip("/")
     if url.lower().startswith("v1.0/"):
@@ -121,8 +122,8 @@ def _run_one(ctx: Ctx, req: Item) -> Result:
     return dispatch(inner)
 
 
-def run_batch(ctx: Ctx) -> Result:
-    """Validate and run a batch; the outer status is 200 even when inner requests fail."""
+def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
+    """Validate and run a batch through `dispatch`; the outer status is 200 even when inner requests fail."""
     if ctx.method.upper() != "POST":
         raise GraphError(
             405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri."
@@ -149,14 +150,13 @@ def run_batch(ctx: Ctx) -> Result:
                     "body": body,
                 }
                 continue
-            results[req["id"]] = _as_item(req["id"], _run_one(ctx, req))
+            results[req["id"]] = _as_item(req["id"], _run_one(ctx, req, dispatch))
         if not progressed:
             raise _bad("The dependsOn of the batch requests form a cycle.")  # [U]
     ordered = [results[r["id"]] for r in requests]
     if _reorder(ctx):
-        random.Random(ctx.request_id).shuffle(
-            ordered
-        )  # responses may come back in any order (json-batching.md)
+        # Responses may come back in any order (json-batching.md).
+        random.Random(ctx.request_id).shuffle(ordered)
     return json_result({"responses": ordered})
 
 

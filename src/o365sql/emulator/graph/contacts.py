@@ -6,45 +6,27 @@ import datetime as dt
 from typing import Any
 
 from . import specs
-from .auth import CONTACTS, require_mailbox
-from .envelope import Ctx, GraphError, Result, json_result
+from .auth import CONTACTS, open_mailbox
+from .envelope import Ctx, Owner, Result, json_result
+from .errors import GraphError
 from .gen_pim import new_contact_fields
+from .model import Mailbox
 from .query import entity_result, list_result
-from .router import Owner, owner_route
-from .store import Mailbox
-from .util import K_CONTACT, change_key, fmt_s, outlook_id, parse_outlook_id
+from .util import K_CONTACT, bump, outlook_id
 
-__all__: list[str] = []
+__all__ = [
+    "contact_child_folders",
+    "create_contact",
+    "delete_contact",
+    "folder_contacts",
+    "get_contact",
+    "get_contact_folder",
+    "list_contact_folders",
+    "list_contacts",
+    "update_contact",
+]
 
 Item = dict[str, Any]
-NOT_FOUND = "The specified object was not found in the store."
-
-
-def _box(ctx: Ctx, owner: Owner, write: bool = False) -> Mailbox:
-    require_mailbox(ctx, owner.id, CONTACTS[1] if write else CONTACTS[0])
-    return ctx.store.mailbox(owner.id)
-
-
-def _not_found(value: str) -> GraphError:
-    if parse_outlook_id(value) is None:
-        return GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
-    return GraphError(404, "ErrorItemNotFound", NOT_FOUND)
-
-
-def _folder(box: Mailbox, fid: str) -> Item:
-    if fid.lower() == "contacts":  # the well-known name of the default folder
-        fid = box.default_contact_folder
-    found = box.contact_folders.get(fid)
-    if found is None:
-        raise _not_found(fid)
-    return found
-
-
-def _contact(box: Mailbox, cid: str) -> Item:
-    found = box.contacts.get(cid)
-    if found is None:
-        raise _not_found(cid)
-    return found
 
 
 def _finish(item: Item, shaped: Item) -> Item:
@@ -59,10 +41,9 @@ def _in_folder(box: Mailbox, fid: str) -> list[Item]:
     )
 
 
-@owner_route("GET", r"contacts")
 def list_contacts(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contacts: the default contacts folder."""
-    box = _box(ctx, owner)
+    box = open_mailbox(ctx, owner, CONTACTS)
     return list_result(
         ctx,
         _in_folder(box, box.default_contact_folder),
@@ -72,49 +53,47 @@ def list_contacts(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     )
 
 
-@owner_route("GET", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts/(?P<cid>[^/]+)")
 def get_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contacts/{id}."""
-    box = _box(ctx, owner)
-    contact = _contact(box, g["cid"])
+    box = open_mailbox(ctx, owner, CONTACTS)
+    contact = box.contact(g["cid"])
     return entity_result(
         ctx, contact, specs.CONTACTS, ctx.meta(f"{owner.base}/contacts/$entity"), finish=_finish
     )
 
 
-@owner_route("GET", r"contactFolders")
 def list_contact_folders(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contactFolders: the folders below the default Contacts folder."""
-    box = _box(ctx, owner)
+    box = open_mailbox(ctx, owner, CONTACTS)
     items = [f for f in box.contact_folders.values() if f["parentFolderId"] == box.default_contact_folder]
     return list_result(ctx, items, specs.CONTACT_FOLDERS, ctx.meta(f"{owner.base}/contactFolders"))
 
 
-@owner_route("GET", r"contactFolders/(?P<fid>[^/]+)")
 def get_contact_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contactFolders/{id}."""
-    box = _box(ctx, owner)
+    box = open_mailbox(ctx, owner, CONTACTS)
     return entity_result(
-        ctx, _folder(box, g["fid"]), specs.CONTACT_FOLDERS, ctx.meta(f"{owner.base}/contactFolders/$entity")
+        ctx,
+        box.contact_folder(g["fid"]),
+        specs.CONTACT_FOLDERS,
+        ctx.meta(f"{owner.base}/contactFolders/$entity"),
     )
 
 
-@owner_route("GET", r"contactFolders/(?P<fid>[^/]+)/childFolders")
 def contact_child_folders(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contactFolders/{id}/childFolders."""
-    box = _box(ctx, owner)
-    folder = _folder(box, g["fid"])
+    box = open_mailbox(ctx, owner, CONTACTS)
+    folder = box.contact_folder(g["fid"])
     items = [f for f in box.contact_folders.values() if f["parentFolderId"] == folder["id"]]
     return list_result(
         ctx, items, specs.CONTACT_FOLDERS, ctx.meta(f"{owner.base}/contactFolders('{g['fid']}')/childFolders")
     )
 
 
-@owner_route("GET", r"contactFolders/(?P<fid>[^/]+)/contacts")
 def folder_contacts(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contactFolders/{id}/contacts."""
-    box = _box(ctx, owner)
-    folder = _folder(box, g["fid"])
+    box = open_mailbox(ctx, owner, CONTACTS)
+    folder = box.contact_folder(g["fid"])
     return list_result(
         ctx,
         _in_folder(box, folder["id"]),
@@ -163,11 +142,10 @@ def _entity(ctx: Ctx, owner: Owner, contact: Item, status: int) -> Result:
     return json_result({"@odata.context": ctx.meta(f"{owner.base}/contacts/$entity"), **body}, status=status)
 
 
-@owner_route("POST", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts")
 def create_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST /me/contacts: 201 with the contact."""
-    box = _box(ctx, owner, write=True)
-    folder = _folder(box, g.get("fid", box.default_contact_folder))
+    box = open_mailbox(ctx, owner, CONTACTS, write=True)
+    folder = box.contact_folder(g.get("fid", box.default_contact_folder))
     data = ctx.json_body()
     cid = outlook_id(box.key, K_CONTACT, box.next_number())
     contact = new_contact_fields(cid, folder["id"], dt.datetime.now(dt.UTC))
@@ -176,24 +154,18 @@ def create_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     return _entity(ctx, owner, contact, 201)
 
 
-@owner_route("PATCH", r"contacts/(?P<cid>[^/]+)")
 def update_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """PATCH /me/contacts/{id}: 200 with the contact."""
-    box = _box(ctx, owner, write=True)
-    contact = _contact(box, g["cid"])
+    box = open_mailbox(ctx, owner, CONTACTS, write=True)
+    contact = box.contact(g["cid"])
     _apply(contact, ctx.json_body())
-    version = int(contact.get("_version", 1)) + 1
-    contact["_version"] = version
-    contact["changeKey"] = change_key(contact["id"], version)
-    contact["@odata.etag"] = f'W/"{contact["changeKey"]}"'
-    contact["lastModifiedDateTime"] = fmt_s(dt.datetime.now(dt.UTC))
+    bump(contact, dt.datetime.now(dt.UTC))
     return _entity(ctx, owner, contact, 200)
 
 
-@owner_route("DELETE", r"contacts/(?P<cid>[^/]+)")
 def delete_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """DELETE /me/contacts/{id}: 204."""
-    box = _box(ctx, owner, write=True)
-    contact = _contact(box, g["cid"])
+    box = open_mailbox(ctx, owner, CONTACTS, write=True)
+    contact = box.contact(g["cid"])
     del box.contacts[contact["id"]]
     return Result(status=204)

@@ -19,18 +19,17 @@ from typing import Any
 
 from ..odata import ODataError, ResourceSpec, prepare_query
 from . import specs
-from .auth import GROUPS, USERS, require_directory
-from .calendar import _box as _calendar_box
-from .calendar import _calendar, _window, event_finish, expand
-from .drive import _drive
-from .drive import _finish as drive_finish
-from .envelope import Ctx, GraphError, Result, json_result
-from .mail import _box, _folder, message_finish
-from .query import Finish, _projector, odata_error
-from .router import Owner, owner_route, top_route
+from .auth import CALENDARS, GROUPS, MAIL, USERS, open_drive, open_mailbox, require_directory
+from .drive_items import drive_finish
+from .envelope import Ctx, Owner, Result, json_result
+from .errors import GraphError
+from .event_views import event_finish, time_window
+from .message_items import message_finish
+from .query import Finish, odata_error, projector
+from .recurrence import expand
 from .util import parse_time
 
-__all__: list[str] = []
+__all__ = ["drive_delta", "event_delta", "groups_delta", "message_delta", "users_delta"]
 
 Item = dict[str, Any]
 _FILTER = re.compile(r"^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$", re.IGNORECASE)
@@ -166,7 +165,7 @@ def _shaper(
     ctx: Ctx, spec: ResourceSpec, finish: Finish | None
 ) -> Callable[[dict[str, str]], Callable[[Item], Item]]:
     def make(options: dict[str, str]) -> Callable[[Item], Item]:
-        project = _projector(_select_query(ctx, options.get("$select", ""), spec), spec)
+        project = projector(_select_query(ctx, options.get("$select", ""), spec), spec)
         return (lambda item: finish(item, project(item))) if finish else project
 
     return make
@@ -186,11 +185,10 @@ def _matches(message: Item, flt: str) -> bool:
     return received >= bound if match.group(1).lower() == "ge" else received > bound
 
 
-@owner_route("GET", r"mailFolders/(?P<fid>[^/]+)/messages/delta", first=True)
 def message_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/mailFolders/{id}/messages/delta: per folder; $filter receivedDateTime ge|gt only."""
-    box = _box(ctx, owner)
-    folder = _folder(box, g["fid"])
+    box = open_mailbox(ctx, owner, MAIL)
+    folder = box.mail_folder(g["fid"])
     params = _lower_params(ctx)
     skip, token = params.get("$skiptoken"), params.get("$deltatoken")
     if not skip and not token:
@@ -198,18 +196,20 @@ def message_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         _only(ctx, allowed, "ErrorInvalidUrlQuery")
         flt = params.get("$filter", "")
         if flt and not _FILTER.match(flt):
+            # [U] the code and message
             raise GraphError(
                 400,
                 "ErrorInvalidUrlQuery",
                 "Only receivedDateTime ge|gt is supported in $filter with change tracking.",
-            )  # [U]
+            )
         order = params.get("$orderby", "")
         if order and order.strip().lower() != "receiveddatetime desc":
+            # [U] the code and message
             raise GraphError(
                 400,
                 "ErrorInvalidUrlQuery",
                 "Only receivedDateTime desc is supported in $orderby with change tracking.",
-            )  # [U]
+            )
     top = params.get("$top", "")
     page = _maxpagesize(ctx, int(top) if top.isdigit() and int(top) > 0 else OUTLOOK_PAGE)
     options = {"$select": params.get("$select", ""), "$filter": params.get("$filter", "")}
@@ -240,11 +240,10 @@ def message_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 
 
 # -- events (calendarView/delta on the default calendar) --------------------------------------------------
-@owner_route("GET", r"calendarView/delta", first=True)
 def event_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/calendarView/delta?startDateTime=..&endDateTime=..; $top and other options refused."""
-    box = _calendar_box(ctx, owner)
-    cal = _calendar(box, None)
+    box = open_mailbox(ctx, owner, CALENDARS)
+    cal = box.calendar(None)
     params = _lower_params(ctx)
     skip, token = params.get("$skiptoken"), params.get("$deltatoken")
     if "$top" in params:
@@ -258,12 +257,12 @@ def event_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     _only(ctx, ("$skiptoken", "$deltatoken"), "ErrorInvalidUrlQuery")
     options: dict[str, str] = {}
     if not skip and not token:
-        lo, hi = _window(ctx)
+        lo, hi = time_window(ctx)
         options = {"start": lo.isoformat(), "end": hi.isoformat()}
 
     def items(o: dict[str, str]) -> list[Item]:
         lo, hi = dt.datetime.fromisoformat(o["start"]), dt.datetime.fromisoformat(o["end"])
-        return expand(box, [e for e in box.events.values() if e["_calendar"] == cal["id"]], lo, hi)
+        return expand([e for e in box.events.values() if e["_calendar"] == cal["id"]], lo, hi, box.events)
 
     delta = _Delta(
         owner=owner.id,
@@ -289,11 +288,12 @@ def _directory_delta(ctx: Ctx, kind: str) -> Result:
     params = _lower_params(ctx)
     for key in ("$top", "$orderby", "$expand"):
         if key in params:
+            # [U] the message
             raise GraphError(
                 400,
                 "Request_UnsupportedQuery",
                 f"The query option '{key}' is not supported with delta queries.",
-            )  # [U] message
+            )
     _only(ctx, ("$select", "$filter", "$skiptoken", "$deltatoken"), "Request_UnsupportedQuery")
     flt = params.get("$filter", "")
     wanted: set[str] | None = None
@@ -318,23 +318,20 @@ def _directory_delta(ctx: Ctx, kind: str) -> Result:
     return _run(ctx, delta, options, DIRECTORY_PAGE, params.get("$skiptoken"), params.get("$deltatoken"))
 
 
-@top_route("GET", r"users/delta", first=True)
 def users_delta(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /users/delta (and $deltatoken=latest)."""
     return _directory_delta(ctx, "users")
 
 
-@top_route("GET", r"groups/delta", first=True)
 def groups_delta(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /groups/delta (and $deltatoken=latest)."""
     return _directory_delta(ctx, "groups")
 
 
 # -- drive ------------------------------------------------------------------------------------------------
-@owner_route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", first=True)
 def drive_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/drive/root/delta[?token=..]: deletions carry the `deleted` facet; token=latest: no history."""
-    drv = _drive(ctx, owner)
+    drv = open_drive(ctx, owner)
     params = _lower_params(ctx)
     _only(ctx, ("$select", "$top", "$expand", "$skiptoken"), "invalidRequest")
     token = g.get("token") or params.get("token")

@@ -1,4 +1,4 @@
-"""Graph's wire format: the request context, results, error bodies, headers and collection envelopes."""
+"""Graph's wire format: the request context, results, Prefer headers and collection links."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 __all__ = [
     "JSON_CT",
     "Ctx",
-    "GraphError",
+    "Owner",
     "Result",
-    "error_json",
     "json_result",
     "next_link",
     "parse_prefer",
 ]
 
+Item = dict[str, Any]
 JSON_CT = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _PREFER_ITEM = re.compile(r'\s*([A-Za-z0-9_.\-]+)\s*(?:=\s*("(?:[^"]*)"|[^,;]*))?')
@@ -161,6 +161,31 @@ class Ctx:
         """The absolute Graph URL of a path below /v1.0."""
         target = path if path is not None else self.path
         return f"{self.state.graph_url}/{quote(target, safe=_PATH_SAFE)}"
+
+
+@dataclass
+class Owner:
+    """Whose data a `/me/...` or `/users/{id}/...` request addresses."""
+
+    user: Item
+    key: str  # the segment as written ("me" for /me)
+    via_me: bool
+
+    @property
+    def id(self) -> str:
+        """The user's object id."""
+        return str(self.user["id"])
+
+    @property
+    def base(self) -> str:
+        """The @odata.context prefix: users('<id>') for /me, users('<as written>') otherwise."""
+        key = self.id if self.via_me else self.key
+        return f"users('{quote(key, safe='')}')"
+
+    @property
+    def prefix(self) -> str:
+        """The request path prefix ("me" or "users/<key>")."""
+        return "me" if self.via_me else f"users/{self.key}"
 
 
 def next_link(ctx: Ctx, replace: dict[str, str], drop: tuple[str, ...] = ()) -> str:

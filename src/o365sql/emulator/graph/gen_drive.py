@@ -6,29 +6,16 @@ import base64
 import datetime as dt
 import hashlib
 import random
-import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .util import drive_item_id, fmt_ms, fmt_s
+from .model import DemoBasis, Drive
+from .util import drive_item_id, fmt_ms, fmt_s, identity_of
 
-if TYPE_CHECKING:
-    from .store import GraphStore
-
-__all__ = ["MIME", "build_drive", "drive_id_for"]
+__all__ = ["build_drive", "drive_id_for"]
 
 Item = dict[str, Any]
 
 # -- drives --------------------------------------------------------------------------------------------------
-MIME = {
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "json": "application/json",
-    "png": "image/png",
-    "pdf": "application/pdf",
-    "bin": "application/octet-stream",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 _TREE = (
     "Documents",
     "Documents/Contracts",
@@ -65,28 +52,26 @@ _FILES = (
 )
 
 
-def drive_id_for(store: GraphStore, user: Item) -> str:
+def drive_id_for(basis: DemoBasis, user: Item) -> str:
     """A business drive id ("b!" and 64 URL-safe base64 characters) for the user's OneDrive."""
-    digest = hashlib.sha256(f"{store.seed}/drive/{user['id']}".encode()).digest()
+    digest = hashlib.sha256(f"{basis.seed}/drive/{user['id']}".encode()).digest()
     digest += hashlib.sha256(digest).digest()[:16]
     return "b!" + base64.urlsafe_b64encode(digest).decode()[:64]
 
 
-def build_drive(store: GraphStore, user: Item) -> Any:
+def build_drive(basis: DemoBasis, user: Item) -> Drive:
     """A user's OneDrive with folders and files of real (lazily generated) content."""
-    from .store import Drive
-
-    rng = random.Random(f"{store.seed}/drive/{user['id']}")
-    drive_id = drive_id_for(store, user)
+    rng = random.Random(f"{basis.seed}/drive/{user['id']}")
+    drive_id = drive_id_for(basis, user)
     alias = user["userPrincipalName"].replace("@", "_").replace(".", "_")
     web = f"https://contosodemo-my.sharepoint.com/personal/{alias}/Documents"
-    who = {"user": {"email": user["mail"], "id": user["id"], "displayName": user["displayName"]}}
-    created = store.anchor - dt.timedelta(days=400)
+    who = identity_of(user)
+    created = basis.anchor - dt.timedelta(days=400)
     drive_obj = {
         "id": drive_id,
         "createdDateTime": fmt_s(created),
         "description": "",
-        "lastModifiedDateTime": fmt_s(store.anchor - dt.timedelta(hours=3)),
+        "lastModifiedDateTime": fmt_s(basis.anchor - dt.timedelta(hours=3)),
         "name": "OneDrive",
         "webUrl": web,
         "driveType": "business",
@@ -95,68 +80,41 @@ def build_drive(store: GraphStore, user: Item) -> Any:
         "owner": who,
         "quota": {"deleted": 0, "remaining": 0, "state": "normal", "total": 1_099_511_627_776, "used": 0},
     }
-    root_id = drive_item_id(store.seed, drive_id, "root")
+    root_id = drive_item_id(basis.seed, drive_id, "root")
     drv = Drive(drive=drive_obj, root_id=root_id)
 
     def add(name: str, parent: Item | None, size: int = 0, kind: str | None = None) -> Item:
         path = f"{drv.path_of(parent['id'])}/{name}".lstrip("/") if parent else ""
-        iid = root_id if parent is None else drive_item_id(store.seed, drive_id, path)
-        moment = store.anchor - dt.timedelta(days=rng.randrange(1, 300), seconds=rng.randrange(86400))
+        iid = root_id if parent is None else drive_item_id(basis.seed, drive_id, path)
+        moment = basis.anchor - dt.timedelta(days=rng.randrange(1, 300), seconds=rng.randrange(86400))
         version = rng.randrange(1, 9)
-        guid = str(uuid.UUID(bytes=hashlib.sha256(iid.encode()).digest()[:16])).upper()
-        item: Item = {
-            "createdDateTime": fmt_ms(moment - dt.timedelta(days=rng.randrange(0, 30))),
-            "eTag": f'"{{{guid}}},{version}"',
-            "id": iid,
-            "lastModifiedDateTime": fmt_ms(moment),
-            "name": name if parent else "root",
-            "webUrl": web + ("/" + path if path else ""),
-            "cTag": f'"c:{{{guid}}},{version}"',
-            "size": size,
-            "createdBy": who,
-            "lastModifiedBy": who,
-            "parentReference": {"driveType": "business", "driveId": drive_id},
-            "fileSystemInfo": {
-                "createdDateTime": fmt_s(moment - dt.timedelta(days=1)),
-                "lastModifiedDateTime": fmt_s(moment),
-            },
-        }
-        if parent is None:
-            item["root"] = {}
-            item["folder"] = {"childCount": 0}
-        else:
-            ppath = drv.path_of(parent["id"])
-            item["parentReference"] = {
-                "driveType": "business",
-                "driveId": drive_id,
-                "id": parent["id"],
-                "name": parent["name"] if parent["id"] != root_id else "Documents",
-                "path": "/drive/root:" + ("/" + ppath if ppath else ""),
-            }
-            if kind is None:
-                item["folder"] = {"childCount": 0}
-            else:
-                item["file"] = {"mimeType": MIME[kind], "hashes": {"quickXorHash": None}}
-                item["_kind"] = kind
-            drv.children.setdefault(parent["id"], []).append(iid)
-            parent["folder"]["childCount"] += 1
-        drv.items[iid] = item
-        if kind is None:
-            drv.children.setdefault(iid, [])
-        return item
+        created = fmt_ms(moment - dt.timedelta(days=rng.randrange(0, 30)))
+        return drv.add_item(
+            iid,
+            name,
+            parent,
+            who=who,
+            created=created,
+            modified=fmt_ms(moment),
+            fs_created=fmt_s(moment - dt.timedelta(days=1)),
+            fs_modified=fmt_s(moment),
+            version=version,
+            kind=kind,
+            size=size,
+        )
 
     root = add("root", None)
     folders = {"": root}
-    if store.empty:
+    if basis.empty:
         for path in ("Documents",):
             folders[path] = add(path, root)
         return drv
     for path in _TREE:
         parent_path, _, name = path.rpartition("/")
         folders[path] = add(name, folders[parent_path])
-    is_demo = user["id"] == store.state.directory.demo_user.id
+    is_demo = user["id"] == basis.directory.demo_user.id
     files = list(_FILES) if is_demo else rng.sample(_FILES[:16], 6)
-    extra = (15 if is_demo else 4) * (store.scale - 1)
+    extra = (15 if is_demo else 4) * (basis.scale - 1)
     for k in range(extra):
         folder = rng.choice(_TREE)
         kind = rng.choice(("txt", "csv", "md", "json", "pdf", "png", "docx"))

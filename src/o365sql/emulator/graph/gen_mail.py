@@ -7,14 +7,21 @@ import datetime as dt
 import hashlib
 import html
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .model import DemoBasis, Mailbox
 from .util import K_ATTACH, K_CONV, K_MESSAGE, change_key, fmt_s, make_content, outlook_id
 
-if TYPE_CHECKING:
-    from .store import GraphStore
-
-__all__ = ["body_html", "build_messages", "message_attachments", "recipient"]
+__all__ = [
+    "CATEGORIES",
+    "ORGS",
+    "SENTENCES",
+    "THINGS",
+    "body_html",
+    "build_messages",
+    "message_attachments",
+    "recipient",
+]
 
 Item = dict[str, Any]
 
@@ -62,7 +69,7 @@ _NEWSLETTERS = (
     "Fabrikam monthly statement",
 )
 _SPAM_SUBJECTS = ("You have won a prize!!!", "Double your money today", "Limited offer: 90% off")
-_THINGS = (
+THINGS = (
     "Orion",
     "mobile app",
     "pricing page",
@@ -72,9 +79,9 @@ _THINGS = (
     "Helix",
     "Q3 roadmap",
 )
-_ORGS = ("Fabrikam", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Litware")
+ORGS = ("Fabrikam", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Litware")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-_SENTENCES = (
+SENTENCES = (
     "I have attached the latest numbers for your review.",
     "Could we move the discussion to later this week?",
     "The team made good progress and we are on track for the milestone.",
@@ -88,7 +95,7 @@ _SENTENCES = (
     "The deadline moved by one week, which gives us some breathing room.",
     "Remember to submit your timesheets by Friday.",
 )
-_CATEGORIES = ("Blue category", "Red category", "Green category", "Project Falcon", "Finance")
+CATEGORIES = ("Blue category", "Red category", "Green category", "Project Falcon", "Finance")
 _ATTACH_KINDS = (
     ("pdf", "application/pdf", "Report"),
     ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Proposal"),
@@ -130,14 +137,14 @@ def _conversation_index(
 
 
 def build_messages(
-    store: GraphStore, box: Any, user: Item, index: int, custom_ids: dict[str, str], count: int
+    basis: DemoBasis, box: Mailbox, user: Item, index: int, custom_ids: dict[str, str], count: int
 ) -> None:
     """A mailbox's messages: threads, newsletters, junk and drafts over the last weeks."""
-    rng = random.Random(f"{store.seed}/messages/{index}")
-    others = [u for u in store.users if u["id"] != user["id"] and u.get("mail")]
+    rng = random.Random(f"{basis.seed}/messages/{index}")
+    others = [u for u in basis.users if u["id"] != user["id"] and u.get("mail")]
     me = recipient(user)
     wk = box.wellknown
-    days = 45 + 3 * min(store.scale, 100)
+    days = 45 + 3 * min(basis.scale, 100)
     inbox_children = [custom_ids["Newsletters"], custom_ids["Team"]]
     archive_like = [wk["archive"], custom_ids["Falcon"], custom_ids["Orion"], custom_ids["Receipts"]]
     number = 0
@@ -145,7 +152,7 @@ def build_messages(
     domain_tag = "".join(ch for ch in user["userPrincipalName"].split("@")[1].split(".")[0] if ch.isalnum())
     while made < count:
         kind = rng.random()
-        start = store.anchor - dt.timedelta(seconds=rng.randrange(60, days * 86400))
+        start = basis.anchor - dt.timedelta(seconds=rng.randrange(60, days * 86400))
         if kind < 0.12:
             name, address = rng.choice(_EXTERNAL[7:8] + _EXTERNAL[6:7])
             thread = [(_ext(name, address), rng.choice(_NEWSLETTERS), rng.choice(inbox_children))]
@@ -157,8 +164,8 @@ def build_messages(
                 q=rng.randrange(1, 5),
                 n=rng.randrange(1000, 9999),
                 day=rng.choice(_DAYS),
-                thing=rng.choice(_THINGS),
-                org=rng.choice(_ORGS),
+                thing=rng.choice(THINGS),
+                org=rng.choice(ORGS),
             )
             if rng.random() < 0.65:
                 peer = recipient(rng.choice(others)) if others else _ext(*_EXTERNAL[0])
@@ -186,8 +193,8 @@ def build_messages(
                 break
             number += 1
             made += 1
-            if moment > store.anchor:
-                moment = store.anchor - dt.timedelta(seconds=rng.randrange(60, 3600))
+            if moment > basis.anchor:
+                moment = basis.anchor - dt.timedelta(seconds=rng.randrange(60, 3600))
             mine = sender is me
             if mine:
                 fallback = [recipient(rng.choice(others))] if others else []
@@ -201,14 +208,14 @@ def build_messages(
             if mine and others and rng.random() < 0.05:
                 bcc = [recipient(rng.choice(others))]
             conv_index, base = _conversation_index(rng, moment, depth, base)
-            lines = rng.sample(_SENTENCES, rng.randrange(1, 4))
+            lines = rng.sample(SENTENCES, rng.randrange(1, 4))
             sender_name = sender["emailAddress"]["name"]
             greeting = f"Hi {user['givenName']}," if not mine else "Hi,"
             html_body = body_html(greeting, lines, sender_name)
             text = f"{greeting}\r\n\r\n" + "\r\n".join(lines) + f"\r\n\r\n{sender_name}\r\n"
             created = moment - dt.timedelta(seconds=rng.randrange(1, 30))
             received = moment
-            age_days = (store.anchor - received).days
+            age_days = (basis.anchor - received).days
             is_read = True if mine else (rng.random() < (0.45 if age_days < 7 else 0.93))
             flag: Item = {"flagStatus": "notFlagged"}
             f_roll = rng.random()
@@ -247,7 +254,7 @@ def build_messages(
                 "createdDateTime": fmt_s(created),
                 "lastModifiedDateTime": fmt_s(received + dt.timedelta(seconds=rng.randrange(1, 600))),
                 "changeKey": ck,
-                "categories": [rng.choice(_CATEGORIES)] if rng.random() < 0.15 else [],
+                "categories": [rng.choice(CATEGORIES)] if rng.random() < 0.15 else [],
                 "receivedDateTime": fmt_s(received),
                 "sentDateTime": fmt_s(created),
                 "hasAttachments": bool(attach),
@@ -284,13 +291,13 @@ def build_messages(
             previous_sender = sender
             moment = moment + dt.timedelta(minutes=rng.randrange(5, 60 * 30))
     # A few drafts.
-    for _ in range(min(3 + store.scale // 10, 20)):
+    for _ in range(min(3 + basis.scale // 10, 20)):
         number += 1
         mid = outlook_id(box.key, K_MESSAGE, number)
         ck = change_key(mid, 1)
-        moment = store.anchor - dt.timedelta(seconds=rng.randrange(600, 14 * 86400))
-        subject = f"Draft: {rng.choice(_THINGS)} proposal"
-        lines = rng.sample(_SENTENCES, 2)
+        moment = basis.anchor - dt.timedelta(seconds=rng.randrange(600, 14 * 86400))
+        subject = f"Draft: {rng.choice(THINGS)} proposal"
+        lines = rng.sample(SENTENCES, 2)
         text = "Hi,\r\n\r\n" + "\r\n".join(lines) + "\r\n"
         to = [recipient(rng.choice(others))] if others else []
         box.messages[mid] = {
@@ -333,7 +340,7 @@ def build_messages(
     box.counter = max(box.counter, number + 1)
 
 
-def message_attachments(store: GraphStore, box: Any, message: Item) -> list[Item]:
+def message_attachments(box: Mailbox, message: Item) -> list[Item]:
     """The message's attachments, with real content, built on first use."""
 
     found: list[Item] | None = box.attachments.get(message["id"])

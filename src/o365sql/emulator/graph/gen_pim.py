@@ -6,13 +6,11 @@ import datetime as dt
 import hashlib
 import random
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .gen_mail import _CATEGORIES, _ORGS, _SENTENCES, _THINGS, body_html
+from .gen_mail import CATEGORIES, ORGS, SENTENCES, THINGS, body_html
+from .model import DemoBasis, Mailbox
 from .util import K_CALENDAR, K_CFOLDER, K_CONTACT, K_EVENT, change_key, fmt_s, outlook_id
-
-if TYPE_CHECKING:
-    from .store import GraphStore
 
 __all__ = [
     "CITIES",
@@ -36,7 +34,7 @@ CITIES = (
 
 
 # -- calendars and events ------------------------------------------------------------------------------------
-def build_calendars(store: GraphStore, box: Any, user: Item) -> None:
+def build_calendars(basis: DemoBasis, box: Mailbox, user: Item) -> None:
     """The default "Calendar", a read-only holiday calendar and a project calendar."""
     owner = {"name": user["displayName"], "address": user["mail"]}
     for n, (name, color, hexcolor, default, can_edit) in enumerate(
@@ -71,10 +69,10 @@ def _dtz(moment: dt.datetime) -> Item:
     return {"dateTime": moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
 
 
-def new_event_fields(store: GraphStore, box: Any, user: Item, eid: str, calendar_id: str) -> Item:
+def new_event_fields(basis: DemoBasis, box: Mailbox, user: Item, eid: str, calendar_id: str) -> Item:
     """Every event property with its default, for generated and POSTed events."""
     ck = change_key(eid, 1)
-    now = fmt_s(store.anchor)
+    now = fmt_s(basis.anchor)
     return {
         "@odata.etag": f'W/"{ck}"',
         "id": eid,
@@ -115,8 +113,8 @@ def new_event_fields(store: GraphStore, box: Any, user: Item, eid: str, calendar
         "hideAttendees": False,
         "responseStatus": {"response": "organizer", "time": "0001-01-01T00:00:00Z"},
         "body": {"contentType": "html", "content": ""},
-        "start": _dtz(store.anchor),
-        "end": _dtz(store.anchor),
+        "start": _dtz(basis.anchor),
+        "end": _dtz(basis.anchor),
         "location": {
             "displayName": "",
             "locationType": "default",
@@ -150,13 +148,13 @@ _MEETINGS = (
 _ROOMS = ("Conf Room Adams", "Conf Room Baker", "Building 2 / Cafe", "Microsoft Teams Meeting", "Rainier")
 
 
-def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
+def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None:
     """Recurring series (with a moved and a cancelled day), holidays, and single meetings."""
-    rng = random.Random(f"{store.seed}/events/{user['id']}")
+    rng = random.Random(f"{basis.seed}/events/{user['id']}")
     cals = list(box.calendars)
     default_cal, holiday_cal, project_cal = cals[0], cals[1], cals[2]
-    others = [u for u in store.users if u["id"] != user["id"] and u.get("mail")]
-    anchor = store.anchor
+    others = [u for u in basis.users if u["id"] != user["id"] and u.get("mail")]
+    anchor = basis.anchor
     number = 0
 
     def make(
@@ -165,8 +163,8 @@ def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
         nonlocal number
         number += 1
         eid = outlook_id(box.key, K_EVENT, number)
-        event = new_event_fields(store, box, user, eid, cal)
-        lines = rng.sample(_SENTENCES, 2)
+        event = new_event_fields(basis, box, user, eid, cal)
+        lines = rng.sample(SENTENCES, 2)
         created = start - dt.timedelta(days=rng.randrange(1, 30))
         if created > anchor:
             created = anchor - dt.timedelta(hours=rng.randrange(1, 48))
@@ -323,7 +321,7 @@ def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
         isOrganizer=False,
         responseStatus={"response": "accepted", "time": fmt_s(anchor - dt.timedelta(days=60))},
         organizer={
-            "emailAddress": {"name": store.users[0]["displayName"], "address": store.users[0]["mail"]}
+            "emailAddress": {"name": basis.users[0]["displayName"], "address": basis.users[0]["mail"]}
         },
         recurrence={
             "pattern": {
@@ -377,7 +375,7 @@ def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
                 locations=[],
             )
     # Single meetings from a month back to a month ahead; some all-day, cancelled, organised by others.
-    span = 30 + min(store.scale, 100) * 2
+    span = 30 + min(basis.scale, 100) * 2
     while number < count:
         day = anchor + dt.timedelta(days=rng.randrange(-span, span))
         if day.weekday() >= 5:
@@ -395,11 +393,11 @@ def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
             continue
         start = day.replace(hour=rng.randrange(8, 17), minute=rng.choice((0, 30)))
         end = start + dt.timedelta(minutes=rng.choice((30, 30, 60, 60, 90)))
-        subject = rng.choice(_MEETINGS).format(org=rng.choice(_ORGS), thing=rng.choice(_THINGS))
+        subject = rng.choice(_MEETINGS).format(org=rng.choice(ORGS), thing=rng.choice(THINGS))
         extra: dict[str, Any] = {
             "attendees": attendees(rng.randrange(1, 6)),
             "importance": "high" if rng.random() < 0.1 else "normal",
-            "categories": [rng.choice(_CATEGORIES)] if rng.random() < 0.2 else [],
+            "categories": [rng.choice(CATEGORIES)] if rng.random() < 0.2 else [],
         }
         if rng.random() < 0.5:
             extra.update(online(number))
@@ -422,7 +420,7 @@ def build_events(store: GraphStore, box: Any, user: Item, count: int) -> None:
 
 
 # -- contacts ------------------------------------------------------------------------------------------------
-def build_contact_folders(store: GraphStore, box: Any) -> None:
+def build_contact_folders(basis: DemoBasis, box: Mailbox) -> None:
     """The default Contacts folder and two custom folders."""
     root = outlook_id(box.key, K_CFOLDER, 0)
     default = outlook_id(box.key, K_CFOLDER, 1)
@@ -531,16 +529,16 @@ def new_contact_fields(cid: str, folder: str, moment: dt.datetime) -> Item:
     }
 
 
-def build_contacts(store: GraphStore, box: Any, count: int) -> None:
+def build_contacts(basis: DemoBasis, box: Mailbox, count: int) -> None:
     """Contacts outside the tenant, mostly in the default folder."""
-    rng = random.Random(f"{store.seed}/contacts/{box.user_id}")
+    rng = random.Random(f"{basis.seed}/contacts/{box.user_id}")
     folders = list(box.contact_folders)
     for n in range(count):
         first, last = rng.choice(_C_FIRST), rng.choice(_C_LAST)
-        org = rng.choice(_ORGS)
+        org = rng.choice(ORGS)
         domain = org.lower().replace(" ", "") + ".com"
         cid = outlook_id(box.key, K_CONTACT, n)
-        moment = store.anchor - dt.timedelta(days=rng.randrange(1, 700), seconds=rng.randrange(86400))
+        moment = basis.anchor - dt.timedelta(days=rng.randrange(1, 700), seconds=rng.randrange(86400))
         folder = folders[0] if rng.random() < 0.8 else rng.choice(folders[1:])
         contact = new_contact_fields(cid, folder, moment)
         city = rng.choice(CITIES)
@@ -567,7 +565,7 @@ def build_contacts(store: GraphStore, box: Any, count: int) -> None:
                     if rng.random() < 0.3
                     else None
                 ),
-                "categories": [rng.choice(_CATEGORIES)] if rng.random() < 0.15 else [],
+                "categories": [rng.choice(CATEGORIES)] if rng.random() < 0.15 else [],
                 "personalNotes": "Met at the conference." if rng.random() < 0.1 else "",
                 "businessAddress": {
                     "street": city[5],

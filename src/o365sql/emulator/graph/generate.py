@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..directory import stable_guid
 from .gen_drive import build_drive, drive_id_for
-from .gen_mail import _THINGS, build_messages, message_attachments
+from .gen_mail import THINGS, build_messages
 from .gen_pim import CITIES, build_calendars, build_contact_folders, build_contacts, build_events
+from .model import DemoBasis, Mailbox
 from .util import K_FOLDER, fmt_s, outlook_id
-
-if TYPE_CHECKING:
-    from .store import GraphStore
 
 __all__ = [
     "build_drive",
@@ -26,21 +24,20 @@ __all__ = [
     "build_mailbox",
     "drive_id_for",
     "graph_users",
-    "message_attachments",
 ]
 
 Item = dict[str, Any]
 
 
 # -- directory -----------------------------------------------------------------------------------------------
-def graph_users(store: GraphStore) -> list[Item]:
+def graph_users(basis: DemoBasis) -> list[Item]:
     """Full Graph user objects for the directory's users."""
     out: list[Item] = []
-    directory = store.state.directory
+    directory = basis.directory
     for i, user in enumerate(directory.users):
-        rng = random.Random(f"{store.seed}/user/{i}")
+        rng = random.Random(f"{basis.seed}/user/{i}")
         city, region, country, usage, postal, street = CITIES[i % len(CITIES)]
-        created = store.anchor - dt.timedelta(days=rng.randrange(200, 1500), seconds=rng.randrange(86400))
+        created = basis.anchor - dt.timedelta(days=rng.randrange(200, 1500), seconds=rng.randrange(86400))
         mail = user.mail
         alias = user.user_principal_name.split("@")[0]
         out.append(
@@ -69,7 +66,7 @@ def graph_users(store: GraphStore) -> list[Item]:
                 "faxNumber": None,
                 "imAddresses": [mail] if mail else [],
                 "isResourceAccount": None,
-                "lastPasswordChangeDateTime": fmt_s(store.anchor - dt.timedelta(days=rng.randrange(1, 180))),
+                "lastPasswordChangeDateTime": fmt_s(basis.anchor - dt.timedelta(days=rng.randrange(1, 180))),
                 "mailNickname": alias,
                 "onPremisesSyncEnabled": None,
                 "otherMails": [],
@@ -96,13 +93,16 @@ def graph_users(store: GraphStore) -> list[Item]:
     return out
 
 
-def build_groups(store: GraphStore) -> None:
-    """Microsoft 365 groups, security groups and a distribution list, with members and owners."""
-    users = store.users
-    domain = store.state.directory.tenant.domain
-    rng = random.Random(f"{store.seed}/groups")
+def build_groups(basis: DemoBasis) -> tuple[list[Item], dict[str, list[str]], dict[str, list[str]]]:
+    """Microsoft 365 groups, security groups and a distribution list: (groups, members, owners)."""
+    groups: list[Item] = []
+    members_of: dict[str, list[str]] = {}
+    owners_of: dict[str, list[str]] = {}
+    users = basis.users
+    domain = basis.directory.tenant.domain
+    rng = random.Random(f"{basis.seed}/groups")
     ids = [u["id"] for u in users]
-    demo = store.state.directory.demo_user.id
+    demo = basis.directory.demo_user.id
 
     def by_dept(*depts: str) -> list[str]:
         return [u["id"] for u in users if u.get("department") in depts]
@@ -158,8 +158,8 @@ def build_groups(store: GraphStore) -> None:
             "Everyone with a desk in Building 1.",
         ),
     ]
-    for k in range(max(0, store.scale - 1)):
-        name = f"Project {rng.choice(_THINGS).title()} {k + 2}"
+    for k in range(max(0, basis.scale - 1)):
+        name = f"Project {rng.choice(THINGS).title()} {k + 2}"
         members = rng.sample(ids, min(len(ids), rng.randrange(2, 8)))
         specs.append(
             (
@@ -172,12 +172,12 @@ def build_groups(store: GraphStore) -> None:
             )
         )
     for n, (name, nick, kind, members, visibility, description) in enumerate(specs):
-        gid = stable_guid("group", store.seed, n)
-        created = store.anchor - dt.timedelta(days=30 + rng.randrange(900), seconds=rng.randrange(86400))
+        gid = stable_guid("group", basis.seed, n)
+        created = basis.anchor - dt.timedelta(days=30 + rng.randrange(900), seconds=rng.randrange(86400))
         unified = kind == "unified"
         mail_enabled = kind != "security"
         mail = f"{nick}@{domain}" if mail_enabled else None
-        store.groups.append(
+        groups.append(
             {
                 "id": gid,
                 "deletedDateTime": None,
@@ -214,10 +214,11 @@ def build_groups(store: GraphStore) -> None:
             }
         )
         unique = list(dict.fromkeys(members))
-        store.members[gid] = unique
-        store.owners[gid] = unique[:1] if kind != "distribution" else []
-        if unified and demo not in store.owners[gid] and n in (0, 4):
-            store.owners[gid].append(demo)
+        members_of[gid] = unique
+        owners_of[gid] = unique[:1] if kind != "distribution" else []
+        if unified and demo not in owners_of[gid] and n in (0, 4):
+            owners_of[gid].append(demo)
+    return groups, members_of, owners_of
 
 
 # -- mailboxes -----------------------------------------------------------------------------------------------
@@ -251,12 +252,10 @@ def _folder(box_key: bytes, n: int, name: str, parent: str, hidden: bool = False
     }
 
 
-def build_mailbox(store: GraphStore, user: Item) -> Any:
+def build_mailbox(basis: DemoBasis, user: Item) -> Mailbox:
     """A user's mailbox: folders, messages (demo user: ~200 x scale), calendars, events and contacts."""
-    from .store import Mailbox
-
-    index = store.user_index[user["id"]]
-    key = hashlib.sha256(f"{store.seed}/mailbox/{user['id']}".encode()).digest()[:16]
+    index = basis.index_of(user["id"])
+    key = hashlib.sha256(f"{basis.seed}/mailbox/{user['id']}".encode()).digest()[:16]
     box = Mailbox(user_id=user["id"], key=key)
     root = _folder(key, 0, "Top of Information Store", outlook_id(key, K_FOLDER, 99_999))
     box.wellknown["msgfolderroot"] = root["id"]
@@ -287,12 +286,12 @@ def build_mailbox(store: GraphStore, user: Item) -> Any:
         above = box.folders.get(folder["parentFolderId"])
         if above is not None:
             above["childFolderCount"] += 1
-    build_calendars(store, box, user)
-    build_contact_folders(store, box)
-    if not store.empty:
-        is_demo = user["id"] == store.state.directory.demo_user.id
-        messages = 200 * store.scale if is_demo else 30 * store.scale
-        build_messages(store, box, user, index, custom_ids, messages)
-        build_events(store, box, user, 40 * store.scale if is_demo else 12 * store.scale)
-        build_contacts(store, box, 30 * store.scale if is_demo else 8 * store.scale)
+    build_calendars(basis, box, user)
+    build_contact_folders(basis, box)
+    if not basis.empty:
+        is_demo = user["id"] == basis.directory.demo_user.id
+        messages = 200 * basis.scale if is_demo else 30 * basis.scale
+        build_messages(basis, box, user, index, custom_ids, messages)
+        build_events(basis, box, user, 40 * basis.scale if is_demo else 12 * basis.scale)
+        build_contacts(basis, box, 30 * basis.scale if is_demo else 8 * basis.scale)
     return box

@@ -1,17 +1,17 @@
-"""Mail folder writes (create, rename, delete) and messages of nested child folders."""
+"""Mail folder writes: create, rename and delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import specs
-from .envelope import Ctx, GraphError, Result, json_result
-from .mail import _box, _folder, _with_counts, folder_messages
-from .router import Owner, owner_route
-from .store import Mailbox
+from .auth import MAIL, open_mailbox
+from .envelope import Ctx, Owner, Result, json_result
+from .errors import GraphError
+from .model import Mailbox
 from .util import K_FOLDER, outlook_id
 
-__all__: list[str] = []
+__all__ = ["create_folder", "delete_folder", "rename_folder"]
 
 Item = dict[str, Any]
 
@@ -19,9 +19,8 @@ Item = dict[str, Any]
 def _name(data: dict[str, Any]) -> str:
     name = data.get("displayName")
     if not isinstance(name, str) or not name.strip():
-        raise GraphError(
-            400, "ErrorInvalidParameter", "The value of the parameter 'DisplayName' is empty."
-        )  # [U]
+        # [U] the code and message
+        raise GraphError(400, "ErrorInvalidParameter", "The value of the parameter 'DisplayName' is empty.")
     return name.strip()
 
 
@@ -33,17 +32,16 @@ def _check_unique(box: Mailbox, parent_id: str, name: str, skip: str | None = No
 
 
 def _entity(ctx: Ctx, owner: Owner, box: Mailbox, folder: Item, status: int) -> Result:
-    shaped = {k: v for k, v in _with_counts(box, [folder])[0].items() if k in specs.MAIL_FOLDER_DEFAULT}
+    shaped = {k: v for k, v in box.with_counts([folder])[0].items() if k in specs.MAIL_FOLDER_DEFAULT}
     return json_result(
         {"@odata.context": ctx.meta(f"{owner.base}/mailFolders/$entity"), **shaped}, status=status
     )
 
 
-@owner_route("POST", r"mailFolders(?:/(?P<pid>[^/]+)/childFolders)?")
 def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST /me/mailFolders and /me/mailFolders/{id}/childFolders: 201 with the folder."""
-    box = _box(ctx, owner, write=True)
-    parent = _folder(box, g.get("pid", "msgfolderroot"))
+    box = open_mailbox(ctx, owner, MAIL, write=True)
+    parent = box.mail_folder(g.get("pid", "msgfolderroot"))
     data = ctx.json_body()
     name = _name(data)
     _check_unique(box, parent["id"], name)
@@ -63,26 +61,23 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     return _entity(ctx, owner, box, folder, 201)
 
 
-@owner_route("PATCH", r"mailFolders/(?P<fid>[^/]+)")
 def rename_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """PATCH /me/mailFolders/{id}: rename (200)."""
-    box = _box(ctx, owner, write=True)
-    folder = _folder(box, g["fid"])
+    box = open_mailbox(ctx, owner, MAIL, write=True)
+    folder = box.mail_folder(g["fid"])
     if folder["id"] in box.wellknown.values():
-        raise GraphError(
-            403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
-        )  # [U]
+        # [U] the code and message
+        raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
     name = _name(ctx.json_body())
     _check_unique(box, folder["parentFolderId"], name, skip=folder["id"])
     folder["displayName"] = name
     return _entity(ctx, owner, box, folder, 200)
 
 
-@owner_route("DELETE", r"mailFolders/(?P<fid>[^/]+)")
 def delete_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """DELETE /me/mailFolders/{id}: 204; the folder, its subfolders and their messages go."""
-    box = _box(ctx, owner, write=True)
-    folder = _folder(box, g["fid"])
+    box = open_mailbox(ctx, owner, MAIL, write=True)
+    folder = box.mail_folder(g["fid"])
     if folder["id"] in box.wellknown.values():
         raise GraphError(403, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
     doomed = {folder["id"]}
@@ -101,11 +96,3 @@ def delete_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         parent["childFolderCount"] -= 1
     box.touch()
     return Result(status=204)
-
-
-@owner_route("GET", r"mailFolders/(?P<pid>[^/]+)/childFolders/(?P<fid>[^/]+)/messages")
-def child_folder_messages(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
-    """GET /me/mailFolders/{id}/childFolders/{id}/messages."""
-    box = _box(ctx, owner)
-    _folder(box, g["pid"])
-    return folder_messages(ctx, owner, {"fid": g["fid"]})

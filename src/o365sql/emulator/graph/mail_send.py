@@ -12,14 +12,15 @@ import html
 import re
 from typing import Any
 
-from .auth import MAIL_SEND, require_mailbox
-from .envelope import Ctx, GraphError, Result
+from .auth import MAIL, MAIL_SEND, open_mailbox
+from .envelope import Ctx, Owner, Result
+from .errors import GraphError
 from .gen_mail import message_attachments
-from .mail import _apply, _box, _bump, _created, _message, _new_message, _recipients, _store_new_attachments
-from .router import Owner, owner_route
-from .util import fmt_s
+from .message_items import apply_message, message_entity, new_message, recipients, store_new_attachments
+from .model import Mailbox
+from .util import bump, fmt_s
 
-__all__ = ["deliver"]
+__all__ = ["deliver", "respond", "send_draft", "send_mail"]
 
 Item = dict[str, Any]
 
@@ -35,7 +36,7 @@ def deliver(ctx: Ctx, sender_user: Item, message: Item) -> None:
                 continue
             seen.add(user["id"])
             box = ctx.store.mailbox(user["id"])
-            copy = _new_message(ctx, box, sender_user, box.wellknown["inbox"], draft=False)
+            copy = new_message(box, sender_user, box.wellknown["inbox"], draft=False)
             for key in (
                 "subject",
                 "body",
@@ -90,26 +91,23 @@ def _mime_message(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-@owner_route("POST", r"sendMail")
 def send_mail(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST /me/sendMail: 202, a copy in Sent Items unless saveToSentItems is false."""
-    require_mailbox(ctx, owner.id, MAIL_SEND)
-    box = ctx.store.mailbox(owner.id)
+    box = open_mailbox(ctx, owner, MAIL_SEND)
     if ctx.headers.get("content-type", "").lower().startswith("text/plain"):
         data: dict[str, Any] = {"message": _mime_message(ctx), "saveToSentItems": True}
     else:
         data = ctx.json_body()
     payload = data.get("message") or data.get("Message")
     if not isinstance(payload, dict):
-        raise GraphError(
-            400, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty."
-        )  # [U]
+        # [U] the code and message
+        raise GraphError(400, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
     save = data.get("saveToSentItems", data.get("SaveToSentItems", True))
-    message = _new_message(ctx, box, owner.user, box.wellknown["sentitems"], draft=False)
-    _apply(message, payload, draft=True)
+    message = new_message(box, owner.user, box.wellknown["sentitems"], draft=False)
+    apply_message(message, payload, draft=True)
     if not (message["toRecipients"] or message["ccRecipients"] or message["bccRecipients"]):
         raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
-    _store_new_attachments(ctx.store, box, message)
+    store_new_attachments(box, message)
     deliver(ctx, owner.user, message)
     if save is not False and str(save).lower() != "false":
         box.messages[message["id"]] = message
@@ -119,12 +117,15 @@ def send_mail(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     return Result(status=202)
 
 
-@owner_route("POST", r"messages/(?P<mid>[^/]+)/send")
 def send_draft(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST /me/messages/{id}/send: sends a draft (202) and files it in Sent Items."""
-    require_mailbox(ctx, owner.id, MAIL_SEND)
-    box = ctx.store.mailbox(owner.id)
-    message = _message(box, g["mid"])
+    box = open_mailbox(ctx, owner, MAIL_SEND)
+    _send(ctx, owner, box, box.message(g["mid"]))
+    return Result(status=202)
+
+
+def _send(ctx: Ctx, owner: Owner, box: Mailbox, message: Item) -> None:
+    """Send a draft: it moves to Sent Items as sent by the owner, and tenant recipients receive a copy."""
     if not (message["toRecipients"] or message["ccRecipients"] or message["bccRecipients"]):
         raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
     now = dt.datetime.now(dt.UTC)
@@ -139,10 +140,10 @@ def send_draft(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
             "sender": me,
         }
     )
-    _bump(message, now)
+    bump(message, now)
+    box.messages[message["id"]] = message
     deliver(ctx, owner.user, message)
     box.touch()
-    return Result(status=202)
 
 
 # -- replies and forwards ----------------------------------------------------------------------
@@ -153,17 +154,12 @@ def _strip_prefix(subject: str) -> str:
     return re.sub(r"^(?:(?:RE|FW|FWD):\s*)+", "", subject, flags=re.IGNORECASE)
 
 
-@owner_route("POST", rf"messages/(?P<mid>[^/]+)/(?P<action>{_RESPONSES})")
 def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """createReply/createReplyAll/createForward: 201 with a draft; reply/replyAll/forward: 202 (sent)."""
     action = g["action"].lower()
     create = action.startswith("create")
-    if create:
-        box = _box(ctx, owner, write=True)
-    else:
-        require_mailbox(ctx, owner.id, MAIL_SEND)
-        box = ctx.store.mailbox(owner.id)
-    original = _message(box, g["mid"])
+    box = open_mailbox(ctx, owner, MAIL, write=True) if create else open_mailbox(ctx, owner, MAIL_SEND)
+    original = box.message(g["mid"])
     data = ctx.json_body() if ctx.body.strip() else {}
     comment = data.get("comment", data.get("Comment"))
     payload = data.get("message", data.get("Message")) or {}
@@ -174,7 +170,7 @@ def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
             400, "ErrorInvalidRequest", "The Comment and Message.Body parameters can't both be set."
         )
     forward = "forward" in action
-    draft = _new_message(ctx, box, owner.user, box.wellknown["drafts"], draft=True)
+    draft = new_message(box, owner.user, box.wellknown["drafts"], draft=True)
     draft["subject"] = ("FW: " if forward else "RE: ") + _strip_prefix(original["subject"])
     draft["conversationId"] = original["conversationId"]
     raw_index = base64.b64decode(original["conversationIndex"])
@@ -183,8 +179,8 @@ def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     ).decode()
     me = (owner.user.get("mail") or "").lower()
     if forward:
-        recipients = payload.get("toRecipients") or data.get("toRecipients") or data.get("ToRecipients") or []
-        draft["toRecipients"] = _recipients(recipients, "toRecipients")
+        wanted = payload.get("toRecipients") or data.get("toRecipients") or data.get("ToRecipients") or []
+        draft["toRecipients"] = recipients(wanted, "toRecipients")
     else:
         to = [original["from"]] if original.get("from") else []
         if action.endswith("all"):
@@ -198,29 +194,13 @@ def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     draft["body"] = {"contentType": "html", "content": f"<html><body><p>{text}</p><hr>{quoted}</body></html>"}
     draft["_text"] = f"{comment or ''}\r\n\r\n" + original["_text"]
     draft["bodyPreview"] = draft["_text"].replace("\r\n", " ").strip()[:255]
-    _apply(draft, {k: v for k, v in payload.items() if k != "toRecipients" or not forward}, draft=True)
+    apply_message(draft, {k: v for k, v in payload.items() if k != "toRecipients" or not forward}, draft=True)
     if forward and original["hasAttachments"]:
-        box.attachments[draft["id"]] = list(message_attachments(ctx.store, box, original))
+        box.attachments[draft["id"]] = list(message_attachments(box, original))
         draft["hasAttachments"] = True
     if create:
         box.messages[draft["id"]] = draft
         box.touch()
-        return _created(ctx, owner, box, draft)
-    if not (draft["toRecipients"] or draft["ccRecipients"] or draft["bccRecipients"]):
-        raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
-    now = dt.datetime.now(dt.UTC)
-    sender = {"emailAddress": {"name": owner.user["displayName"], "address": owner.user["mail"]}}
-    draft.update(
-        {
-            "isDraft": False,
-            "parentFolderId": box.wellknown["sentitems"],
-            "from": sender,
-            "sender": sender,
-            "sentDateTime": fmt_s(now),
-            "receivedDateTime": fmt_s(now),
-        }
-    )
-    box.messages[draft["id"]] = draft
-    deliver(ctx, owner.user, draft)
-    box.touch()
+        return message_entity(ctx, owner, box, draft)
+    _send(ctx, owner, box, draft)
     return Result(status=202)

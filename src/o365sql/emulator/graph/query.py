@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..odata import ODataError, Query, ResourceSpec, prepare_query, project, run_query
-from .envelope import Ctx, GraphError, Result, json_result, next_link
+from .envelope import Ctx, Result, json_result, next_link
+from .errors import GraphError
 
-__all__ = ["Finish", "entity_result", "list_result", "odata_error", "select_one"]
+__all__ = ["Finish", "entity_result", "list_result", "odata_error", "projector", "select_one"]
 
 Item = dict[str, Any]
 Finish = Callable[[Item, Item], Item]  # (stored item, projected item) -> item to send
@@ -45,9 +46,8 @@ def _decode_token(token: str, drive: bool) -> int:
         return int.from_bytes(raw[len(_DIR_TOKEN) :], "big")
     if drive:
         raise GraphError(400, "invalidRequest", "Invalid skip token.")
-    raise GraphError(
-        400, "Request_BadRequest", "Invalid skip token."
-    )  # [U] the exact code for a forged token
+    # [U] the exact code for a forged token
+    raise GraphError(400, "Request_BadRequest", "Invalid skip token.")
 
 
 def _odata_params(ctx: Ctx, strip: Iterable[str]) -> dict[str, str]:
@@ -55,7 +55,7 @@ def _odata_params(ctx: Ctx, strip: Iterable[str]) -> dict[str, str]:
     return {k: v for k, v in ctx.params.items() if k.startswith("$") and k.lower() not in skip}
 
 
-def _projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
+def projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
     """`odata.project` for a whole page: the keep/drop decision depends only on the key, so it is made once
     per key instead of once per key per item (a 1,000-message page spends most of its time here otherwise).
     Internal keys (leading `_`) never leave the emulator."""
@@ -105,7 +105,7 @@ def list_result(
     )
     page = rows[offset : offset + top]
     value = []
-    shape = _projector(query, spec)
+    shape = projector(query, spec)
     for item in page:
         shaped = shape(item)
         value.append(finish(item, shaped) if finish else shaped)

@@ -3,61 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote
 
 from .auth import authenticate
-from .envelope import Ctx, GraphError, Result, error_json
+from .batch import run_batch
+from .envelope import Ctx, Owner, Result
+from .errors import GraphError, error_json
+from .route_table import OWNER_ROUTES, TOP_ROUTES, H, Route
 
-__all__ = ["Owner", "Route", "dispatch", "owner_route", "top_route"]
+__all__ = ["dispatch", "resolve"]
 
-Item = dict[str, Any]
-
-
-@dataclass
-class Owner:
-    """Whose data a `/me/...` or `/users/{id}/...` request addresses."""
-
-    user: Item
-    key: str  # the segment as written ("me" for /me)
-    via_me: bool
-
-    @property
-    def id(self) -> str:
-        """The user's object id."""
-        return str(self.user["id"])
-
-    @property
-    def base(self) -> str:
-        """The @odata.context prefix: users('<id>') for /me, users('<as written>') otherwise."""
-        key = self.id if self.via_me else self.key
-        return f"users('{quote(key, safe='')}')"
-
-    @property
-    def prefix(self) -> str:
-        """The request path prefix ("me" or "users/<key>")."""
-        return "me" if self.via_me else f"users/{self.key}"
-
-
-OwnerHandler = Callable[[Ctx, Owner, dict[str, str]], Result]
-TopHandler = Callable[[Ctx, dict[str, str]], Result]
-
-
-@dataclass
-class Route:
-    """One route: methods, a path pattern (case-insensitive, named groups) and a handler."""
-
-    methods: frozenset[str]
-    pattern: re.Pattern[str]
-    handler: Any
-
-
-_OWNER: list[Route] = []
-_TOP: list[Route] = []
 _OWNER_RE = re.compile(r"^(?:(me)|users/([^/]+))(?:/(.*))?$", re.IGNORECASE)
+
+
 _DRIVES_RE = re.compile(r"^drives/([^/]+)(?:/(.*))?$", re.IGNORECASE)
+
+
 _OUTLOOK_AREAS = (
     "messages",
     "mailfolders",
@@ -71,42 +31,9 @@ _OUTLOOK_AREAS = (
 )
 
 
-def _compile(path: str) -> re.Pattern[str]:
-    return re.compile("^" + path + "$", re.IGNORECASE)
-
-
-def owner_route(methods: str, path: str, *, first: bool = False) -> Callable[[OwnerHandler], OwnerHandler]:
-    """Register a handler for a path below /me or /users/{id} (regex with named groups).
-
-    `first` puts it ahead of routes registered earlier (a fixed segment like `delta` before `{id}`).
-    """
-
-    def deco(func: OwnerHandler) -> OwnerHandler:
-        route = Route(frozenset(methods.split()), _compile(path), func)
-        if first:
-            _OWNER.insert(0, route)
-        else:
-            _OWNER.append(route)
-        return func
-
-    return deco
-
-
-def top_route(methods: str, path: str, *, first: bool = False) -> Callable[[TopHandler], TopHandler]:
-    """Register a handler for a path directly below /v1.0 (`first`: ahead of earlier routes)."""
-
-    def deco(func: TopHandler) -> TopHandler:
-        route = Route(frozenset(methods.split()), _compile(path), func)
-        if first:
-            _TOP.insert(0, route)
-        else:
-            _TOP.append(route)
-        return func
-
-    return deco
-
-
-def _match(routes: list[Route], method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+def _match(
+    routes: tuple[Route[H], ...], method: str, path: str
+) -> tuple[Route[H] | None, dict[str, str], bool]:
     """(route, groups, path matched some route with another method)."""
     seen = False
     for route in routes:
@@ -127,49 +54,15 @@ def _not_allowed(method: str) -> GraphError:
     return GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
 
 
-def _load_routes() -> None:
-    """Import the modules whose decorators register the routes (a no-op after the first call)."""
-    from . import (
-        batch,
-        calendar,
-        calendar_actions,
-        contacts,
-        delta,
-        drive,
-        mail,
-        mail_folders,
-        mail_send,
-        uploads,
-        users,
-    )
-
-    _ = (
-        batch,
-        calendar,
-        calendar_actions,
-        contacts,
-        delta,
-        drive,
-        mail,
-        mail_folders,
-        mail_send,
-        uploads,
-        users,
-    )
-
-
 def resolve(ctx: Ctx) -> Result:
     """Authenticate and run the request's handler (raises GraphError)."""
-    _load_routes()
-    from . import batch
-
     path = ctx.path.strip("/")
     method = ctx.method.upper()
     if path.lower() == "$batch":
         if ctx.in_batch:
             raise GraphError(400, "BadRequest", "Nested batch requests are not supported.")  # [U]
         authenticate(ctx)
-        return batch.run_batch(ctx)
+        return run_batch(ctx, dispatch)
     grant = authenticate(ctx)
     match = _OWNER_RE.match(path)
     if match and match.group(2) and match.group(2).lower() in ("$count", "delta"):
@@ -200,7 +93,7 @@ def resolve(ctx: Ctx) -> Result:
                 "present.",
             )
         owner = Owner(user=user, key=key, via_me=via_me)
-        route, groups, seen = _match(_OWNER, method, rest.rstrip("/"))
+        route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
         if route is None:
             raise _not_allowed(method) if seen else _unknown_segment(rest or path)
         result: Result = route.handler(ctx, owner, groups)
@@ -213,16 +106,16 @@ def resolve(ctx: Ctx) -> Result:
         owner_id = ctx.store.drive_owner[drv.drive["id"]]
         owner = Owner(user=ctx.store.users_by_id[owner_id], key=owner_id, via_me=False)
         rest = "drive/" + (dmatch.group(2) or "") if dmatch.group(2) else "drive"
-        route, groups, seen = _match(_OWNER, method, rest.rstrip("/"))
+        route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
         if route is None:
             raise _not_allowed(method) if seen else _unknown_segment(path)
         groups["_drives"] = dmatch.group(1)
         result = route.handler(ctx, owner, groups)
         return result
-    route, groups, seen = _match(_TOP, method, path)
-    if route is None:
+    top, groups, seen = _match(TOP_ROUTES, method, path)
+    if top is None:
         raise _not_allowed(method) if seen else _unknown_segment(path)
-    result = route.handler(ctx, groups)
+    result = top.handler(ctx, groups)
     return result
 
 

@@ -1,5 +1,8 @@
-"""Upload sessions: Outlook attachments of 3-150 MB and OneDrive files (outlook-large-attachments.md,
-driveitem-createuploadsession.md). The session URLs are pre-authenticated: PUTs carry no Authorization."""
+"""Upload sessions: Outlook attachments of 3-150 MB and OneDrive files, uploaded in fragments.
+
+As outlook-large-attachments.md and driveitem-createuploadsession.md describe them; the session URLs are
+pre-authenticated, so the PUTs carry no Authorization.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +20,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .drive import _by_path, _drive, _item, resolve_target, store_file
-from .envelope import JSON_CT, Ctx, GraphError, Result, json_result
-from .mail import MAX_DIRECT_ATTACHMENT, _box, _message, _store_new_attachments
-from .router import Owner, owner_route
+from .auth import MAIL, open_drive, open_mailbox
+from .drive_items import store_file
+from .envelope import JSON_CT, Ctx, Owner, Result, json_result
+from .errors import GraphError
+from .message_items import MAX_DIRECT_ATTACHMENT, store_new_attachments
 from .store import GraphStore
 from .util import fmt_s
 
-__all__ = ["Session", "routes"]
+__all__ = ["Session", "create_attachment_session", "create_drive_session", "routes"]
 
 Item = dict[str, Any]
 MAX_ATTACHMENT = 150 * 1024 * 1024
@@ -59,28 +63,26 @@ def _sessions(store: GraphStore) -> dict[str, Session]:
 
 
 # -- Outlook ----------------------------------------------------------------------------------------------
-@owner_route("POST", r"messages/(?P<mid>[^/]+)/attachments/createUploadSession", first=True)
 def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST .../attachments/createUploadSession: 201 uploadSession for 3 MB to 150 MB."""
-    box = _box(ctx, owner, write=True)
-    message = _message(box, g["mid"])
+    box = open_mailbox(ctx, owner, MAIL, write=True)
+    message = box.message(g["mid"])
     data = ctx.json_body()
     item = data.get("AttachmentItem") or data.get("attachmentItem")
     if not isinstance(item, dict) or not isinstance(item.get("size"), int) or not item.get("name"):
-        raise GraphError(
-            400, "ErrorInvalidParameter", "AttachmentItem needs attachmentType, name and size."
-        )  # [U]
+        # [U] the code and message
+        raise GraphError(400, "ErrorInvalidParameter", "AttachmentItem needs attachmentType, name and size.")
     size = int(item["size"])
     if size < MAX_DIRECT_ATTACHMENT:
+        # [O] the code
         raise GraphError(
             400,
             "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
             "Attachment size should not be less than 3 MB.",
-        )  # [O] code
+        )
     if size > MAX_ATTACHMENT:
-        raise GraphError(
-            400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB."
-        )  # [U]
+        # [U] the code and message
+        raise GraphError(400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB.")
     sid = secrets.token_urlsafe(18)
     session = Session(
         "outlook",
@@ -111,23 +113,15 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
 
 
 # -- OneDrive ---------------------------------------------------------------------------------------------
-@owner_route(
-    "POST",
-    r"drive/(?:root:/(?P<path>[^:]+):|items/(?P<pid>[^/:]+):/(?P<name>[^:/]+):)/createUploadSession",
-    first=True,
-)
 def create_drive_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST .../createUploadSession: 200 with uploadUrl; fragments then PUT there without Authorization."""
-    drv = _drive(ctx, owner, write=True)
-    path = g["path"] if "path" in g else f"{drv.path_of(_item(drv, g['pid'])['id'])}/{g['name']}".strip("/")
-    parent_path = path.strip("/").rpartition("/")[0]
-    parent = _by_path(drv, parent_path)
-    if "folder" not in parent:
-        raise GraphError(400, "invalidRequest", "The parent is not a folder.")  # [U]
+    drv = open_drive(ctx, owner, write=True)
+    path = g["path"] if "path" in g else f"{drv.path_of(drv.item(g['pid'])['id'])}/{g['name']}".strip("/")
+    existing, parent, _ = drv.resolve_target(path)
     data = ctx.json_body() if ctx.body.strip() else {}
     item = data.get("item") or {}
     behavior = str(item.get("@microsoft.graph.conflictBehavior", "replace")).lower()
-    if behavior == "fail" and drv.by_path(path) is not None:
+    if behavior == "fail" and existing is not None:
         raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
     sid = secrets.token_urlsafe(18)
     session = Session("drive", secrets.token_urlsafe(24), owner.id, -1, {"path": path, "behavior": behavior})
@@ -222,7 +216,7 @@ async def outlook_put(request: Request) -> Response:
                 "contentBytes": base64.b64encode(bytes(session.data)).decode(),
             }
         ]
-        _store_new_attachments(store, box, message)
+        store_new_attachments(box, message)
         att = box.attachments[message["id"]][-1]
         del _sessions(store)[request.path_params["sid"]]
     graph = request.app.state.emulator.graph_url
@@ -264,7 +258,7 @@ async def drive_put(request: Request) -> Response:
         ctx = Ctx(state=state, store=store, method="PUT", path="", raw_query="", headers={}, body=b"")
         drv = store.drive(session.user_id)
         try:
-            existing, parent, name = resolve_target(drv, session.target["path"])
+            existing, parent, name = drv.resolve_target(session.target["path"])
             result = store_file(ctx, owner, drv, existing, parent, name, bytes(session.data))
         except GraphError as exc:
             return _error(exc.status, exc.code, exc.message)

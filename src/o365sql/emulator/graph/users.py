@@ -7,11 +7,20 @@ from typing import Any
 from ..odata import ODataError, ResourceSpec, prepare_query, run_query
 from . import specs
 from .auth import GROUPS, USERS, require_directory
-from .envelope import Ctx, GraphError, Result
+from .envelope import Ctx, Owner, Result
+from .errors import GraphError
 from .query import entity_result, list_result, odata_error
-from .router import Owner, owner_route, top_route
 
-__all__: list[str] = []
+__all__ = [
+    "count_groups",
+    "count_users",
+    "get_group",
+    "get_user",
+    "group_members",
+    "list_groups",
+    "list_users",
+    "member_of",
+]
 
 Item = dict[str, Any]
 
@@ -44,7 +53,6 @@ def _count(ctx: Ctx, items: list[Item], spec: ResourceSpec) -> Result:
     return Result(body=str(len(rows)), content_type="text/plain;charset=utf-8")
 
 
-@top_route("GET", r"users")
 def list_users(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /users."""
     require_directory(ctx, USERS)
@@ -53,14 +61,12 @@ def list_users(ctx: Ctx, groups: dict[str, str]) -> Result:
     )
 
 
-@top_route("GET", r"users/\$count")
 def count_users(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /users/$count."""
     require_directory(ctx, USERS)
     return _count(ctx, ctx.store.users, specs.USERS)
 
 
-@owner_route("GET", r"")
 def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     """GET /me and /users/{id|upn}."""
     require_directory(ctx, USERS, self_id=owner.id)
@@ -68,7 +74,6 @@ def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     return entity_result(ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
 
 
-@top_route("GET", r"groups")
 def list_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups."""
     require_directory(ctx, GROUPS)
@@ -81,7 +86,6 @@ def list_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
     )
 
 
-@top_route("GET", r"groups/\$count")
 def count_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups/$count."""
     require_directory(ctx, GROUPS)
@@ -95,7 +99,6 @@ def _group(ctx: Ctx, gid: str) -> Item:
     return group
 
 
-@top_route("GET", r"groups/(?P<gid>[^/$][^/]*)")
 def get_group(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups/{id}."""
     require_directory(ctx, GROUPS)
@@ -107,7 +110,6 @@ def _as_user(item: Item, shaped: Item) -> Item:
     return {"@odata.type": "#microsoft.graph.user", **shaped}
 
 
-@top_route("GET", r"groups/(?P<gid>[^/$][^/]*)/(?P<rel>members|owners)")
 def group_members(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups/{id}/members and /owners: directoryObjects (users here)."""
     require_directory(ctx, GROUPS)
@@ -119,7 +121,6 @@ def group_members(ctx: Ctx, groups: dict[str, str]) -> Result:
     )
 
 
-@owner_route("GET", r"memberOf")
 def member_of(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     """GET /me/memberOf: the groups the user belongs to."""
     require_directory(ctx, USERS, self_id=owner.id)

@@ -21,11 +21,15 @@ __all__ = [
     "K_EVENT",
     "K_FOLDER",
     "K_MESSAGE",
+    "MIME",
     "OUTLOOK_PREFIX",
+    "bump",
     "change_key",
+    "content_kind",
     "drive_item_id",
     "fmt_ms",
     "fmt_s",
+    "identity_of",
     "make_content",
     "outlook_id",
     "parse_outlook_id",
@@ -75,10 +79,25 @@ def change_key(*parts: object) -> str:
     return base64.b64encode(b"\x09\x00\x00\x00\x16\x00\x00\x00" + digest[:20]).decode()
 
 
+def bump(item: dict[str, object], now: dt.datetime) -> None:
+    """Record a change to an Outlook item: a new version, changeKey, etag and lastModifiedDateTime."""
+    version = int(str(item.get("_version", 1))) + 1
+    item["_version"] = version
+    key = change_key(item["id"], version)
+    item["changeKey"] = key
+    item["@odata.etag"] = f'W/"{key}"'
+    item["lastModifiedDateTime"] = fmt_s(now)
+
+
 def drive_item_id(*parts: object) -> str:
     """A OneDrive for Business item id: "01" and 32 base32 characters."""
     digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
     return "01" + base64.b32encode(digest).decode()[:32]
+
+
+def identity_of(user: dict[str, object]) -> dict[str, object]:
+    """The identitySet OneDrive names a user by (createdBy, lastModifiedBy, owner)."""
+    return {"user": {"email": user["mail"], "id": user["id"], "displayName": user["displayName"]}}
 
 
 def fmt_s(moment: dt.datetime) -> str:
@@ -136,6 +155,25 @@ def quick_xor_hash(data: bytes) -> str:
     for i in range(8):
         folded[12 + i] ^= length[i]
     return base64.b64encode(bytes(folded)).decode()
+
+
+# File kinds the generator makes real content for, and their MIME types.
+MIME = {
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "json": "application/json",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "bin": "application/octet-stream",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def content_kind(name: str) -> str:
+    """The content kind of a file name (its extension when the generator knows it, else "bin")."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+    return ext if ext in MIME else "bin"
 
 
 _WORDS = (

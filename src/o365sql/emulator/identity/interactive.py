@@ -17,28 +17,14 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from .directory import DELEGATED_PERMISSIONS, User
-from .identity_errors import IdentityError, error_page, timestamp
-from .identity_flows import (
-    OIDC_SCOPES,
-    AuthCode,
-    DeviceCode,
-    Pending,
-    Session,
-    b64url_json,
-    find_app,
-    granted_delegated,
-    needs_consent,
-    new_code,
-    parse_scopes,
-    prune,
-    record_consent,
-    redirect_matches,
-    resolve_tenant,
-    store,
-)
-from .identity_pages import consent_page, devicecode_page, form_post_page, message_page, signin_page
-from .state import EmulatorState
+from ..directory import DELEGATED_PERMISSIONS, User
+from ..state import EmulatorState, state_of
+from .clients import find_app, redirect_matches, resolve_tenant
+from .errors import IdentityError, error_page, timestamp
+from .issuing import b64url_json, new_code
+from .pages import consent_page, devicecode_page, form_post_page, message_page, signin_page
+from .records import AuthCode, DeviceCode, Pending, Session
+from .scopes import OIDC_SCOPES, granted_delegated, needs_consent, parse_scopes, record_consent
 
 __all__ = [
     "admin_device_decision",
@@ -56,14 +42,9 @@ _MODES = ("query", "fragment", "form_post")
 _TAGS = re.compile(r"<[^>]*>")
 
 
-def _state(request: Request) -> EmulatorState:
-    state: EmulatorState = request.app.state.emulator
-    return state
-
-
 def _session(request: Request) -> tuple[str, Session] | None:
     sid = request.cookies.get(COOKIE, "")
-    found = store(_state(request), "sessions").get(sid) if sid else None
+    found = state_of(request).identity.sessions.get(sid) if sid else None
     return (sid, found) if found is not None else None
 
 
@@ -106,9 +87,9 @@ def _issue_code(state: EmulatorState, pending: Pending, user: User, sid: str | N
     assert pending.scopes is not None
     app = state.directory.apps[pending.client_id]
     challenge = params.get("code_challenge") or None
-    prune(state)
+    state.identity.prune(state.config.code_lifetime)
     code = new_code()
-    store(state, "codes")[code] = AuthCode(
+    state.identity.codes[code] = AuthCode(
         client_id=app.client_id,
         redirect_uri=params["redirect_uri"],
         tenant_key=pending.tenant_key,
@@ -142,7 +123,7 @@ async def _params(request: Request) -> dict[str, str]:
 
 async def authorize(request: Request) -> Response:
     """GET|POST /{tenant}/oauth2/v2.0/authorize."""
-    state = _state(request)
+    state = state_of(request)
     tenant_path = request.path_params["tenant"]
     params = await _params(request)
     if "state" in params:
@@ -238,7 +219,7 @@ async def authorize(request: Request) -> Response:
         if user is not None:
             return _after_signin(state, pending, user, sid)
     ctx = secrets.token_urlsafe(24)
-    store(state, "pending")[ctx] = pending
+    state.identity.pending[ctx] = pending
     return signin_page(f"/{tenant_path}/login", ctx, app.display_name, params.get("login_hint", ""))
 
 
@@ -258,7 +239,7 @@ def _after_signin(state: EmulatorState, pending: Pending, user: User, sid: str |
     )
     if show_consent:
         ctx = secrets.token_urlsafe(24)
-        store(state, "pending")[ctx] = pending
+        state.identity.pending[ctx] = pending
         perms = (
             sorted(app.roles) if pending.kind == "adminconsent" else _permission_list(state, user, pending)
         )
@@ -302,7 +283,7 @@ def _finish(state: EmulatorState, pending: Pending, user: User, sid: str | None,
             record_consent(state, user.id, app, pending.scopes)
         return _issue_code(state, pending, user, sid)
     if pending.kind == "device":
-        device = store(state, "devices").get(pending.device_code or "")
+        device = state.identity.devices.get(pending.device_code or "")
         if device is None or device.status != "pending" or time.time() >= device.expires_at:
             return message_page(
                 "Code expired", "That code has expired. Start again on your device.", 400, "error"
@@ -352,10 +333,10 @@ def decide_device(state: EmulatorState, device: DeviceCode, user: User, accepted
 
 async def login(request: Request) -> Response:
     """POST /{tenant}/login: the sign-in form."""
-    state = _state(request)
+    state = state_of(request)
     form = await request.form()
     ctx = str(form.get("ctx", ""))
-    pending: Pending | None = store(state, "pending").pop(ctx, None)
+    pending: Pending | None = state.identity.pending.pop(ctx, None)
     if pending is None:
         return message_page(
             "Sign-in expired", "Your sign-in request has expired. Start again from the app.", 400, "error"
@@ -377,7 +358,7 @@ async def login(request: Request) -> Response:
         error = "AADSTS50057: The user account is disabled."
     if error is not None or user is None:
         new_ctx = secrets.token_urlsafe(24)
-        store(state, "pending")[new_ctx] = pending
+        state.identity.pending[new_ctx] = pending
         return signin_page(f"/{pending.tenant_path}/login", new_ctx, app.display_name, username, error)
     if pending.kind == "adminconsent" and not user.is_admin:
         return error_page(
@@ -389,16 +370,16 @@ async def login(request: Request) -> Response:
         )
     sid = secrets.token_urlsafe(24)
     now = int(time.time())
-    store(state, "sessions")[sid] = Session(user.id, now)
+    state.identity.sessions[sid] = Session(user.id, now)
     pending.user_id, pending.auth_time = user.id, now
     return _after_signin(state, pending, user, sid)
 
 
 async def consent(request: Request) -> Response:
     """POST /{tenant}/consent: accept or decline."""
-    state = _state(request)
+    state = state_of(request)
     form = await request.form()
-    pending: Pending | None = store(state, "pending").pop(str(form.get("ctx", "")), None)
+    pending: Pending | None = state.identity.pending.pop(str(form.get("ctx", "")), None)
     user = state.directory.user_by_id(pending.user_id) if pending and pending.user_id else None
     if pending is None or user is None:
         return message_page(
@@ -412,8 +393,8 @@ async def consent(request: Request) -> Response:
 
 def _find_device(state: EmulatorState, user_code: str) -> DeviceCode | None:
     cleaned = "".join(ch for ch in user_code.upper() if ch.isalnum())
-    device_code = store(state, "user_codes").get(cleaned)
-    device: DeviceCode | None = store(state, "devices").get(device_code) if device_code else None
+    device_code = state.identity.user_codes.get(cleaned)
+    device: DeviceCode | None = state.identity.devices.get(device_code) if device_code else None
     if device is None or device.status != "pending" or time.time() >= device.expires_at:
         return None
     return device
@@ -421,7 +402,7 @@ def _find_device(state: EmulatorState, user_code: str) -> DeviceCode | None:
 
 async def devicelogin(request: Request) -> Response:
     """GET|POST /devicelogin: enter the user code (or pass ?user_code=), sign in, confirm."""
-    state = _state(request)
+    state = state_of(request)
     params = await _params(request)
     code = params.get("otc") or params.get("user_code") or ""
     if not code:
@@ -441,13 +422,13 @@ async def devicelogin(request: Request) -> Response:
         device_code=device.device_code,
     )
     ctx = secrets.token_urlsafe(24)
-    store(state, "pending")[ctx] = pending
+    state.identity.pending[ctx] = pending
     return signin_page(f"/{tenant_path}/login", ctx, app.display_name)
 
 
 async def adminconsent(request: Request) -> Response:
     """GET /{tenant}/adminconsent?client_id&redirect_uri&state: an admin grants the app tenant-wide."""
-    state = _state(request)
+    state = state_of(request)
     tenant_path = request.path_params["tenant"]
     params = dict(request.query_params)
     try:
@@ -466,17 +447,17 @@ async def adminconsent(request: Request) -> Response:
         )
     pending = Pending("adminconsent", tenant_path, tenant_key, app.client_id, params, None)
     ctx = secrets.token_urlsafe(24)
-    store(state, "pending")[ctx] = pending
+    state.identity.pending[ctx] = pending
     return signin_page(f"/{tenant_path}/login", ctx, app.display_name, params.get("login_hint", ""))
 
 
 async def logout(request: Request) -> Response:
     """GET|POST /{tenant}/oauth2/v2.0/logout: end the session, then go to post_logout_redirect_uri."""
-    state = _state(request)
+    state = state_of(request)
     params = await _params(request)
     current = _session(request)
     if current is not None:
-        store(state, "sessions").pop(current[0], None)
+        state.identity.sessions.pop(current[0], None)
     target = params.get("post_logout_redirect_uri", "")
     apps = state.directory.apps
     candidates = [apps[params["client_id"]]] if params.get("client_id") in apps else list(apps.values())
@@ -492,7 +473,9 @@ async def logout(request: Request) -> Response:
 
 async def admin_device_decision(request: Request) -> Response:
     """POST /_emulator/devicecodes/{user_code}/approve|decline (JSON body may name `user`)."""
-    state = _state(request)
+    if request.path_params["decision"] not in ("approve", "decline"):
+        return JSONResponse({"error": "use /approve or /decline"}, status_code=404)
+    state = state_of(request)
     device = _find_device(state, request.path_params["user_code"])
     if device is None:
         return JSONResponse({"error": "no pending device code with that user_code"}, status_code=404)

@@ -11,33 +11,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .directory import App, stable_guid
-from .identity_errors import IdentityError, error_response, no_store_headers
-from .identity_flows import (
-    AuthCode,
-    DeviceCode,
-    authenticate_client,
-    client_id_of,
-    consented,
-    delegated_token_response,
-    find_app,
-    missing_parameter,
-    parse_scopes,
-    prune,
-    resolve_tenant,
-    store,
-)
-from .state import EmulatorState
+from ..directory import App
+from ..state import EmulatorState, state_of
+from .clients import authenticate_client, client_id_of, find_app, missing_parameter, resolve_tenant
+from .errors import IdentityError, error_response, no_store_headers
+from .issuing import app_only_token, delegated_token_response
+from .records import AuthCode, DeviceCode
+from .scopes import consented, parse_scopes
 
-__all__ = ["app_only_token", "devicecode", "token"]
+__all__ = ["DEVICE_GRANT", "devicecode", "token"]
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _state(request: Request) -> EmulatorState:
-    state: EmulatorState = request.app.state.emulator
-    return state
 
 
 def _json(body: dict[str, Any]) -> JSONResponse:
@@ -52,7 +37,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 async def token(request: Request) -> Response:
     """The token endpoint."""
-    state = _state(request)
+    state = state_of(request)
     if request.method != "POST":
         return error_response(
             IdentityError(
@@ -114,7 +99,7 @@ def _authorization_code(
     value = form.get("code", "")
     if not value:
         raise missing_parameter("code")
-    code: AuthCode | None = store(state, "codes").get(value)
+    code = state.identity.codes.get(value)
     if code is None:
         raise IdentityError("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.")
     if code.redeemed:
@@ -276,25 +261,12 @@ def _client_credentials(
     return {"token_type": "Bearer", "expires_in": life, "ext_expires_in": life, "access_token": access}
 
 
-def app_only_token(state: EmulatorState, app: App, tenant_id: str) -> str:
-    """An app-only Graph token carrying the app's roles (client credentials and managed identity)."""
-    sp_id = stable_guid("serviceprincipal", app.client_id)
-    access, _grant = state.tokens.issue_access(
-        tenant_id=tenant_id,
-        client_id=app.client_id,
-        user_id=None,
-        roles=app.roles,
-        extra_claims={"app_displayname": app.display_name, "oid": sp_id, "sub": sp_id},
-    )
-    return access
-
-
 # -- device code --------------------------------------------------------------------------------------------
 def _device_code(state: EmulatorState, app: App, form: dict[str, str], tenant_key: str) -> dict[str, Any]:
     value = form.get("device_code") or form.get("code") or ""
     if not value:
         raise missing_parameter("device_code")
-    device: DeviceCode | None = store(state, "devices").get(value)
+    device = state.identity.devices.get(value)
     if device is None or device.client_id != app.client_id:
         raise IdentityError(
             "bad_verification_code", 70018, "Invalid verification code entered. Check the code and try again."
@@ -349,7 +321,7 @@ _GRANTS = {
 
 async def devicecode(request: Request) -> Response:
     """POST /{tenant}/oauth2/v2.0/devicecode: start a device flow."""
-    state = _state(request)
+    state = state_of(request)
     try:
         form = await _form(request)
         tenant_path = request.path_params["tenant"]
@@ -368,7 +340,7 @@ async def devicecode(request: Request) -> Response:
         scopes = parse_scopes(form["scope"], state)
     except IdentityError as exc:
         return error_response(exc, request, state.authority_host)
-    prune(state)
+    state.identity.prune(state.config.code_lifetime)
     now = time.time()
     user_code = "".join(secrets.choice(_USER_CODE_ALPHABET) for _ in range(9))
     device = DeviceCode(
@@ -381,8 +353,8 @@ async def devicecode(request: Request) -> Response:
         expires_at=now + state.config.device_code_lifetime,
         interval=state.config.device_code_interval,
     )
-    store(state, "devices")[device.device_code] = device
-    store(state, "user_codes")[user_code] = device.device_code
+    state.identity.devices[device.device_code] = device
+    state.identity.user_codes[user_code] = device.device_code
     uri = f"{state.authority_host}/devicelogin"
     return _json(
         {

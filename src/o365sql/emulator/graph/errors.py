@@ -1,0 +1,43 @@
+"""Graph's errors: the exception handlers raise, and the error body Graph answers with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["GraphError", "error_json"]
+
+
+class GraphError(Exception):
+    """A Graph error response: HTTP status, service code and message (plus extra headers/innerError keys)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        inner: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+        self.inner = dict(inner or {})
+
+
+def error_json(
+    code: str, message: str, request_id: str, client_request_id: str, **inner: str
+) -> dict[str, Any]:
+    """Graph's error body: innerError.date has no fraction and no Z (as real payloads show)."""
+    inner_error: dict[str, str] = dict(inner)
+    inner_error.update(
+        {
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            "request-id": request_id,
+            "client-request-id": client_request_id,
+        }
+    )
+    return {"error": {"code": code, "message": message, "innerError": inner_error}}

@@ -1,0 +1,152 @@
+"""The Graph half's route table: every path below /v1.0 and the handler that answers it.
+
+Owner routes are matched against the rest of a `/me/...`, `/users/{id}/...` or `/drives/{id}/...` path; top
+routes against the whole path below /v1.0. Patterns are regular expressions (case-insensitive, named groups
+become the handler's third argument); the first route whose pattern matches and whose methods include the
+request's wins, and a path some route matches with another method is answered 405.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from . import (
+    calendar,
+    calendar_actions,
+    contacts,
+    delta,
+    drive,
+    mail,
+    mail_folders,
+    mail_send,
+    uploads,
+    users,
+)
+from .envelope import Ctx, Owner, Result
+
+__all__ = ["OWNER_ROUTES", "TOP_ROUTES", "OwnerHandler", "Route", "TopHandler"]
+
+OwnerHandler = Callable[[Ctx, Owner, dict[str, str]], Result]
+TopHandler = Callable[[Ctx, dict[str, str]], Result]
+H = TypeVar("H", OwnerHandler, TopHandler)
+
+
+@dataclass(frozen=True)
+class Route(Generic[H]):
+    """One route: methods, a path pattern and a handler."""
+
+    methods: frozenset[str]
+    pattern: re.Pattern[str]
+    handler: H
+
+
+def _route(methods: str, path: str, handler: H) -> Route[H]:
+    return Route(frozenset(methods.split()), re.compile("^" + path + "$", re.IGNORECASE), handler)
+
+
+OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
+    # First match wins. Fixed segments come first, where a later `{id}` pattern would also take them
+    # (mailFolders/{id}/messages/delta is not the message "delta").
+    _route(
+        "POST",
+        r"drive/(?:root:/(?P<path>[^:]+):|items/(?P<pid>[^/:]+):/(?P<name>[^:/]+):)/createUploadSession",
+        uploads.create_drive_session,
+    ),
+    _route(
+        "POST", r"messages/(?P<mid>[^/]+)/attachments/createUploadSession", uploads.create_attachment_session
+    ),
+    _route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", delta.drive_delta),
+    _route("GET", r"calendarView/delta", delta.event_delta),
+    _route("GET", r"mailFolders/(?P<fid>[^/]+)/messages/delta", delta.message_delta),
+    # Outlook mail
+    _route("GET", r"mailFolders", mail.list_folders),
+    _route("GET", r"mailFolders/(?P<fid>[^/]+)", mail.get_folder),
+    _route("GET", r"mailFolders/(?P<fid>[^/]+)/childFolders", mail.child_folders),
+    _route("GET", r"mailFolders/(?P<pid>[^/]+)/childFolders/(?P<fid>[^/]+)", mail.get_child_folder),
+    _route("GET", r"messages", mail.list_messages),
+    _route("GET", r"mailFolders/(?P<fid>[^/]+)/messages", mail.folder_messages),
+    _route("GET", r"(?:mailFolders/(?P<fid>[^/]+)/)?messages/(?P<mid>[^/]+)", mail.get_message),
+    _route("GET", r"messages/(?P<mid>[^/]+)/\$value", mail.message_mime),
+    _route("GET", r"messages/(?P<mid>[^/]+)/attachments", mail.list_attachments),
+    _route("GET", r"messages/(?P<mid>[^/]+)/attachments/(?P<aid>[^/]+)", mail.get_attachment),
+    _route("GET", r"messages/(?P<mid>[^/]+)/attachments/(?P<aid>[^/]+)/\$value", mail.attachment_value),
+    _route("POST", r"(?:mailFolders/(?P<fid>[^/]+)/)?messages", mail.create_draft),
+    _route("PATCH", r"messages/(?P<mid>[^/]+)", mail.update_message),
+    _route("DELETE", r"messages/(?P<mid>[^/]+)", mail.delete_message),
+    _route("POST", r"messages/(?P<mid>[^/]+)/(?P<action>move|copy)", mail.move_message),
+    _route("POST", r"messages/(?P<mid>[^/]+)/attachments", mail.add_attachment),
+    _route("DELETE", r"messages/(?P<mid>[^/]+)/attachments/(?P<aid>[^/]+)", mail.delete_attachment),
+    _route("POST", r"mailFolders(?:/(?P<pid>[^/]+)/childFolders)?", mail_folders.create_folder),
+    _route("PATCH", r"mailFolders/(?P<fid>[^/]+)", mail_folders.rename_folder),
+    _route("DELETE", r"mailFolders/(?P<fid>[^/]+)", mail_folders.delete_folder),
+    _route(
+        "GET", r"mailFolders/(?P<pid>[^/]+)/childFolders/(?P<fid>[^/]+)/messages", mail.child_folder_messages
+    ),
+    _route("POST", r"sendMail", mail_send.send_mail),
+    _route("POST", r"messages/(?P<mid>[^/]+)/send", mail_send.send_draft),
+    _route(
+        "POST",
+        r"messages/(?P<mid>[^/]+)/(?P<action>createReply|createReplyAll|createForward|reply|replyAll|forward)",
+        mail_send.respond,
+    ),
+    # Outlook calendars
+    _route("GET", r"calendars", calendar.list_calendars),
+    _route("GET", r"(?:calendar|calendars/(?P<cid>[^/]+))", calendar.get_calendar),
+    _route("GET", r"(?:calendar/|calendars/(?P<cid>[^/]+)/)?events", calendar.list_events),
+    _route("GET", r"(?:calendar/|calendars/(?P<cid>[^/]+)/)?calendarView", calendar.calendar_view),
+    _route("GET", r"(?:calendar/|calendars/(?P<cid>[^/]+)/)?events/(?P<eid>[^/]+)", calendar.get_event),
+    _route("GET", r"events/(?P<eid>[^/]+)/instances", calendar.event_instances),
+    _route("POST", r"(?:calendar/|calendars/(?P<cid>[^/]+)/)?events", calendar.create_event),
+    _route("PATCH", r"events/(?P<eid>[^/]+)", calendar.update_event),
+    _route("DELETE", r"events/(?P<eid>[^/]+)", calendar.delete_event),
+    _route(
+        "POST",
+        r"events/(?P<eid>[^/]+)/(?P<action>accept|tentativelyAccept|decline)",
+        calendar_actions.respond,
+    ),
+    _route("POST", r"events/(?P<eid>[^/]+)/cancel", calendar_actions.cancel),
+    # Outlook contacts
+    _route("GET", r"contacts", contacts.list_contacts),
+    _route("GET", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts/(?P<cid>[^/]+)", contacts.get_contact),
+    _route("GET", r"contactFolders", contacts.list_contact_folders),
+    _route("GET", r"contactFolders/(?P<fid>[^/]+)", contacts.get_contact_folder),
+    _route("GET", r"contactFolders/(?P<fid>[^/]+)/childFolders", contacts.contact_child_folders),
+    _route("GET", r"contactFolders/(?P<fid>[^/]+)/contacts", contacts.folder_contacts),
+    _route("POST", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts", contacts.create_contact),
+    _route("PATCH", r"contacts/(?P<cid>[^/]+)", contacts.update_contact),
+    _route("DELETE", r"contacts/(?P<cid>[^/]+)", contacts.delete_contact),
+    # OneDrive
+    _route("GET", r"drive", drive.get_drive),
+    _route("GET", r"drive/(?:root|items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):?)", drive.get_item),
+    _route(
+        "GET", r"drive/(?:root|items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)/children", drive.list_children
+    ),
+    _route("GET", r"drive/(?:items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)/content", drive.get_content),
+    _route(
+        "PUT",
+        r"drive/(?:items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):|items/(?P<pid>[^/:]+):/(?P<name>[^:/]+):)/content",
+        drive.put_content,
+    ),
+    _route(
+        "POST", r"drive/(?:root|items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)/children", drive.create_folder
+    ),
+    _route("DELETE", r"drive/(?:items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)", drive.delete_item),
+    # the directory
+    _route("GET", r"", users.get_user),
+    _route("GET", r"memberOf", users.member_of),
+)
+
+TOP_ROUTES: tuple[Route[TopHandler], ...] = (
+    # groups/delta before groups/{id}.
+    _route("GET", r"groups/delta", delta.groups_delta),
+    _route("GET", r"users/delta", delta.users_delta),
+    _route("GET", r"users", users.list_users),
+    _route("GET", r"users/\$count", users.count_users),
+    _route("GET", r"groups", users.list_groups),
+    _route("GET", r"groups/\$count", users.count_groups),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)", users.get_group),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/(?P<rel>members|owners)", users.group_members),
+)
