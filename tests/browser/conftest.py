@@ -70,7 +70,7 @@ def page(chromium: Browser) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
     """A private demo tenant for the module: these tests record consent and sign users in and out."""
-    with Emulator(data="demo") as emulator:
+    with Emulator(data="demo", device_code_interval=1) as emulator:
         yield emulator
 
 

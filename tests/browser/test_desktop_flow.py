@@ -1,4 +1,4 @@
-"""The desktop flow (InitiateOAuth=GETANDREFRESH) with a person at Chromium, and when they refuse.
+"""The desktop flows with a person at Chromium: the browser sign-in (and when they refuse), the device code.
 
 The driver opens the sign-in page through `BROWSER` (a launcher that hands the URL to this test's Chromium),
 listens on the CallbackURL's port, and takes the redirect that the browser delivers after sign-in.
@@ -7,6 +7,8 @@ listens on the CallbackURL's port, and takes the redirect that the browser deliv
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -127,3 +129,36 @@ def test_wrong_password_stays_on_the_page_and_nothing_is_stored(
     with pytest.raises(o365sql.OperationalError, match=r"No sign-in redirect .* within 4 s"):
         query.result(timeout=60)
     assert _stored_tokens(settings_file) == {}
+
+
+def _device_message(capsys: pytest.CaptureFixture[str]) -> str:
+    """What the driver told the person to do (it prints to stderr), once it has said it."""
+    seen = ""
+    for _ in range(300):  # the driver asks for a code first: a few requests to the emulator
+        seen += capsys.readouterr().err
+        if "enter the code" in seen:
+            return seen
+        time.sleep(0.1)
+    raise AssertionError(f"the driver never showed a device code; it printed: {seen!r}")
+
+
+def test_device_code_entered_in_the_browser(
+    emu: Emulator,
+    page: Page,
+    desktop: Callable[..., Future[list[Any]]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    query = desktop(OAuthGrantType="DEVICE_CODE", OAuthTimeout=60, Scope="User.Read Mail.ReadBasic")
+    message = _device_message(capsys)
+    found = re.search(r"open the page (\S+) and enter the code (\w+)", message)
+    assert found, message
+    page.goto(found.group(1))
+    page.get_by_label("Code").fill("NOTACODE")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("alert")).to_contain_text("That code didn't work")
+    page.get_by_label("Code").fill(found.group(2))
+    page.get_by_role("button", name="Next").click()
+    _sign_in(page, emu.demo_user, emu.demo_password)
+    page.get_by_role("button", name="Accept").click()
+    expect(page.locator("#approved")).to_contain_text("You have signed in")
+    assert len(query.result(timeout=60)) == 5

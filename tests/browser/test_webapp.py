@@ -125,3 +125,19 @@ def test_sign_in_read_mail_sign_out(
     assert page.url == webapp
     expect(page.get_by_role("button", name="Sign in with Microsoft")).to_be_visible()
     assert page.context.cookies(webapp) == []
+
+
+def test_cancelled_consent_is_shown_by_the_app(emu: Emulator, webapp: str, page: Page) -> None:
+    # A user no other test signs in, so the consent page comes up whatever ran before.
+    user = next(u for u in emu.state.directory.users if u.user_principal_name != emu.demo_user)
+    page.goto(webapp)
+    page.get_by_role("button", name="Sign in with Microsoft").click()
+    page.get_by_label("Email, phone, or Skype").fill(user.user_principal_name)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Cancel").click()
+    assert page.url.startswith(f"{webapp}callback?error=access_denied")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Sign-in did not finish: AADSTS65004: User declined to consent to access the app."
+    )
+    expect(page.get_by_role("button", name="Sign in with Microsoft")).to_be_visible()
