@@ -137,8 +137,10 @@ class LoopbackListener:
             if not self._event.wait(timeout) or self._result is None:
                 raise OperationalError(
                     f"No sign-in redirect reached {self.path!r} on 127.0.0.1:{self.port} within {timeout:g} "
-                    "s; finish signing in in the browser sooner, or use OAuthGrantType=DEVICE_CODE where no "
-                    "browser can reach this machine"
+                    "s: the sign-in was not finished in the browser (a wrong password keeps it on the "
+                    "sign-in page, which shows why; the window may also have been closed). Sign in again and "
+                    "finish within OAuthTimeout, or use OAuthGrantType=DEVICE_CODE where no browser can "
+                    "reach this machine"
                 )
             return dict(self._result)
         finally:
