@@ -178,11 +178,15 @@ def create_app(settings: Settings) -> Starlette:
         if session is None:
             sid, session = sessions.start()
         session.state = secrets.token_urlsafe(24)
-        with connect(session) as con:
-            cur = con.cursor()
-            cur.execute("EXEC GetOAuthAuthorizationURL State = ?", [session.state])
-            [(url,)] = cur.fetchall()
-        response = RedirectResponse(url, status_code=303)
+        try:
+            with connect(session) as con:
+                cur = con.cursor()
+                cur.execute("EXEC GetOAuthAuthorizationURL State = ?", [session.state])
+                [(url,)] = cur.fetchall()
+        except o365sql.Error as exc:  # e.g. the identity platform cannot be reached
+            response: Response = _signed_out_page(f"Sign-in could not start: {exc}", 503)
+        else:
+            response = RedirectResponse(url, status_code=303)
         return with_cookie(response, sid) if sid else response
 
     def callback(request: Request) -> Response:

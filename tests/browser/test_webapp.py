@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -141,3 +142,31 @@ def test_cancelled_consent_is_shown_by_the_app(emu: Emulator, webapp: str, page:
         "Sign-in did not finish: AADSTS65004: User declined to consent to access the app."
     )
     expect(page.get_by_role("button", name="Sign in with Microsoft")).to_be_visible()
+
+
+def test_runs_on_the_emulator_by_default(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBAPP_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "examples.webapp"],
+        cwd=ROOT,
+        env={**env, "WEBAPP_PORT": "0"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        told = proc.stdout.readline()
+        assert "running on the o365sql emulator; sign in as " in told
+        home = proc.stdout.readline().split()[-1]
+        with httpx.Client(trust_env=False) as http:
+            page = http.get(home)
+            assert page.status_code == 200 and "Sign in with Microsoft" in page.text
+            # The sign-in goes to the emulator the app started, with the app's callback as redirect URI.
+            signin = http.post(f"{home}signin")
+        query = parse_qs(urlsplit(signin.headers["location"]).query)
+        assert signin.status_code == 303 and query["redirect_uri"] == [f"{home}callback"]
+        assert "webapp_session" in signin.cookies
+    finally:
+        proc.terminate()
+        proc.wait(10)
