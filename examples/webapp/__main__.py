@@ -27,7 +27,8 @@ def _settings() -> Iterator[Settings]:
     with Emulator(data="demo") as emulator:
         print(
             f"webapp: no WEBAPP_CLIENT_ID, so running on the o365sql emulator; sign in as "
-            f"{emulator.demo_user} with the password {emulator.demo_password}",
+            f"{emulator.demo_user} with the password {emulator.demo_password} (its pages' HTTPS certificate "
+            f"comes from the CA {emulator.ca_cert})",
             flush=True,
         )
         yield Settings.for_emulator(emulator)
