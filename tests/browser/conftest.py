@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, one browser per module.
 
 Chromium comes from Debian's `chromium` package (`.ci/run` installs it); Playwright only drives it, through
-`executable_path`, and never downloads a browser. Where either is missing the tests say so: skipped with the
+`executable_path`, and never downloads a browser. Where Chromium is missing the tests say so: skipped with the
 reason on a developer's machine, failed under CI (`CI` set), where `.ci/run` should have installed it.
 """
 
