@@ -110,7 +110,7 @@ def _when(value: datetime | None) -> str:
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The Starlette application for `settings` (their redirect URI must be set)."""
+    """The Starlette application for `settings` (their redirect URI must be set: `with_port`)."""
     sessions = Sessions()
     secure_cookie = settings.redirect_uri.startswith("https://")
 
@@ -228,7 +228,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             Route("/", home),
             Route("/signin", signin, methods=["POST"]),
-            Route("/callback", callback),
+            Route(settings.callback_path, callback),
             Route("/signout", signout, methods=["POST"]),
         ]
     )

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 if TYPE_CHECKING:
     from o365sql.emulator import Emulator
@@ -72,8 +72,14 @@ class Settings:
 
     @property
     def home_url(self) -> str:
-        """Where the app's pages are: the redirect URI's origin."""
-        return self.redirect_uri.rsplit("/", 1)[0] + "/"
+        """The app's home page: the root of the redirect URI's origin."""
+        parts = urlsplit(self.redirect_uri)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    @property
+    def callback_path(self) -> str:
+        """The path the identity platform sends the browser back to."""
+        return urlsplit(self.redirect_uri).path or "/callback"
 
     def connection_properties(self) -> dict[str, Any]:
         """o365sql connection properties shared by every user of the app (tokens come per user)."""
