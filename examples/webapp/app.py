@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -30,6 +31,9 @@ __all__ = ["create_app"]
 COOKIE = "webapp_session"
 
 
+SESSION_HOURS = 8  # then the visitor signs in again
+
+
 @dataclass
 class UserSession:
     """What the server keeps for one browser session."""
@@ -37,29 +41,43 @@ class UserSession:
     store: str = field(default_factory=lambda: f"memory://webapp-{secrets.token_urlsafe(16)}")
     state: str | None = None  # the State of the sign-in under way
     refresh_token: str | None = None  # set once signed in
+    expires: float = 0.0  # time.monotonic() when the session ends
 
     def __repr__(self) -> str:  # never show the tokens
         return f"<UserSession signed_in={self.refresh_token is not None}>"
 
 
+def _forget(session: UserSession) -> None:
+    """Clear the session's OAuthSettingsLocation: its tokens and any pending sign-in."""
+    logout(resolve("", OAuthSettingsLocation=session.store))
+
+
 class Sessions:
-    """Server-side sessions, found by the cookie's random id."""
+    """Server-side sessions, found by the cookie's random id; they end after SESSION_HOURS."""
 
     def __init__(self) -> None:
         self._items: dict[str, UserSession] = {}
         self._lock = threading.Lock()
 
     def find(self, request: Request) -> UserSession | None:
-        """The session the request's cookie names, if any."""
+        """The session the request's cookie names, if any and not ended."""
         with self._lock:
-            return self._items.get(request.cookies.get(COOKIE, ""))
+            session = self._items.get(request.cookies.get(COOKIE, ""))
+        return session if session is not None and session.expires > time.monotonic() else None
 
     def start(self, session: UserSession | None = None) -> tuple[str, UserSession]:
-        """A new session id for `session` (a new one when None); the id goes into the cookie."""
+        """A new session id for `session` (a new one when None), good for SESSION_HOURS; it goes into the
+        cookie. Sessions that have ended are swept out here."""
         sid = secrets.token_urlsafe(32)
+        session = session or UserSession()
+        now = time.monotonic()
+        session.expires = now + SESSION_HOURS * 3600
         with self._lock:
-            self._items[sid] = session or UserSession()
-        return sid, self._items[sid]
+            ended = [self._items.pop(k) for k, v in list(self._items.items()) if v.expires <= now]
+            self._items[sid] = session
+        for old in ended:
+            _forget(old)
+        return sid, session
 
     def end(self, request: Request) -> UserSession | None:
         """Forget the request's session."""
@@ -154,7 +172,7 @@ def create_app(settings: Settings) -> Starlette:
         except o365sql.Error as exc:
             # E.g. the refresh token was revoked: the user has to sign in again.
             sessions.end(request)
-            logout(resolve("", OAuthSettingsLocation=session.store))
+            _forget(session)
             return _signed_out_page(f"Your sign-in has ended ({exc}). Sign in again.", 401)
         mail = "".join(
             f"<tr><td>{_when(r)}</td><td>{escape(f or '')}</td><td>{escape(s or '')}</td></tr>"
@@ -219,7 +237,7 @@ def create_app(settings: Settings) -> Starlette:
     def signout(request: Request) -> Response:
         session = sessions.end(request)
         if session is not None:
-            logout(resolve("", OAuthSettingsLocation=session.store))  # forget its tokens
+            _forget(session)
         response = RedirectResponse(settings.logout_url(), status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response

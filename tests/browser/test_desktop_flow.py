@@ -119,14 +119,14 @@ def test_wrong_password_stays_on_the_page_and_nothing_is_stored(
 ) -> None:
     # As with Entra ID, a wrong password never leaves the sign-in page: the person sees why there, and the
     # program sees only that no redirect came within OAuthTimeout.
-    query = desktop(OAuthTimeout=4)
+    query = desktop(OAuthTimeout=2)
     page.goto(url_inbox.take())
     _sign_in(page, emu.demo_user, "not-the-password")
     alert = page.get_by_role("alert")
     assert "AADSTS50126" in alert.inner_text() and "invalid username or password" in alert.inner_text()
     assert page.get_by_label("Email, phone, or Skype").input_value() == emu.demo_user
     screenshot(page, "signin-error")
-    with pytest.raises(o365sql.OperationalError, match=r"No sign-in redirect .* within 4 s") as info:
+    with pytest.raises(o365sql.OperationalError, match=r"No sign-in redirect .* within 2 s") as info:
         query.result(timeout=60)
     assert "a wrong password keeps it on the sign-in page" in str(info.value)
     assert _stored_tokens(settings_file) == {}
