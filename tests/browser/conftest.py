@@ -55,15 +55,33 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test, so `page` can tell that the test failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
 @pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
+def page(chromium: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
     """A new browser window with no cookies. Each emulator run makes its own CA, which this fresh profile
-    cannot be taught without NSS tools, so the context accepts the emulator's certificate."""
+    cannot be taught without NSS tools, so the context accepts the emulator's certificate. When the test
+    fails, the page as it was is saved (and its address printed) for the failure report."""
     context = chromium.new_context(ignore_https_errors=True, viewport={"width": 900, "height": 640})
     context.set_default_timeout(20_000)
+    window = context.new_page()
     try:
-        yield context.new_page()
+        yield window
     finally:
+        call = request.node.stash.get(_REPORTS, {}).get("call")
+        if call is not None and call.failed:
+            shot = tmp_path / "failed-page.png"
+            window.screenshot(path=str(shot), full_page=True)
+            print(f"browser was at {window.url}; its page is saved in {shot}")
         context.close()
 
 
