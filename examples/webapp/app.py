@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 import o365sql
 from o365sql.auth import logout
+from o365sql.errors import AuthenticationError
 from o365sql.properties import resolve
 
 from .settings import Settings
@@ -118,7 +119,7 @@ def _signed_out_page(message: str = "", status: int = 200) -> HTMLResponse:
     return _page("Mail Glance", body, status)
 
 
-def _rows(cursor: Any, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+def _rows(cursor: o365sql.Cursor, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     cursor.execute(sql, params or [])
     return list(cursor.fetchall())
 
@@ -169,11 +170,14 @@ def create_app(settings: Settings) -> Starlette:
                     "WHERE start_dateTime >= ? AND end_dateTime <= ? ORDER BY start_dateTime LIMIT 5",
                     [now, now + timedelta(days=14)],
                 )
-        except o365sql.Error as exc:
-            # E.g. the refresh token was revoked: the user has to sign in again.
+        except AuthenticationError as exc:
+            # E.g. the refresh token was revoked or has expired: the user has to sign in again.
             sessions.end(request)
             _forget(session)
             return _signed_out_page(f"Your sign-in has ended ({exc}). Sign in again.", 401)
+        except o365sql.Error as exc:  # Graph unreachable, throttling that did not clear, ...
+            problem = f'<p class="error" role="alert">Your mail could not be read: {escape(str(exc))}</p>'
+            return _page("Mail Glance", f"{problem}\n{_button('/signout', 'Sign out')}", 502)
         mail = "".join(
             f"<tr><td>{_when(r)}</td><td>{escape(f or '')}</td><td>{escape(s or '')}</td></tr>"
             for r, f, s in latest

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from o365sql.emulator import Emulator
+from o365sql.emulator.directory import User
 
 from .conftest import ROOT
 
@@ -128,14 +129,22 @@ def test_sign_in_read_mail_sign_out(
     assert page.context.cookies(webapp) == []
 
 
-def test_cancelled_consent_is_shown_by_the_app(emu: Emulator, webapp: str, page: Page) -> None:
-    # A user no other test signs in, so the consent page comes up whatever ran before.
-    user = next(u for u in emu.state.directory.users if u.user_principal_name != emu.demo_user)
+def _user(emu: Emulator, n: int) -> User:
+    """The n-th user other than the demo user: each test that needs a consent page takes its own."""
+    return [u for u in emu.state.directory.users if u.user_principal_name != emu.demo_user][n]
+
+
+def _sign_in(page: Page, webapp: str, user: User) -> None:
+    """From the app's home page to the emulator's consent page, as `user`."""
     page.goto(webapp)
     page.get_by_role("button", name="Sign in with Microsoft").click()
     page.get_by_label("Email, phone, or Skype").fill(user.user_principal_name)
     page.get_by_label("Password").fill(user.password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_cancelled_consent_is_shown_by_the_app(emu: Emulator, webapp: str, page: Page) -> None:
+    _sign_in(page, webapp, _user(emu, 0))
     page.get_by_role("button", name="Cancel").click()
     assert page.url.startswith(f"{webapp}callback?error=access_denied")
     expect(page.get_by_role("alert")).to_have_text(
@@ -170,3 +179,14 @@ def test_runs_on_the_emulator_by_default(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_revoked_sign_in_sends_the_user_back_to_sign_in(emu: Emulator, webapp: str, page: Page) -> None:
+    _sign_in(page, webapp, _user(emu, 1))
+    page.get_by_role("button", name="Accept").click()
+    expect(page.locator("#unread")).to_be_visible()
+    emu.revoke_tokens()  # an administrator revokes the user's sessions
+    response = page.reload()
+    assert response is not None and response.status == 401
+    expect(page.get_by_role("alert")).to_contain_text("Your sign-in has ended")
+    expect(page.get_by_role("button", name="Sign in with Microsoft")).to_be_visible()
