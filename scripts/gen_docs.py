@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from o365sql import procedures
-from o365sql.properties import PROPERTIES
+from o365sql.properties import IGNORED, PROPERTIES
 from o365sql.schema import TABLES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -43,6 +43,15 @@ def properties_page() -> str:
         lines.append(f"\n## {group}\n\n| property | type | default | values | meaning |")
         lines.append("| --- | --- | --- | --- | --- |")
         lines.extend(rows)
+    lines.append(
+        "\n## Accepted and ignored\n\nProperties of the commercial connector that do not apply to o365sql. A "
+        "connection string may carry them: they are ignored, and one `IgnoredPropertiesWarning` names them. "
+        "Where ignoring a value would change results, only the values listed are accepted; another value is "
+        "refused with what to use instead.\n\n| property | values accepted | instead |\n| --- | --- | --- |"
+    )
+    for name, (safe, instead) in IGNORED.items():
+        accepted = ", ".join(f"`{v}`" for v in safe) or "any"
+        lines.append(f"| {name} | {accepted} | {_cell(instead)} |")
     return "\n".join(lines) + "\n"
 
 

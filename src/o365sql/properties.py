@@ -19,6 +19,10 @@ Choices made where the commercial connector is silent or does something we don't
   without it a delegated connection uses ``/me`` while an app-only one covers every user.
 * ``OAuthJWTCertType`` ``AUTO`` (our default) recognises PEM or PFX/PKCS#12, file or inline.
 * ``Other`` holds extra ``name=value`` options separated by ``;`` (quote the whole value); see ``other()``.
+* Properties of the commercial connector that do not apply here (schema files, caching, firewalls, log
+  rotation, ...) are accepted and named in one ``IgnoredPropertiesWarning``, so its connection strings work
+  as they are; a value that would change results if ignored (``DefaultUser=AllUsers``) is refused. See
+  ``IGNORED``.
 """
 
 from __future__ import annotations
@@ -26,19 +30,22 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ProgrammingError
+from .errors import NotSupportedError, ProgrammingError
 
 __all__ = [
     "AUTHORITY_HOSTS",
     "GRAPH_URLS",
+    "IGNORED",
     "MASK",
     "PROPERTIES",
+    "IgnoredPropertiesWarning",
     "Properties",
     "PropertySpec",
     "default_settings_location",
@@ -356,6 +363,50 @@ def _norm(name: str) -> str:
     return re.sub(r"[\s_\-]", "", name).lower()
 
 
+class IgnoredPropertiesWarning(UserWarning):
+    """Connection properties of the commercial connector were given that do nothing in o365sql."""
+
+
+#: Properties of the commercial connector that do not apply here, accepted and ignored (with one warning).
+#: Each maps to the values that are safe to ignore (empty: any value), and what to use instead otherwise.
+IGNORED: dict[str, tuple[tuple[str, ...], str]] = {
+    "OAuthVersion": (("2.0", "2"), "o365sql speaks OAuth 2.0 only"),
+    "OAuthAuthorizationURL": ((), "set AuthorityHost"),
+    "OAuthAccessTokenURL": ((), "set AuthorityHost"),
+    "OAuthJWTCertSubject": ((), "give the certificate file in OAuthJWTCert"),
+    "OAuthJWTIssuer": ((), "OAuthClientId is the issuer"),
+    "OAuthJWTSubject": ((), "OAuthClientId is the subject"),
+    "FirewallType": (("NONE",), "use ProxyServer (an HTTP proxy)"),
+    "FirewallServer": ((), "use ProxyServer"),
+    "FirewallPort": ((), "use ProxyPort"),
+    "FirewallUser": ((), "use ProxyUser"),
+    "FirewallPassword": ((), "use ProxyPassword"),
+    "ProxySSLType": ((), "HTTPS always tunnels through the proxy"),
+    "MaxLogFileSize": ((), ""),
+    "MaxLogFileCount": ((), ""),
+    "Location": ((), "the tables are built in"),
+    "BrowsableSchemas": ((), ""),
+    "Tables": ((), ""),
+    "Views": ((), ""),
+    "AutoCache": ((), ""),
+    "CacheLocation": ((), ""),
+    "CacheTolerance": ((), ""),
+    "CacheConnection": ((), ""),
+    "CacheProvider": ((), ""),
+    "CacheMetadata": ((), ""),
+    "Offline": (("false", "no", "0", "off"), "o365sql always reads Graph"),
+    "PseudoColumns": ((), ""),
+    "UseClientSidePaging": ((), "paging follows Graph's @odata.nextLink"),
+    "UserDefinedViews": ((), ""),
+    "SupportEnhancedSQL": (("true", "yes", "1", "on"), "SQLite always evaluates what Graph cannot"),
+    "DefaultUser": (("CurrentUser",), "set UserId to the mailbox to read"),
+    "DefaultGroups": (("CurrentUser",), "query Groups, or GroupMembers WHERE GroupId = ..."),
+    "MessageContentType": (("html",), "bodies come as Graph stores them; see body_contentType"),
+    "AlwaysRequestTableDependencies": ((), ""),
+}
+_IGNORED_BY_NAME = {_norm(name): name for name in IGNORED}
+
+
 _BY_NAME: dict[str, PropertySpec] = {}
 for _spec in PROPERTIES:
     _BY_NAME[_norm(_spec.name)] = _spec
@@ -364,14 +415,18 @@ for _spec in PROPERTIES:
 
 
 def _unknown(name: str) -> ProgrammingError:
-    known = [s.name for s in PROPERTIES] + [a for s in PROPERTIES for a in s.aliases]
+    known = [s.name for s in PROPERTIES] + [a for s in PROPERTIES for a in s.aliases] + list(IGNORED)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
         by_lower = {k.lower(): k for k in known}
         close = [
             by_lower[m] for m in difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
         ]
-    tip = f"; did you mean {close[0]}?" if close else "; see o365sql.properties.PROPERTIES for the list"
+    tip = (
+        f"; did you mean {close[0]}?"
+        if close
+        else "; the properties are listed in docs/connection-properties.md and in sys_connection_props"
+    )
     return ProgrammingError(f"Unknown connection property {name!r}{tip}")
 
 
@@ -632,13 +687,36 @@ def _validate(values: dict[str, Any], explicit: frozenset[str]) -> None:
         )
 
 
+def _ignore(name: str, value: Any, ignored: list[str]) -> bool:
+    """True (noting the name) when `name` is a commercial-connector property that is safe to ignore here."""
+    known = _IGNORED_BY_NAME.get(_norm(name))
+    if known is None or value is None:
+        return known is not None
+    safe, instead = IGNORED[known]
+    text = str(value).strip()
+    if safe and text and text.lower() not in {v.lower() for v in safe}:
+        shown = repr(text) if "password" not in known.lower() else "(hidden)"
+        raise NotSupportedError(
+            f"Connection property {known}={shown} of the commercial connector is not supported by o365sql "
+            f"(only {' or '.join(safe)} can be ignored): {instead}"
+        )
+    if known not in ignored:
+        ignored.append(known)
+    return True
+
+
 def resolve(connection_string: str = "", **kwargs: Any) -> Properties:
     """Parse, merge (kwargs win; a repeated name: the last wins), type and validate connection properties."""
     raw: dict[str, tuple[PropertySpec, Any]] = {}
+    ignored: list[str] = []
     for name, value in parse_connection_string(connection_string or "").items():
+        if _ignore(name, value, ignored):
+            continue
         spec = get_spec(name)
         raw[spec.name] = (spec, value)
     for name, value in kwargs.items():
+        if _ignore(name, value, ignored):
+            continue
         spec = get_spec(name)
         if value is None:
             raw.pop(spec.name, None)
@@ -665,6 +743,13 @@ def resolve(connection_string: str = "", **kwargs: Any) -> Properties:
     if values["AzureTenant"] == "":
         values["AzureTenant"] = "common"
     _validate(values, explicit)
+    if ignored:
+        warnings.warn(
+            "Ignored connection properties of the commercial connector that do not apply to o365sql: "
+            + ", ".join(sorted(ignored)),
+            IgnoredPropertiesWarning,
+            stacklevel=3,
+        )
     given = {spec.name: value for spec, value in raw.values()}
     return Properties(values, explicit, given)
 

@@ -8,12 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from o365sql.errors import ProgrammingError
+from o365sql.errors import NotSupportedError, ProgrammingError
 from o365sql.properties import (
     AUTHORITY_HOSTS,
     GRAPH_URLS,
     MASK,
     PROPERTIES,
+    IgnoredPropertiesWarning,
     Properties,
     format_connection_string,
     get_spec,
@@ -266,7 +267,7 @@ def test_unknown_property_suggests_closest() -> None:
     assert "Timout" in message and "did you mean Timeout?" in message
     assert "did you mean AzureTenant?" in _bad("AzureTennant=x")
     assert "did you mean InitiateOAuth?" in _bad("initiateoath=OFF")
-    assert "PROPERTIES" in _bad("Zzzzzz=1")
+    assert "docs/connection-properties.md" in _bad("Zzzzzz=1")
 
 
 def test_unknown_kwarg_rejected() -> None:
@@ -369,3 +370,29 @@ def test_log_levels_follow_verbosity() -> None:
     levels = [log_level_for(v) for v in range(1, 6)]
     assert levels == sorted(levels, reverse=True)
     assert levels[0] == 20 and levels[1] == 10 and levels[4] < levels[2]
+
+
+# -- the commercial connector's properties that do not apply here ----------------------------------
+
+
+def test_commercial_only_properties_are_ignored_with_one_warning() -> None:
+    text = "Location=C:\\schema;Tables=Messages,Events;oauthversion=2.0;UseClientSidePaging=true;Timeout=5"
+    with pytest.warns(IgnoredPropertiesWarning) as caught:
+        props = resolve(text, AutoCache=True)
+    assert len(caught) == 1
+    assert str(caught[0].message).endswith(": AutoCache, Location, OAuthVersion, Tables, UseClientSidePaging")
+    assert props["Timeout"] == 5 and "Location" not in props and "Tables" not in props.masked()
+
+
+def test_ignored_property_whose_value_would_change_results_is_refused() -> None:
+    with pytest.raises(NotSupportedError, match=r"DefaultUser='AllUsers'.*set UserId"):
+        resolve("DefaultUser=AllUsers")
+    with pytest.raises(NotSupportedError, match="FirewallType='SOCKS5'"):
+        resolve("FirewallType=SOCKS5;FirewallServer=fw;FirewallPassword=hunter2")
+    with pytest.warns(IgnoredPropertiesWarning, match="DefaultUser, FirewallType, Offline"):
+        resolve("DefaultUser=currentuser;FirewallType=NONE;Offline=false")
+
+
+def test_misspelled_commercial_property_still_fails() -> None:
+    assert "did you mean UseClientSidePaging?" in _bad("UseClientSidPaging=true")
+    assert "did you mean Location?" in _bad("Locaton=x")
