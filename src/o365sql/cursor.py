@@ -123,6 +123,17 @@ class Cursor:
             )
         return self._description
 
+    @property
+    def declared_types(self) -> tuple[str | None, ...] | None:
+        """Per result column, its declared type (``JSON``, ``DATETIME``, ``TEXT``...), None for an expression.
+
+        None when the last statement returned no result set. Tells a JSON column (text holding a JSON
+        document) from plain text, which the type codes of ``description`` (both STRING) cannot.
+        """
+        if self._raw is None:
+            return None
+        return tuple(_types.base_type(decl) or None for _, decl, *_ in self._raw)
+
     # -- running statements ------------------------------------------------------------------------------
 
     def execute(self, operation: str, parameters: Any = None) -> Cursor:

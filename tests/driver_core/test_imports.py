@@ -19,7 +19,7 @@ import o365sql
 
 ROOT = Path(o365sql.__file__).parent
 # The CLI's `demo` command starts the bundled emulator: the one place the driver may import it.
-MAY_IMPORT_EMULATOR = {"o365sql.cli"}
+MAY_IMPORT_EMULATOR = {"o365sql.cli.demo"}
 ROOMS = {
     "errors": "foundation",
     "properties": "foundation",

@@ -173,6 +173,14 @@ class DelegatedProvider:
                 account = self._account(app)
             return str(account.get("username") or account.get("home_account_id")) if account else None
 
+    def account_tenant(self) -> str | None:
+        """The signed-in user's tenant (directory id) as the store knows it (no network I/O)."""
+        with self._lock:
+            app = self._msal()
+            with self._store.locked():
+                account = self._account(app)
+            return str(account.get("realm") or "") or None if account else None
+
     # -- get_token ---------------------------------------------------------------------------------------
     def get_token(self, *, force_refresh: bool = False) -> str:
         """A valid access token: cached, refreshed, or (GETANDREFRESH) from a new sign-in."""
@@ -329,7 +337,13 @@ class DelegatedProvider:
                 file=self._stream(),
                 flush=True,
             )
-            open_browser(flow["auth_uri"])
+            if not open_browser(flow["auth_uri"]):
+                print(
+                    "o365sql: no web browser could be started on this machine. To sign in on another device "
+                    "instead, connect with OAuthGrantType=DEVICE_CODE (o365sql login --device-code).",
+                    file=self._stream(),
+                    flush=True,
+                )
             response = listener.wait(self._timeout)
         finally:
             listener.close()

@@ -1,0 +1,100 @@
+"""CLI output without a tenant: fitting columns, the pager, piped shell scripts, the install hint."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from o365sql.cli import main
+from o365sql.cli.formats import Result
+from o365sql.cli.output import Output
+from o365sql.cli.render import SAMPLE_ROWS, Screen, draw
+from o365sql.emulator import Emulator
+
+from .conftest import connection_string, token_for
+
+
+def _draw(names: list[str], rows: list[tuple[object, ...]], width: int, mode: str = "table") -> list[str]:
+    result = Result(names, [None] * len(names), iter(rows))
+    return list(draw(result, Screen(width=width), mode))
+
+
+def test_widest_column_gives_way_first() -> None:
+    lines = _draw(["id", "note"], [(1, "x" * 100), (22, "short")], width=40)
+    assert [cell_len(line) for line in lines] == [10, 40, 39, 11]  # the last column is not padded
+    assert lines[2] == "  1 │ " + "x" * 32 + "…"  # numbers right-aligned, the long cell cut
+    assert lines[3].endswith("│ short")
+
+
+def test_rows_after_the_sample_keep_the_widths() -> None:
+    rows = [("a",)] * SAMPLE_ROWS + [("a much longer value than the sample had",)]
+    lines = _draw(["cc"], rows, width=80)
+    assert lines[-1] == " a…"  # width fixed by the sample (the header's 2): cut, never wider
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    (line,) = _draw(["c"], [("red\x1b[31m\nnext\ttab",)], width=80)[2:]
+    assert "\x1b" not in line and line == " red\ufffd[31m↵next tab"
+
+
+def test_line_mode_shows_one_field_per_line() -> None:
+    lines = _draw(["name", "value"], [("a", None), ("b", "")], width=30, mode="line")
+    assert lines[0].startswith("─[ RECORD 1 ]") and cell_len(lines[0]) == 30
+    assert lines[1:3] == ["name  │ a", "value │ <null>"] and lines[5] == "value │ "
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_long_output_on_a_terminal_goes_to_the_pager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paged = tmp_path / "paged.txt"
+    monkeypatch.setenv(
+        "PAGER", f"{sys.executable} -c 'import sys; open(sys.argv[1], \"w\").write(sys.stdin.read())' {paged}"
+    )
+    monkeypatch.setenv("LINES", "10")
+    screen = _Terminal()
+    with Output(screen) as out:
+        out.write("".join(f"line {n}\n" for n in range(3)))
+    assert screen.getvalue() == "line 0\nline 1\nline 2\n" and not paged.exists()  # fits: no pager
+    with Output(screen) as out:
+        for n in range(30):
+            out.write(f"row {n}\n")
+    assert paged.read_text() == "".join(f"row {n}\n" for n in range(30))
+    assert "row" not in screen.getvalue()
+    with Output(screen, paging=False) as out:  # --no-pager
+        out.write("x\n" * 30)
+    assert screen.getvalue().count("x\n") == 30
+
+
+def test_shell_reads_a_script_from_a_pipe(emulator: Emulator) -> None:
+    script = (
+        ".mode csv\nSELECT 1 AS a,\n  'two' AS b;\n.bogus\nSELECT nope FROM Contacts;\n.quit\nSELECT 3;\n"
+    )
+    result = CliRunner().invoke(
+        main, ["shell", "-c", connection_string(emulator, token_for(emulator))], input=script
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "a,b",
+        "1,two",
+        "Unknown command .bogus; .help lists the commands.",
+        result.stdout.splitlines()[3],
+    ]
+    assert result.stdout.splitlines()[3].startswith("Error: no such column: nope")
+
+
+def test_shell_without_the_extra_says_how_to_install_it(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "prompt_toolkit", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "o365sql.cli.shell", raising=False)
+    result = CliRunner().invoke(main, ["shell", "-c", connection_string(emulator, token_for(emulator))])
+    assert result.exit_code == 1
+    assert result.output == "Error: the shell needs the shell extra: pip install 'o365sql[shell]'\n"
