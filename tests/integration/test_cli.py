@@ -305,6 +305,34 @@ def test_login_then_query_then_logout_then_query(
     )
     assert _authorize_requests(emu) == []  # the query refused; it did not open a browser
 
+    assert run("login", env=env).exit_code == 0 and len(_authorize_requests(emu)) == 1  # nothing stored
+    emu.revoke_tokens()  # e.g. an administrator revoked the sessions: the stored refresh token is dead
+    result = run("query", "SELECT count(*) AS n FROM Users", env=env)
+    assert result.exit_code == 1 and result.output.endswith(
+        "To sign in again, run `o365sql login` (same connection options).\n"
+    )
+
+
+def test_whoami_for_an_app(make_emulator: Any) -> None:
+    emu: Emulator = make_emulator(data="empty")
+    conn = ";".join(
+        [
+            "AuthScheme=AzureServicePrincipal",
+            f"AzureTenant={emu.tenant_id}",
+            f"OAuthClientId={emu.app_client_id}",
+            f"OAuthClientSecret={emu.app_client_secret}",
+            f"AuthorityHost={emu.authority_host}",
+            f"GraphURL={emu.graph_url}",
+            f"SSLServerCert={emu.ca_cert}",
+        ]
+    )
+    result = run("whoami", "-c", conn)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"App {emu.app_client_id} (application permissions, no user)",
+        f"Tenant: {emu.tenant_id}",
+    ]
+
 
 def test_no_browser_suggests_device_code(
     make_emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from o365sql.cli import main
-from o365sql.cli.formats import Result
+from o365sql.cli.formats import FILE_FORMATS, Result, write
 from o365sql.cli.output import Output
 from o365sql.cli.render import SAMPLE_ROWS, Screen, draw
+from o365sql.cli.shell import PrivateHistory
 from o365sql.emulator import Emulator
 
 from .conftest import connection_string, token_for
@@ -98,3 +100,46 @@ def test_shell_without_the_extra_says_how_to_install_it(
     result = CliRunner().invoke(main, ["shell", "-c", connection_string(emulator, token_for(emulator))])
     assert result.exit_code == 1
     assert result.output == "Error: the shell needs the shell extra: pip install 'o365sql[shell]'\n"
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+
+def _rows_checking_output(sink: _Recorder, count: int, shown_after: int) -> Iterator[tuple[object, ...]]:
+    """Rows `row-0000`... that check, when the next is asked for, that the one before is already written."""
+    for n in range(count):
+        if n > shown_after:
+            assert f"row-{n - 1:04d}" in sink.text, f"row {n - 1} not written before row {n} was read"
+        yield (n, f"row-{n:04d}")
+
+
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_file_formats_write_each_row_as_it_is_read(fmt: str) -> None:
+    sink = _Recorder()
+    count = write(fmt, Result(["n", "label"], [None, None], _rows_checking_output(sink, 5, 0)), sink)
+    assert count == 5 and "row-0004" in sink.text
+
+
+def test_table_rows_after_the_sample_are_drawn_as_they_are_read() -> None:
+    sink = _Recorder()
+    rows = _rows_checking_output(sink, SAMPLE_ROWS + 5, SAMPLE_ROWS)
+    for line in draw(Result(["n", "label"], [None, None], rows), Screen(width=80)):
+        sink.write(line + "\n")
+    assert f"row-{SAMPLE_ROWS + 4:04d}" in sink.text
+
+
+def test_history_file_is_private_and_keeps_secrets_out(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "history"
+    history = PrivateHistory(path)
+    history.append_string("SELECT subject FROM Messages;")
+    history.append_string("EXEC RefreshOAuthAccessToken OAuthRefreshToken = '0.AXkAsecret'")
+    history.append_string("SELECT 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig' AS token;")
+    text = path.read_text(encoding="utf-8")
+    assert "Messages" in text and "secret" not in text and "eyJ" not in text
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -9,9 +9,9 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from .formats import FILE_FORMATS, FORMATS
+from .formats import FILE_FORMATS, FORMATS, TERMINAL_FORMATS
 from .output import Output, OutputClosed, screen_for, show
-from .session import CONNECTION_ENV, LOGIN_HINT, Session, fail
+from .session import CONNECTION_ENV, Session, fail
 from .statements import DESCRIBE_SQL, TABLES_SQL, split
 from .whoami import describe_sign_in
 
@@ -72,7 +72,9 @@ def _run(session: Session, statements: Sequence[str], fmt: str, out: TextIO | No
     with session.connect() as con, Output(stream, paging=out is None and session.paging) as sink:
         cursor = con.cursor()
         try:
-            for sql in statements:
+            for number, sql in enumerate(statements):
+                if number and fmt in TERMINAL_FORMATS:
+                    sink.write("\n")  # a blank line between two results on the screen
                 cursor.execute(sql)
                 show(cursor, fmt, sink, screen)
         except OutputClosed:
@@ -292,7 +294,7 @@ def logout(session: Session) -> None:
         do_logout(session.properties())
     except o365sql.Error as exc:
         fail(str(exc))
-    click.echo(f"Signed out: stored tokens removed. To sign in again, {LOGIN_HINT}.")
+    click.echo("Signed out: stored tokens removed. Run `o365sql login` to sign in again.")
 
 
 @main.command()

@@ -99,7 +99,7 @@ class Session:
         if stored and isinstance(exc, AuthenticationError):
             if getattr(exc, "code", None) == "no_token":
                 return f"Not signed in: {LOGIN_HINT}."
-            return f"{str(exc).rstrip('.')}. To sign in again, {LOGIN_HINT}."
+            return f"{str(exc).rstrip('.')}. To sign in again, run `o365sql login` (same connection options)."
         return str(exc)
 
 

@@ -7,6 +7,7 @@ Graph page is fetched. Ctrl-D (or .quit) leaves. History is kept in the user sta
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.lexers import PygmentsLexer
 from pygments.lexers.sql import SqlLexer
 
+from ..errors import redact
 from .completion import DOT_COMMANDS, Catalog, SqlCompleter
 from .formats import FORMATS
 from .output import Output, OutputClosed, screen_for, show
@@ -29,10 +31,28 @@ from .statements import DESCRIBE_SQL, TABLES_SQL, is_complete, split
 if TYPE_CHECKING:
     from ..connection import Connection
 
-__all__ = ["Shell", "history_path", "run_shell"]
+__all__ = ["PrivateHistory", "Shell", "history_path", "run_shell"]
 
 PROMPT = "o365sql> "
 CONTINUATION = "    ...> "
+
+
+# Statements that hand the OAuth procedures a token or code: kept out of the history file
+_SECRET_EXEC = re.compile(r"(?i)\bEXEC(?:UTE)?\s+(?:GetOAuthAccessToken|RefreshOAuthAccessToken)\b")
+
+
+class PrivateHistory(FileHistory):
+    """The history file, readable by its owner only; a statement carrying a secret is not written to it."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        super().__init__(str(path))
+
+    def store_string(self, string: str) -> None:
+        """Append a statement to the file unless it holds a token, code or password."""
+        if redact(string) == string and not _SECRET_EXEC.search(string):
+            super().store_string(string)
 
 
 def history_path() -> Path:
@@ -56,8 +76,6 @@ class Shell:
     # -- the prompt ------------------------------------------------------------------------------------------
 
     def _prompt_session(self) -> PromptSession[str]:
-        path = history_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
 
         def more_to_come() -> bool:
             # Enter adds a line until the statement is closed by ';' (a dot-command is one line)
@@ -66,7 +84,7 @@ class Shell:
             return bool(stripped) and not stripped.startswith(".") and not is_complete(text)
 
         session: PromptSession[str] = PromptSession(
-            history=FileHistory(str(path)),
+            history=PrivateHistory(history_path()),
             lexer=PygmentsLexer(SqlLexer),
             completer=SqlCompleter(Catalog.read(self.con)),
             multiline=Condition(more_to_come),
