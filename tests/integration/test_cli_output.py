@@ -143,3 +143,15 @@ def test_history_file_is_private_and_keeps_secrets_out(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "Messages" in text and "secret" not in text and "eyJ" not in text
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_shell_once_to_a_file_it_cannot_write(emulator: Emulator, tmp_path: Path) -> None:
+    script = f".once {tmp_path}/missing/dir/out.csv\nSELECT 1 AS a;\n.mode csv\nSELECT 2 AS b;\n"
+    conn = connection_string(emulator, token_for(emulator))
+    result = CliRunner().invoke(main, ["shell", "-c", conn], input=script)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"Cannot write {tmp_path}/missing/dir/out.csv: No such file or directory",
+        "b",
+        "2",
+    ]

@@ -76,7 +76,6 @@ class Shell:
     # -- the prompt ------------------------------------------------------------------------------------------
 
     def _prompt_session(self) -> PromptSession[str]:
-
         def more_to_come() -> bool:
             # Enter adds a line until the statement is closed by ';' (a dot-command is one line)
             text = session.default_buffer.text
@@ -152,7 +151,11 @@ class Shell:
         started = time.perf_counter()
         target = self.once
         self.once = None
-        stream: TextIO = target.open("w", encoding="utf-8") if target else self.stdout
+        try:
+            stream: TextIO = target.open("w", encoding="utf-8") if target else self.stdout
+        except OSError as exc:
+            self._say(f"Cannot write {target}: {exc.strerror}")
+            return
         screen = screen_for(stream)
         sink = Output(stream, paging=target is None and self.session.paging)
         cursor = self.con.cursor()
