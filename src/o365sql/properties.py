@@ -434,6 +434,12 @@ def get_spec(name: str) -> PropertySpec:
     """The spec of a property by name or alias (case-insensitive); ProgrammingError if unknown."""
     spec = _BY_NAME.get(_norm(name))
     if spec is None:
+        ignored = _IGNORED_BY_NAME.get(_norm(name))
+        if ignored is not None:
+            raise ProgrammingError(
+                f"Connection property {ignored} of the commercial connector does not apply to o365sql: a "
+                "connection string may carry it, and it is ignored"
+            )
         raise _unknown(name)
     return spec
 

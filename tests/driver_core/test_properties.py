@@ -382,6 +382,8 @@ def test_commercial_only_properties_are_ignored_with_one_warning() -> None:
     assert len(caught) == 1
     assert str(caught[0].message).endswith(": AutoCache, Location, OAuthVersion, Tables, UseClientSidePaging")
     assert props["Timeout"] == 5 and "Location" not in props and "Tables" not in props.masked()
+    with pytest.raises(ProgrammingError, match="Location of the commercial connector does not apply"):
+        props.replace(Location="elsewhere")
 
 
 def test_ignored_property_whose_value_would_change_results_is_refused() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,3 +156,13 @@ def test_shell_once_to_a_file_it_cannot_write(emulator: Emulator, tmp_path: Path
         "b",
         "2",
     ]
+
+
+def test_shell_timer_and_stats(emulator: Emulator) -> None:
+    script = ".mode csv\n.timer on\n.stats on\nSELECT count(*) AS n FROM Calendars;\n.timer off\n.stats off\n"
+    script += "SELECT 1 AS one;\n.stats\n"
+    conn = connection_string(emulator, token_for(emulator))
+    lines = CliRunner().invoke(main, ["shell", "-c", conn], input=script).stdout.splitlines()
+    assert lines[0] == "n" and int(lines[1]) > 0 and lines[2].startswith("Time: ") and lines[2].endswith(" s")
+    assert re.fullmatch(r"Graph: [1-9]\d* requests?, 0 retries, \d+\.\d KiB received", lines[3])
+    assert lines[4:] == ["one", "1", "Graph: 0 requests, 0 retries, 0.0 KiB received"]
