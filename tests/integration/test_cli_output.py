@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from o365sql.cli import main
 from o365sql.cli.formats import FILE_FORMATS, Result, write
-from o365sql.cli.output import Output
+from o365sql.cli.output import Output, OutputClosed
 from o365sql.cli.render import SAMPLE_ROWS, Screen, draw
 from o365sql.cli.shell import PrivateHistory
 from o365sql.emulator import Emulator
@@ -166,3 +166,14 @@ def test_shell_timer_and_stats(emulator: Emulator) -> None:
     assert lines[0] == "n" and int(lines[1]) > 0 and lines[2].startswith("Time: ") and lines[2].endswith(" s")
     assert re.fullmatch(r"Graph: [1-9]\d* requests?, 0 retries, \d+\.\d KiB received", lines[3])
     assert lines[4:] == ["one", "1", "Graph: 0 requests, 0 retries, 0.0 KiB received"]
+
+
+def test_quitting_the_pager_stops_the_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a pager that reads one line and quits, as a person pressing q does
+    monkeypatch.setenv("PAGER", f"{sys.executable} -c 'import sys; sys.stdin.readline()'")
+    monkeypatch.setenv("LINES", "10")
+    out = Output(_Terminal())
+    with pytest.raises(OutputClosed):
+        for n in range(1_000_000):  # far more than any pipe buffer holds
+            out.write(f"row {n}\n")
+    out.close()  # the pager has ended: nothing to wait for
