@@ -19,6 +19,7 @@ import httpx
 from . import _types
 from ._diagnose import translate
 from ._logging import configure_logging
+from ._statements import cap_rows, single_statement
 from .auth import provider_from_properties
 from .cursor import Cursor
 from .engine import EngineContext, PlannedRequest, explain, install, systables
@@ -171,10 +172,18 @@ class Connection:
         self._http.close()
 
     def explain(self, operation: str, parameters: Any = None) -> list[PlannedRequest]:
-        """The Graph requests a query would make, and which of its terms SQLite still checks."""
+        """The Graph requests a query would make, and which of its terms SQLite still checks.
+
+        MaxRows shows as the LIMIT it adds (``$top`` where Graph takes it, else "SQLite still checks: LIMIT").
+        """
         self._check()
+        statement = single_statement(operation)
         try:
-            return explain(self._db, operation, _types.adapt_parameters(parameters))
+            return explain(
+                self._db,
+                cap_rows(statement, self._props["MaxRows"]) or statement,
+                _types.adapt_parameters(parameters),
+            )
         except Error:
             raise
         except Exception as exc:

@@ -11,7 +11,9 @@ import apsw
 
 from . import _types, procedures
 from ._diagnose import translate
+from ._statements import aggregate_type, cap_rows, column_names, single_statement
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
+from .schema import TABLES
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -21,6 +23,8 @@ __all__ = ["Cursor"]
 Row = tuple[Any, ...]
 # (name, declared type, database, table, origin column) as apsw's description_full gives it
 RawColumn = tuple[str, str | None, str | None, str | None, str | None]
+# table -> column -> declared type (lower-case names), for the type of min()/max() result columns
+_COLUMN_TYPES = {t.lower(): {c.name.lower(): c.type for c in spec.columns} for t, spec in TABLES.items()}
 
 
 class Cursor:
@@ -40,6 +44,9 @@ class Cursor:
         self._converters: tuple[tuple[int, _types.Converter], ...] | None = None
         self._description: tuple[tuple[Any, ...], ...] | None = None
         self._sql = ""
+        # the statement runs inside the MaxRows wrapper; set once apsw prepared it and is about to run it
+        self._capped = False
+        self._started = False
 
     # -- state -------------------------------------------------------------------------------------------
 
@@ -72,6 +79,7 @@ class Cursor:
         self._release()
 
     def _reset(self) -> None:
+        self._capped = False
         self._rows = None
         self._has_results = False
         self._raw = None
@@ -85,11 +93,19 @@ class Cursor:
             self._raw = None
             self._converters = None
             return
+        if self._capped:
+            names = column_names([col[0] for col in raw])
+            raw = tuple((name, *col[1:]) for name, col in zip(names, raw, strict=True))
+        raw = tuple(
+            col if col[1] else (col[0], aggregate_type(self._sql, col[0], _COLUMN_TYPES), *col[2:])
+            for col in raw
+        )
         self._raw = raw
         convs = tuple((i, f) for i, col in enumerate(raw) if (f := _types.converter_for(col[1])) is not None)
         self._converters = convs or None
 
     def _on_statement(self, cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
+        self._started = True
         # apsw calls this before each statement runs, once prepared: the only moment the column list of a
         # statement that will return no rows can be read, and how a multi-statement script's later
         # SELECTs get their own description
@@ -147,11 +163,26 @@ class Cursor:
             self._run_exec(operation, parameters)
             return self
         params = _types.adapt_parameters(parameters)
+        statement = single_statement(operation)
         cur = self._apsw_cursor()
         db = self.connection._db
         before = db.total_changes()
+        capped = cap_rows(statement, self.connection._props["MaxRows"])
         try:
-            cur.execute(operation, params)
+            if capped is not None:
+                try:
+                    self._started = False
+                    self._capped = True
+                    cur.execute(capped, params)
+                except apsw.SQLError:
+                    if self._started:
+                        raise
+                    # SQLite refused the wrapped text (WITH ... DELETE, say): run the statement as written
+                    self._capped = False
+                    cur.execute(statement, params)
+            else:
+                self._capped = False
+                cur.execute(statement, params)
         except Error:
             self._reset()
             raise

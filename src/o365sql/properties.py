@@ -318,7 +318,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         minimum=1,
         maximum=1000,
     ),
-    _p("MaxRows", int, -1, "Stop after this many rows per query; -1 means no limit.", minimum=-1),
+    _p(
+        "MaxRows",
+        int,
+        -1,
+        "The most rows a query returns (a smaller LIMIT wins; Graph gets $top where it can); -1: no limit.",
+        minimum=-1,
+    ),
     _p(
         "Pushdown",
         bool,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from dbapi_helpers import TEST_PROCEDURES, FakeGraph, FakeHttp, ItemsModule, make_connection
 
+import o365sql
 from o365sql import procedures
 from o365sql.connection import Connection
 
@@ -32,3 +34,34 @@ def _test_procedures() -> Iterator[None]:
     yield
     for proc in TEST_PROCEDURES:
         procedures.unregister(proc.name)
+
+
+LIVE_SCOPES = frozenset(
+    {"User.Read", "User.Read.All", "Mail.ReadWrite", "Calendars.ReadWrite", "Contacts.ReadWrite",
+     "Files.ReadWrite.All", "Group.Read.All", "GroupMember.Read.All"}
+)  # fmt: skip
+
+
+@pytest.fixture
+def live_connect(emulator: Any) -> Iterator[Callable[..., Connection]]:
+    """connect(**properties): a connection as the demo user to the shared emulator (read only: no writes)."""
+    opened: list[Connection] = []
+
+    def connect(**properties: Any) -> Connection:
+        token, _ = emulator.state.tokens.issue_access(
+            tenant_id=emulator.tenant_id,
+            client_id=emulator.client_id,
+            user_id=emulator.state.directory.demo_user.id,
+            scopes=LIVE_SCOPES,
+        )
+        con = o365sql.connect(
+            f"InitiateOAuth=OFF;OAuthAccessToken={token};GraphURL={emulator.graph_url};"
+            f"SSLServerCert={emulator.ca_cert}",
+            **properties,
+        )
+        opened.append(con)
+        return con
+
+    yield connect
+    for con in opened:
+        con.close()

@@ -104,8 +104,8 @@ CORPUS: list[tuple[Any, Any, type[Exception], str]] = [
     (
         "CREATE TEMP TABLE u(a UNIQUE); INSERT INTO u VALUES (1), (1)",
         None,
-        o365sql.IntegrityError,
-        r"UNIQUE constraint failed: u\.a",
+        o365sql.ProgrammingError,
+        r"one statement at a time",
     ),
     # the engine failing
     ("SELECT * FROM Broken", None, o365sql.InternalError, r"KeyError.*bug in o365sql"),
@@ -161,3 +161,9 @@ def test_errors_mid_scan_are_mapped(fake: tuple) -> None:
     with pytest.raises(o365sql.InternalError, match="RuntimeError: unexpected") as info:
         cur.fetchall()
     assert isinstance(info.value.__cause__, RuntimeError)
+
+
+def test_constraint_failure_is_an_integrity_error(con: Connection) -> None:
+    con.execute("CREATE TEMP TABLE u(a UNIQUE)")
+    with pytest.raises(o365sql.IntegrityError, match=r"UNIQUE constraint failed: u\.a"):
+        con.execute("INSERT INTO u VALUES (1), (1)")

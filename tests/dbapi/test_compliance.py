@@ -338,19 +338,6 @@ def test_binary_roundtrip(con: Connection) -> None:
     assert cur.fetchone() == (b"\x00\xffdata",)
 
 
-def test_script_description_follows_each_statement(con: Connection) -> None:
-    cur = con.execute(
-        "CREATE TABLE temp.s (a INTEGER, d DATETIME); INSERT INTO temp.s VALUES (1, '2024-01-01');"
-        "SELECT a FROM temp.s; SELECT d, 'x' AS tag FROM temp.s"
-    )
-    assert [d[0] for d in cur.description] == ["a"]
-    assert cur.fetchone() == (1,)
-    row = cur.fetchone()
-    assert row == (dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "x")
-    assert [d[0] for d in cur.description] == ["d", "tag"]
-    assert cur.fetchone() is None
-
-
 def test_fetch_after_connection_close(fake: tuple) -> None:
     con = fake[0]
     cur = con.execute("SELECT id FROM Items")
