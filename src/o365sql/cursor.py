@@ -12,6 +12,7 @@ import apsw
 from . import _types, procedures
 from ._diagnose import translate
 from ._statements import aggregate_type, cap_rows, column_names, single_statement
+from .engine import is_empty_in_failure, one_value_at_a_time
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
 from .schema import TABLES
 
@@ -169,20 +170,13 @@ class Cursor:
         before = db.total_changes()
         capped = cap_rows(statement, self.connection._props["MaxRows"])
         try:
-            if capped is not None:
-                try:
-                    self._started = False
-                    self._capped = True
-                    cur.execute(capped, params)
-                except apsw.SQLError:
-                    if self._started:
-                        raise
-                    # SQLite refused the wrapped text (WITH ... DELETE, say): run the statement as written
-                    self._capped = False
-                    cur.execute(statement, params)
-            else:
-                self._capped = False
-                cur.execute(statement, params)
+            try:
+                self._start(cur, statement, capped, params, can_cache=True)
+            except apsw.SQLError as exc:
+                if not is_empty_in_failure(exc):
+                    raise
+                with one_value_at_a_time(db):
+                    self._start(cur, statement, capped, params, can_cache=False)
         except Error:
             self._reset()
             raise
@@ -195,6 +189,23 @@ class Cursor:
             self._rows = cur
             self._has_results = True
         return self
+
+    def _start(
+        self, cur: apsw.Cursor, statement: str, capped: str | None, params: Any, *, can_cache: bool
+    ) -> None:
+        """Prepare and start ``statement`` (inside the MaxRows wrapper when ``capped`` is given)."""
+        self._capped = capped is not None
+        if capped is not None:
+            self._started = False
+            try:
+                cur.execute(capped, params, can_cache=can_cache)
+                return
+            except apsw.SQLError:
+                if self._started:
+                    raise
+                # SQLite refused the wrapped text (WITH ... DELETE, say): run the statement as written
+                self._capped = False
+        cur.execute(statement, params, can_cache=can_cache)
 
     def executemany(self, operation: str, seq_of_parameters: Any) -> Cursor:
         """Run a statement once per parameter set; rowcount is the total of rows changed."""

@@ -84,6 +84,8 @@ class EngineContext:
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         # explain(): when set, scans record their requests here instead of calling Graph and return no rows.
         self.recording: _Recording | None = None
+        # False: an IN list reaches Filter one value at a time (see vtable.one_value_at_a_time)
+        self.in_sets = True
         self._me_id: str | None = None
 
     @property
@@ -114,3 +116,5 @@ class EngineContext:
 @dataclass
 class _Recording:
     requests: list[PlannedRequest] = field(default_factory=list)
+    # the plans (idxStr) whose scans started, so explain() reports the others from EXPLAIN QUERY PLAN
+    plans: set[str] = field(default_factory=set)

@@ -8,12 +8,14 @@ from urllib.parse import quote, urlencode
 
 from ..errors import NotFoundError
 from ..graph import BatchRequest, path_segment
-from ._context import PlannedRequest
+from ..schema import TableSpec
+from ._context import EngineContext, PlannedRequest
 from ._terms import fill
 from .convert import SQLValue
+from .planner import Plan
 from .request import ME, Execution, Row
 
-__all__ = ["describe", "run"]
+__all__ = ["describe", "describe_plan", "run"]
 
 EXPAND_PAGE = 50
 
@@ -335,3 +337,26 @@ def describe(ex: Execution) -> list[PlannedRequest]:
                         params["$filter"] = flt
                     out.append(PlannedRequest(spec.name, "GET", path, params, checks, tuple(ex.pushed)))
     return out
+
+
+def describe_plan(spec: TableSpec, plan: Plan, ctx: EngineContext, note: str) -> PlannedRequest:
+    """A scan whose values are not known yet, from its plan alone: the path, what Graph and SQLite check."""
+    routed = {spec.columns[t.column].name for t in plan.terms if t.role == "route"}
+    template = next((spec.routes[name] for name in spec.routes if name in routed), spec.collection)
+    if spec.item and any(t.role == "id" for t in plan.terms):
+        template = spec.item
+    if "UserId" in routed or (ctx.app_only and not ctx.default_user):
+        scope = "/users/{UserId}"
+    elif ctx.default_user:
+        scope = "/users/" + path_segment(ctx.default_user)
+    else:
+        scope = "/me"
+    return PlannedRequest(
+        table=spec.name,
+        method="GET",
+        path=template.replace("{scope}", scope),
+        params={},
+        sqlite_checks=tuple(plan.checks),
+        pushed=tuple(t.describe(spec) for t in plan.terms),
+        note=note,
+    )

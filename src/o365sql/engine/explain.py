@@ -16,27 +16,16 @@ from typing import Any
 
 import apsw
 
-from ..schema import TableSpec, get_table
-from ._context import PlannedRequest, _Recording
+from ..schema import get_table
+from ._context import EngineContext, PlannedRequest, _Recording
+from ._run import describe_plan
 from .planner import Plan
-from .vtable import context_of
+from .vtable import context_of, is_empty_in_failure, one_value_at_a_time
 
 __all__ = ["explain"]
 
 _INDEX = re.compile(r"VIRTUAL TABLE INDEX -?\d+:(\{.*\})\s*$")
 _READ = re.compile(r"^\s*(WITH|SELECT|VALUES)\b", re.IGNORECASE)
-
-
-def _scope(spec: TableSpec, plan: Plan, app_only: bool, default_user: str | None) -> str:
-    template = spec.item if any(t.role == "id" for t in plan.terms) and spec.item else spec.collection
-    routed = {spec.columns[t.column].name for t in plan.terms if t.role == "route"}
-    if "UserId" in routed or (app_only and not default_user):
-        scope = "/users/{UserId}"
-    elif default_user:
-        scope = "/users/" + default_user
-    else:
-        scope = "/me"
-    return template.replace("{scope}", scope)
 
 
 def explain(
@@ -49,41 +38,45 @@ def explain(
         raise apsw.SQLError("explain() needs a connection prepared by o365sql.engine.install()")
     if not _READ.match(sql):
         raise apsw.SQLError("explain() takes a SELECT statement")
-    recording = _Recording()
-    previous = ctx.recording
-    ctx.recording = recording
     try:
-        eqp = db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-        for _row in db.execute(sql, params):
-            pass
-    finally:
-        ctx.recording = previous
+        eqp, recording = _record(db, ctx, sql, params, can_cache=True)
+    except apsw.SQLError as exc:
+        if not is_empty_in_failure(exc):
+            raise
+        # every subquery comes back empty while recording: apsw's empty IN list failure is the rule here
+        with one_value_at_a_time(db):
+            eqp, recording = _record(db, ctx, sql, params, can_cache=False)
     out: list[PlannedRequest] = []
     for r in recording.requests:
         if r not in out:
             out.append(r)
-    seen = {r.table for r in out}
+    seen = set(recording.plans)
     for row in eqp:
         m = _INDEX.search(str(row[-1]))
-        if m is None:
+        if m is None or m.group(1) in seen:
             continue
+        seen.add(m.group(1))
         try:
             plan = Plan.decode(m.group(1))
             spec = get_table(plan.table)
         except (ValueError, KeyError):
             continue
-        if spec.name in seen:
-            continue
-        seen.add(spec.name)
-        out.append(
-            PlannedRequest(
-                table=spec.name,
-                method="GET",
-                path=_scope(spec, plan, ctx.app_only, ctx.default_user),
-                params={},
-                sqlite_checks=tuple(plan.checks),
-                pushed=tuple(t.describe(spec) for t in plan.terms),
-                note="once per row of the outer loop (values known only then)",
-            )
-        )
+        note = "once per row of the outer loop, or per value of a subquery (values known only then)"
+        out.append(describe_plan(spec, plan, ctx, note))
     return out
+
+
+def _record(
+    db: apsw.Connection, ctx: EngineContext, sql: str, params: Sequence[Any] | dict[str, Any], can_cache: bool
+) -> tuple[list[tuple[Any, ...]], _Recording]:
+    """Run ``sql`` with the scans recording instead of reading; (EXPLAIN QUERY PLAN rows, the recording)."""
+    recording = _Recording()
+    previous = ctx.recording
+    ctx.recording = recording
+    try:
+        eqp = db.execute("EXPLAIN QUERY PLAN " + sql, params, can_cache=can_cache).fetchall()
+        for _row in db.execute(sql, params, can_cache=can_cache):
+            pass
+    finally:
+        ctx.recording = previous
+    return eqp, recording

@@ -188,7 +188,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
             plan.checks.append("(a constraint Graph cannot take)")
             continue
         column = spec.columns[icol]
-        is_in = op == "eq" and bool(ii.get_aConstraintUsage_in(i))
+        is_in = op == "eq" and ctx.in_sets and bool(ii.get_aConstraintUsage_in(i))
         collation = (ii.get_aConstraint_collation(i) or "BINARY").upper()
         role: str | None = None
         omit = False

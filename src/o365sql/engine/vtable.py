@@ -12,6 +12,7 @@ import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import apsw
@@ -19,12 +20,20 @@ import apsw
 from ..errors import PermissionDeniedError, permission_hint
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
-from ._run import describe, run
+from ._run import describe, describe_plan, run
 from .convert import SQLValue, column_reader
 from .planner import Plan, best_index
 from .request import Row, build, cache_key
 
-__all__ = ["MODULE_NAME", "Module", "context_of", "create_table_sql", "install"]
+__all__ = [
+    "MODULE_NAME",
+    "Module",
+    "context_of",
+    "create_table_sql",
+    "install",
+    "is_empty_in_failure",
+    "one_value_at_a_time",
+]
 
 MODULE_NAME = "o365"
 CACHE_ENTRIES = 32
@@ -116,11 +125,17 @@ class Cursor:
         plan = Plan.decode(indexname)
         used = plan.columns or range(len(self.names))
         self.used = [(i, self.readers[i], self.names[i]) for i in used]
-        ex = build(self.table.spec, ctx, plan, args)
         if ctx.recording is not None:
-            ctx.recording.requests.extend(describe(ex))
+            ctx.recording.plans.add(indexname)
+            if ctx.recording.requests and any(a is None or a == set() for a in args):
+                # explain(): a NULL or an empty set here came from a scan explain() emptied (a subquery)
+                note = "values from a subquery, known only when the query runs"
+                ctx.recording.requests.append(describe_plan(self.table.spec, plan, ctx, note))
+            else:
+                ctx.recording.requests.extend(describe(build(self.table.spec, ctx, plan, args)))
             self.rows = iter(())
         else:
+            ex = build(self.table.spec, ctx, plan, args)
             key = cache_key(indexname, args)
             cached = self.cache.get(key)
             if cached is not None:
@@ -238,6 +253,29 @@ def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") ->
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {_quote_ident(schema)}.{_quote_ident(name)} "
             f"USING {MODULE_NAME}({_quote_ident(name)})"
         )
+
+
+@contextmanager
+def one_value_at_a_time(db: apsw.Connection) -> Iterator[None]:
+    """Inside, IN lists reach Filter one value per call instead of as one set.
+
+    apsw fails (SQLError "<NULL>") when an IN whose values come from a subquery has none at all; a statement
+    that failed so runs again inside this, prepared afresh, and gets no Filter call for the empty list.
+    """
+    ctx = context_of(db)
+    if ctx is None:
+        yield
+        return
+    ctx.in_sets = False
+    try:
+        yield
+    finally:
+        ctx.in_sets = True
+
+
+def is_empty_in_failure(exc: BaseException) -> bool:
+    """True for apsw's failure on an empty IN (SELECT ...) list (see one_value_at_a_time)."""
+    return isinstance(exc, apsw.SQLError) and str(exc) == "<NULL>"
 
 
 def context_of(db: apsw.Connection) -> EngineContext | None:
