@@ -8,6 +8,7 @@ import apsw
 import pytest
 
 from o365sql.engine import explain
+from o365sql.errors import DataError, NotFoundError
 from o365sql.schema import TABLES, column_types, get_table
 
 from .conftest import ME, NOW, Connect
@@ -124,14 +125,20 @@ def test_odd_values_for_omitted_terms_are_checked_locally(connect: Connect) -> N
     db2, _ = connect(pushdown=False)
     for sql, params in [
         ("SELECT id FROM Messages WHERE isRead = '1'", ()),
-        ("SELECT id FROM Messages WHERE isRead = 'true'", ()),
-        ("SELECT id FROM Messages WHERE isRead = 2", ()),
         ("SELECT id FROM Messages WHERE receivedDateTime > ?", ("2024-04-01",)),
-        ("SELECT id FROM Messages WHERE receivedDateTime > ?", (5,)),
-        ("SELECT id FROM Messages WHERE receivedDateTime < ?", (5,)),
         ("SELECT id FROM Messages WHERE receivedDateTime = ?", (None,)),
     ]:
         assert sorted(db.execute(sql, params).fetchall()) == sorted(db2.execute(sql, params).fetchall()), sql
+    # values of no meaning for the column are refused the same way with and without pushdown
+    for sql, params in [
+        ("SELECT id FROM Messages WHERE isRead = 'true'", ()),
+        ("SELECT id FROM Messages WHERE isRead = 2", ()),
+        ("SELECT id FROM Messages WHERE receivedDateTime > ?", (5,)),
+        ("SELECT id FROM Messages WHERE receivedDateTime < ?", (5,)),
+    ]:
+        for each in (db, db2):
+            with pytest.raises(DataError):
+                each.execute(sql, params).fetchall()
 
 
 def test_in_list_on_text_is_or_ed_eq_chunked_by_fifteen(connect: Connect) -> None:
@@ -205,8 +212,9 @@ def test_user_routing_and_app_only_fan_out(connect: Connect, tenant: dict[str, A
     db, fake = connect()
     assert db.execute("SELECT DISTINCT UserId FROM Messages").fetchall() == [(ME,)]
     assert ("GET", "/me", {"$select": "id"}) in fake.requests
-    # an unknown user is zero rows, not an error
-    assert db.execute("SELECT count(*) FROM Messages WHERE UserId = 'nobody@contoso.test'").fetchone() == (0,)
+    # an unknown user is an error that names UserId, not an empty mailbox
+    with pytest.raises(NotFoundError, match=r"UserId .nobody@contoso\.test."):
+        db.execute("SELECT count(*) FROM Messages WHERE UserId = 'nobody@contoso.test'").fetchone()
 
 
 def test_well_known_folder_routes_to_the_folder(connect: Connect) -> None:

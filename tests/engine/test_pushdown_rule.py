@@ -5,6 +5,8 @@ and random literals (quotes, percent signs, slashes, emoji) never produce a $fil
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,10 @@ import apsw
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from o365sql.engine._values import check_value
+from o365sql.errors import DataError
+from o365sql.schema import get_table
 
 from .conftest import ME, NOW, Connect
 
@@ -185,6 +191,17 @@ def queries(draw: st.DrawFn, tenant: dict[str, Any], table: str) -> tuple[str, l
     return f"SELECT {select} FROM {table}{where}{order_sql}{limit}", params, total and bool(order)
 
 
+def _assert_meaningless(sql: str, exc: DataError) -> None:
+    """The refused value really is one its column cannot be compared with."""
+    m = re.match(r"(\w+) (?:IN \(\.\.\.,|\S+) (.+?)(?:, \.\.\.\))?: ", exc.message)
+    assert m is not None, exc.message
+    table = re.search(r"FROM (\w+)", sql)
+    assert table is not None
+    column = get_table(table.group(1)).column(m.group(1))
+    with pytest.raises(DataError):
+        check_value(column, "eq", ast.literal_eval(m.group(2)))
+
+
 def _check(connect: Connect, sql: str, params: list[Any], ordered: bool) -> None:
     on, fake_on = connect(pagesize=17)
     off, _ = connect(pushdown=False)
@@ -194,7 +211,16 @@ def _check(connect: Connect, sql: str, params: list[Any], ordered: bool) -> None
         with pytest.raises(type(exc)):
             on.execute(sql, params).fetchall()
         return
-    got = on.execute(sql, params).fetchall()
+    except DataError as exc:
+        # a value of no meaning for its column (isRead = 'true'); SQLite shows the table a term inside an OR
+        # only for some plans, so pushdown may decide whether it is seen, never what rows come back
+        _assert_meaningless(sql, exc)
+        return
+    try:
+        got = on.execute(sql, params).fetchall()
+    except DataError as exc:
+        _assert_meaningless(sql, exc)
+        return
     if ordered:
         assert got == want, (sql, params, fake_on.requests)
     else:
@@ -227,6 +253,7 @@ def test_same_rows_with_and_without_pushdown(connect: Connect, tenant: dict[str,
 @given(st.text(TEXT_ALPHABET, min_size=0, max_size=20))
 def test_random_literals_never_break_a_filter(connect: Connect, literal: str) -> None:
     db, fake = connect()
+    off, _ = connect(pushdown=False)
     for sql in (
         "SELECT count(*) FROM Messages WHERE subject = ?",
         "SELECT count(*) FROM Messages WHERE subject LIKE ? || '%'",
@@ -234,10 +261,10 @@ def test_random_literals_never_break_a_filter(connect: Connect, literal: str) ->
         "SELECT count(*) FROM Messages WHERE id = ?",
         "SELECT count(*) FROM Messages WHERE id IN (?, ?)",
         "SELECT count(*) FROM Messages WHERE parentFolderId = ?",
-        "SELECT count(*) FROM Events WHERE start_dateTime > ?",
+        "SELECT count(*) FROM Events WHERE start_dateTime > '2024-01-01' || ?",
     ):
-        n = db.execute(sql, (literal, literal + "'")[: sql.count("?")]).fetchone()[0]
-        assert n >= 0
+        params = (literal, literal + "'")[: sql.count("?")]
+        assert db.execute(sql, params).fetchone() == off.execute(sql, params).fetchone(), sql
     assert all("$filter" not in p or p["$filter"] for _m, _p, p in fake.requests)
     # the literal reaches Graph intact: quotes doubled inside one OData string
     subject_filters = [

@@ -18,6 +18,28 @@ from .request import ME, Execution, Row
 __all__ = ["describe", "describe_plan", "run"]
 
 EXPAND_PAGE = 50
+# Graph's codes for "this user, or their mailbox, does not exist" (not "this item does not exist")
+_OWNER_MISSING = frozenset({"ErrorInvalidUser", "MailboxNotEnabledForRESTAPI", "Request_ResourceNotFound"})
+
+
+def _check_owner(ex: Execution, exc: NotFoundError, user: SQLValue, below_owner: bool) -> None:
+    """Raise when a 404 means the mailbox/drive UserId names does not exist.
+
+    SQL would call that "no rows", but a misspelled UserId then looks like an empty mailbox: a wrong answer
+    nobody sees. Fan-outs over every user skip users without a mailbox or drive instead.
+    """
+    if not ex.spec.per_user or ex.scopes is None:
+        return
+    if exc.code not in _OWNER_MISSING and below_owner:
+        return  # a folder, message or drive item of an existing owner: no rows
+    who = "the signed-in user (/me)" if user in (ME, None) else f"UserId {user!r}"
+    raise NotFoundError(
+        f"{ex.spec.name}: no mailbox or drive for {who}: {exc.message}. Check the user's id or "
+        "userPrincipalName (SELECT id, userPrincipalName FROM Users)",
+        code=exc.code,
+        status=exc.status,
+        request_id=exc.request_id,
+    ) from None
 
 
 def _collection(ex: Execution, route: dict[str, str]) -> str:
@@ -52,7 +74,7 @@ def _iter_scopes(ex: Execution) -> Iterator[tuple[str, SQLValue]]:
             yield "/users/" + path_segment(uid), uid
 
 
-def _iter_parents(ex: Execution, scope: str) -> Iterator[str]:
+def _iter_parents(ex: Execution, scope: str, user: SQLValue) -> Iterator[str]:
     if ex.parents is not None:
         yield from ex.parents
         return
@@ -68,16 +90,24 @@ def _iter_parents(ex: Execution, scope: str) -> Iterator[str]:
             pid = parent.get("id")
             if isinstance(pid, str) and pid:
                 yield pid
-    except NotFoundError:
+    except NotFoundError as exc:
+        _check_owner(ex, exc, user, below_owner=False)
         if ex.scopes is None:
             return  # a user without a mailbox/drive during a fan-out
         raise
 
 
-def _units(ex: Execution) -> Iterator[tuple[str, dict[str, str], dict[str, SQLValue], bool]]:
-    """(path-template values..., extra column values, tolerate-404) for every collection read."""
+Unit = tuple[str, dict[str, str], dict[str, SQLValue], SQLValue, bool]
+
+
+def _units(ex: Execution) -> Iterator[Unit]:
+    """(path template, its values, extra column values, owner, below the owner) for every collection read.
+
+    "Below the owner" means the path also names a folder, parent or other routing value, whose 404 means no
+    rows (the query asked for something that does not exist), not a missing mailbox.
+    """
     for scope, user in _iter_scopes(ex):
-        for parent in _iter_parents(ex, scope):
+        for parent in _iter_parents(ex, scope, user):
             for route in ex.routes:
                 values: dict[str, str] = {"scope": scope, **route}
                 extra: dict[str, SQLValue] = dict(ex.param_values)
@@ -89,9 +119,8 @@ def _units(ex: Execution) -> Iterator[tuple[str, dict[str, str], dict[str, SQLVa
                 for name, v in route.items():
                     if ex.spec.column(name).kind == "param":
                         extra[name] = v
-                # 404 on a path built from a value the query supplied (or a fan-out found) means no rows
-                tolerate = bool(route) or bool(ex.spec.parent_key) or ex.user_routed or ex.scopes is None
-                yield _collection(ex, route), values, extra, tolerate
+                below_owner = bool(route) or bool(ex.spec.parent_key)
+                yield _collection(ex, route), values, extra, user, below_owner
 
 
 def run(ex: Execution) -> Iterator[Row]:
@@ -139,8 +168,9 @@ def _expanded_items(ex: Execution) -> Iterator[Row]:
                 for child in children:
                     if isinstance(child, dict):
                         yield child, extra
-        except NotFoundError:
-            if ex.scopes is None or ex.user_routed:
+        except NotFoundError as exc:
+            _check_owner(ex, exc, user, below_owner=False)
+            if ex.scopes is None:
                 continue
             raise
 
@@ -150,12 +180,12 @@ def _items(ex: Execution) -> Iterator[Row]:
     if ex.parents is None and ex.spec.fanout_expand:
         yield from _expanded_items(ex)
         return
-    for template, values, extra, tolerate in _units(ex):
+    for template, values, extra, user, below_owner in _units(ex):
+        if ex.ids is not None:  # by id: _get_ids reads a 404 itself
+            yield from ((it, extra) for it in _get_ids(ex, values, user))
+            continue
         try:
-            if ex.ids is not None:
-                assert ex.spec.item is not None
-                yield from ((it, extra) for it in _get_ids(ex, values))
-            elif ex.walk:
+            if ex.walk:
                 yield from ((it, extra) for it in _walk(ex, values))
             else:
                 path = fill(template, values)
@@ -167,8 +197,9 @@ def _items(ex: Execution) -> Iterator[Row]:
                     pages = graph.iter_items(path, params, ex.headers or None, prefetch=ex.limit is None)
                     for it in pages:
                         yield it, extra
-        except NotFoundError:
-            if tolerate:
+        except NotFoundError as exc:
+            _check_owner(ex, exc, user, below_owner)
+            if below_owner or ex.scopes is None:
                 continue
             raise
 
@@ -194,14 +225,15 @@ def _keep_item(ex: Execution, item: dict[str, Any]) -> bool:
     return True
 
 
-def _get_ids(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _get_ids(ex: Execution, values: dict[str, str], user: SQLValue) -> Iterator[dict[str, Any]]:
     assert ex.ids is not None
     params = {"$select": ex.params["$select"]}
     graph = ex.ctx.graph
     if len(ex.ids) == 1:
         try:
             item = graph.get_json(_item_url(ex, values, ex.ids[0]), params)
-        except NotFoundError:
+        except NotFoundError as exc:
+            _check_owner(ex, exc, user, below_owner=True)
             return
         if _keep_item(ex, item):
             yield item
@@ -219,6 +251,7 @@ def _get_ids(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
             continue
         error = response.error()
         if isinstance(error, NotFoundError):
+            _check_owner(ex, error, user, below_owner=True)
             continue
         assert error is not None
         raise error

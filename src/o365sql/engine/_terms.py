@@ -13,99 +13,35 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import apsw
-
 from ..graph import odata_string, path_segment
 from ..schema import ColumnSpec
+from ._values import DATE_PREFIX, compare
 from .convert import SQLValue, parse_datetime
 from .planner import PlanTerm
 
 __all__ = [
     "CANONICAL",
-    "DATE_PREFIX",
     "EMPTY",
     "FLOOR",
     "IN_CHUNK",
     "Check",
-    "compare",
     "datetime_superset",
     "dt_literal",
     "fill",
     "filter_alternatives",
     "group",
-    "numeric_affinity",
-    "sqlite_affinity",
     "translate",
 ]
 
 IN_CHUNK = 15
 EMPTY = "<empty>"
 CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 FLOOR = datetime(1900, 1, 1)
-
-_local = threading.local()
-
-
-def _affinity_db() -> apsw.Connection:
-    db: apsw.Connection | None = getattr(_local, "db", None)
-    if db is None:
-        db = apsw.Connection(":memory:")
-        db.execute("CREATE TABLE a(n NUMERIC, t TEXT)")
-        _local.db = db
-    return db
-
-
-def sqlite_affinity(value: Any, numeric: bool) -> SQLValue:
-    """The value after SQLite applies NUMERIC (or TEXT) affinity, as it does before comparing with a
-    column."""
-    if value is None:
-        return None
-    if numeric and isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    if not numeric and isinstance(value, str):
-        return value
-    db = _affinity_db()
-    out = db.execute("INSERT INTO a VALUES(?, ?) RETURNING n, t", (value, value)).fetchall()
-    db.execute("DELETE FROM a")
-    result: SQLValue = out[0][0] if numeric else out[0][1]
-    return result
-
-
-def numeric_affinity(column: ColumnSpec) -> bool:
-    return column.type != "TEXT"
-
-
-def _storage_class(v: SQLValue) -> int:
-    if v is None:
-        return 0
-    if isinstance(v, int | float):
-        return 1
-    if isinstance(v, str):
-        return 2
-    return 3
-
-
-def compare(op: str, a: SQLValue, b: SQLValue) -> bool:
-    """SQLite's `a op b` (BINARY collation) for values that already carry their affinity."""
-    if a is None or b is None:
-        return False
-    ca, cb = _storage_class(a), _storage_class(b)
-    c = (ca > cb) - (ca < cb) if ca != cb else (a > b) - (a < b)  # type: ignore[operator]
-    return {
-        "eq": c == 0,
-        "ne": c != 0,
-        "lt": c < 0,
-        "le": c <= 0,
-        "gt": c > 0,
-        "ge": c >= 0,
-    }[op]
 
 
 @dataclass

@@ -21,6 +21,7 @@ import apsw
 from ..schema import ColumnSpec, TableSpec, get_table
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
+from ._values import check_value, needs_check
 
 __all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op"]
 
@@ -188,6 +189,9 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
             plan.checks.append("(a constraint Graph cannot take)")
             continue
         column = spec.columns[icol]
+        literal = ii.get_aConstraint_rhs(i)
+        if literal is not None:
+            check_value(column, op, literal)  # a value written in the query, known before anything runs
         is_in = op == "eq" and ctx.in_sets and bool(ii.get_aConstraintUsage_in(i))
         collation = (ii.get_aConstraint_collation(i) or "BINARY").upper()
         role: str | None = None
@@ -217,6 +221,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
             omit = exact_op(column, op)
             rows /= 10 if op == "eq" else 3
             requests *= 2 if is_in else 1
+        elif literal is None and needs_check(column, op):
+            role = "check"  # a parameter's value, checked as a literal's is (see _values.check_value)
         term_sql = f"{column.name} {'IN (...)' if is_in else _SQL_OPS[op] + ' ?'}"
         if role is None:
             all_exact = False

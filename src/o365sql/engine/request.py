@@ -27,16 +27,14 @@ from ..schema import TableSpec
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 from ._terms import (
-    DATE_PREFIX,
     EMPTY,
     FLOOR,
     Check,
     datetime_superset,
     dt_literal,
     filter_alternatives,
-    numeric_affinity,
-    sqlite_affinity,
 )
+from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
 from .planner import Plan, PlanTerm
 
@@ -72,7 +70,6 @@ class Execution:
     walk: bool = False
     param_values: dict[str, SQLValue] = field(default_factory=dict)
     pushed: list[str] = field(default_factory=list)
-    user_routed: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -147,6 +144,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
     for term in plan.terms:
         value = args[term.argv] if term.argv < len(args) else None
         column = spec.columns[term.column]
+        if term.role in ("filter", "window", "check"):
+            check_value(column, term.op, value)  # a parameter's value, unknown when the plan was made
         if term.role == "route":
             vals = _text_values(value, term.is_in)
             if not vals:
@@ -193,7 +192,6 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
         users = route_terms.get("UserId")
         if users is not None:
             ex.scopes = [("/users/" + path_segment(u), u) for u in users]
-            ex.user_routed = True
         elif ctx.default_user:
             ex.scopes = [("/users/" + path_segment(ctx.default_user), ctx.default_user)]
         elif not ctx.app_only:
