@@ -89,3 +89,33 @@ def test_web_flow_procedures_on_a_connection_without_token(private_emulator: Emu
         con.close()
     with o365sql.connect(**web, OAuthAccessToken=access) as user_con:
         assert user_con.cursor().execute("SELECT displayName FROM Users").fetchall()
+
+
+@pytest.mark.usefixtures("browser")
+def test_refresh_procedure_without_argument_uses_the_connections_token(private_emulator: Emulator) -> None:
+    emu = private_emulator
+    props = _base(
+        emu,
+        InitiateOAuth="GETANDREFRESH",
+        OAuthClientId=emu.client_id,
+        CallbackURL="http://localhost:0",
+        Scope="User.Read User.ReadBasic.All",
+        OAuthSettingsLocation="memory://auth-connection-refresh",
+    )
+    with o365sql.connect(**props) as con:
+        con.execute("SELECT displayName FROM Users").fetchall()  # signs in: the store keeps the tokens
+        emu.reset()
+        access, refresh, expires = con.execute("EXEC RefreshOAuthAccessToken").fetchone() or ()
+        assert emu.state.tokens.check_access(access).error is None and refresh and expires > 0
+        assert len(paths(emu, "/token", "POST")) == 1 and paths(emu, "/authorize") == []
+    # the refresh token it returned is the connection's from then on: a property wins over the store
+    given = {**props, "InitiateOAuth": "OFF", "OAuthRefreshToken": refresh}
+    given["OAuthSettingsLocation"] = "memory://auth-connection-refresh-empty"
+    with o365sql.connect(**given) as con:
+        access2, _, _ = con.execute("EXEC RefreshOAuthAccessToken").fetchone() or ()
+        assert emu.state.tokens.check_access(access2).error is None
+    with (
+        o365sql.connect(**given | {"OAuthRefreshToken": None}) as con,
+        pytest.raises(o365sql.ProgrammingError, match="sign in first"),
+    ):
+        con.execute("EXEC RefreshOAuthAccessToken")

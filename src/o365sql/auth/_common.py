@@ -21,6 +21,7 @@ from ._scopes import DEFAULT_CLIENT_ID, authority_url, prop, tenant_of
 __all__ = [
     "DEFAULT_CALLBACK_TIMEOUT",
     "OAuthApp",
+    "account_key",
     "call_msal",
     "callback_timeout_of",
     "callback_url_of",
@@ -167,6 +168,11 @@ class OAuthApp:
 
     def __repr__(self) -> str:
         return f"<OAuthApp client_id={self.client_id} authority={self.authority}>"
+
+
+def account_key(client_id: str) -> str:
+    """The settings-store metadata key naming the account an app last signed in as."""
+    return f"account:{client_id}"
 
 
 def callback_url_of(props: Properties, given: str | None = None) -> str:

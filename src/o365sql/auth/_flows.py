@@ -20,6 +20,7 @@ from ..properties import Properties
 from ._app_only import ClientCredentialsProvider, ManagedIdentityProvider
 from ._common import (
     OAuthApp,
+    account_key,
     call_msal,
     callback_timeout_of,
     callback_url_of,
@@ -148,7 +149,7 @@ class DelegatedProvider:
 
     # -- the account in the store ------------------------------------------------------------------------
     def _meta_key(self) -> str:
-        return f"account:{self._oauth.client_id}"
+        return account_key(self._oauth.client_id)
 
     def _account(self, app: Any) -> dict[str, Any] | None:
         accounts: list[dict[str, Any]] = app.get_accounts()

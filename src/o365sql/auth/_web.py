@@ -10,9 +10,9 @@ import msal
 
 from ..errors import ProgrammingError
 from ..properties import Properties
-from ._common import OAuthApp, call_msal, callback_url_of, identity_error
+from ._common import OAuthApp, account_key, call_msal, callback_url_of, identity_error
 from ._scopes import delegated_scopes, prop
-from ._store import open_store
+from ._store import SettingsStore, open_store
 
 __all__ = ["authorization_url", "exchange_code", "refresh_access_token"]
 
@@ -82,14 +82,26 @@ def exchange_code(
 
 
 def refresh_access_token(
-    props: Properties, http: httpx.Client, refresh_token: str, scope: str | None = None
+    props: Properties, http: httpx.Client, refresh_token: str | None = None, scope: str | None = None
 ) -> dict[str, Any]:
-    """Redeem a refresh token for a new access token (and the rotated refresh token)."""
+    """Redeem a refresh token for a new access token (and the rotated refresh token).
+
+    Without one, the connection's own is used: the OAuthRefreshToken property, else the refresh token the
+    settings store keeps for the app's signed-in account (the rotated one is then saved there).
+    """
+    oauth = OAuthApp(props, http)
+    store = open_store(prop(props, "OAuthSettingsLocation", None))
+    cache = msal.SerializableTokenCache()
+    refresh_token = refresh_token or prop(props, "OAuthRefreshToken", None)
+    if not refresh_token:
+        refresh_token = _stored_refresh_token(store, oauth.client_id)
+        cache = store.cache
     if not refresh_token:
         raise ProgrammingError(
-            "RefreshOAuthAccessToken needs OAuthRefreshToken (the parameter, or the connection property)"
+            "RefreshOAuthAccessToken needs a refresh token: pass OAuthRefreshToken, set the connection "
+            f"property, or sign in first (no sign-in is stored in OAuthSettingsLocation={store.location})"
         )
-    app = OAuthApp(props, http).build(msal.SerializableTokenCache())
+    app = oauth.build(cache)
     scopes = delegated_scopes(props, override=scope)
     result: dict[str, Any] = call_msal(
         "RefreshOAuthAccessToken", lambda: app.acquire_token_by_refresh_token(refresh_token, scopes)
@@ -98,3 +110,14 @@ def refresh_access_token(
         raise identity_error(result, "Get a new refresh token by signing in again (GetOAuthAuthorizationURL)")
     result.setdefault("refresh_token", refresh_token)
     return result
+
+
+def _stored_refresh_token(store: SettingsStore, client_id: str) -> str | None:
+    """The refresh token the store keeps for the account this app last signed in as (else any of the app's)."""
+    with store.locked():
+        home = store.get_meta(account_key(client_id))
+        found = list(
+            store.cache.search(msal.TokenCache.CredentialType.REFRESH_TOKEN, query={"client_id": client_id})
+        )
+    mine = [t for t in found if t.get("home_account_id") == home] or found
+    return str(mine[0]["secret"]) if mine else None

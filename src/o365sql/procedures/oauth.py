@@ -71,8 +71,8 @@ def _get_access_token(ctx: ProcedureContext, args: dict[str, Any]) -> list[tuple
 
 
 def _refresh_access_token(ctx: ProcedureContext, args: dict[str, Any]) -> list[tuple[Any, ...]]:
-    token = args.get("OAuthRefreshToken") or ctx.props["OAuthRefreshToken"]
-    return _token_row(refresh_access_token(ctx.props, ctx.http, str(token or ""), args.get("Scope")))
+    token = args.get("OAuthRefreshToken")
+    return _token_row(refresh_access_token(ctx.props, ctx.http, token, args.get("Scope")))
 
 
 def _get_admin_consent_url(ctx: ProcedureContext, args: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -117,7 +117,11 @@ def _procedures() -> tuple[Procedure, ...]:
             "RefreshOAuthAccessToken",
             "A new access token (and the rotated refresh token) from a refresh token.",
             (
-                ProcParam("OAuthRefreshToken", description="The refresh token (default: the connection's)."),
+                ProcParam(
+                    "OAuthRefreshToken",
+                    description="The refresh token (default: the connection's: its OAuthRefreshToken, else "
+                    "the one its OAuthSettingsLocation keeps).",
+                ),
                 scope,
             ),
             TOKEN_COLUMNS,
