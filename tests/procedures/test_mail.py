@@ -13,6 +13,7 @@ import pytest
 import o365sql
 from o365sql import errors, procedures
 from o365sql.connection import Connection
+from o365sql.emulator import Emulator
 
 from .conftest import b64, names, one
 
@@ -106,6 +107,31 @@ def test_send_mail_exec_and_callproc(conn: Connection) -> None:
         )
     )[0]
     assert "b@example.com" in recips and "Bee" in recips
+
+
+def test_send_mail_positional_callproc_sends(conn: Connection, own_emulator: Emulator) -> None:
+    """Positional arguments follow the documented order: recipients, subject, body (not a draft's Id)."""
+    cur = conn.cursor()
+    cur.callproc("SendMail", ["a@example.com", "wp positional mail", "positional body"])
+    assert cur.fetchall() == [("Success",)]
+    # checked through Graph itself: the message was sent (Sent Items), not left as a draft
+    token, _ = own_emulator.state.tokens.issue_access(
+        tenant_id=own_emulator.tenant_id,
+        client_id=own_emulator.client_id,
+        user_id=own_emulator.state.directory.demo_user.id,
+        scopes=frozenset({"Mail.Read"}),
+    )
+    with own_emulator.http_client() as http:
+        found = http.get(
+            f"{own_emulator.graph_url}/me/mailFolders/sentitems/messages",
+            params={"$filter": "subject eq 'wp positional mail'", "$select": "subject,isDraft,toRecipients"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["value"]
+    assert [(m["isDraft"], m["toRecipients"][0]["emailAddress"]["address"]) for m in found] == [
+        (False, "a@example.com")
+    ]
+    names = [p.name for p in procedures.get("SendMail").params]
+    assert names[:3] == ["ToRecipients", "Subject", "Content"]
 
 
 def test_send_mail_not_saved(conn: Connection) -> None:

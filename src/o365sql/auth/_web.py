@@ -113,7 +113,7 @@ def refresh_access_token(
 
 
 def _stored_refresh_token(store: SettingsStore, client_id: str) -> str | None:
-    """The refresh token the store keeps for the account this app last signed in as (else any of the app's)."""
+    """The refresh token the store keeps for the account the app last signed in as (else any of its own)."""
     with store.locked():
         home = store.get_meta(account_key(client_id))
         found = list(

@@ -288,17 +288,18 @@ def _procedures() -> tuple[Procedure, ...]:
         procedure(
             "SendMail",
             "Send a new message (POST sendMail), or the draft Id (POST messages/{id}/send).",
+            # positional arguments (callproc with a list) follow this order: what a new message needs first
             (
+                p("ToRecipients", description="Addresses separated by ';'."),
+                p("Subject", description="The subject."),
+                p("Content", description="The body."),
+                p("ContentType", description="text (default) or html.", default="text"),
+                p("CCRecipients", description="Cc addresses separated by ';'."),
+                p("BccRecipients", description="Bcc addresses separated by ';'."),
                 p(
                     "Id",
                     description="An existing draft to send (Subject/Content/recipients update it first).",
                 ),
-                p("Subject", description="The subject."),
-                p("Content", description="The body."),
-                p("ContentType", description="text (default) or html.", default="text"),
-                p("ToRecipients", description="Addresses separated by ';'."),
-                p("CCRecipients", description="Cc addresses separated by ';'."),
-                p("BccRecipients", description="Bcc addresses separated by ';'."),
                 p("Attachments", description="'name1,base64;name2,@/local/path' file attachments."),
                 p("FileName", description="The name of one attachment given by ContentBytes or LocalFile."),
                 p("ContentBytes", description="One attachment's content, base64."),
