@@ -18,11 +18,11 @@ Choices made where the commercial connector is silent or does something we don't
 * ``DefaultUser`` of the 26.x connector is not provided: ``UserId`` names the default mailbox/drive, and
   without it a delegated connection uses ``/me`` while an app-only one covers every user.
 * ``OAuthJWTCertType`` ``AUTO`` (our default) recognises PEM or PFX/PKCS#12, file or inline.
-* ``Other`` holds extra ``name=value`` options separated by ``;`` (quote the whole value); see ``other()``.
 * Properties of the commercial connector that do not apply here (schema files, caching, firewalls, log
   rotation, ...) are accepted and named in one ``IgnoredPropertiesWarning``, so its connection strings work
   as they are; a value that would change results if ignored (``DefaultUser=AllUsers``) is refused. See
-  ``IGNORED``.
+  ``IGNORED``. ``Other`` (its bag of hidden options) is one of them: every option of o365sql is a property
+  of its own.
 """
 
 from __future__ import annotations
@@ -111,7 +111,6 @@ _JWT = "JWT OAuth"
 _SSL = "SSL"
 _PROXY = "Proxy"
 _LOG = "Logging"
-_MISC = "Miscellaneous"
 
 #: Every property, with its default (``None`` = derived at resolve time or empty).
 PROPERTIES: tuple[PropertySpec, ...] = (
@@ -355,13 +354,6 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "Only log these modules (';'-separated: graph, auth, engine, connection); empty means all.",
         group=_LOG,
     ),
-    _p(
-        "Other",
-        str,
-        "",
-        "Extra options as name=value pairs separated by ';' (quote the whole value).",
-        group=_MISC,
-    ),
 )
 
 
@@ -409,6 +401,7 @@ IGNORED: dict[str, tuple[tuple[str, ...], str]] = {
     "DefaultGroups": (("CurrentUser",), "query Groups, or GroupMembers WHERE GroupId = ..."),
     "MessageContentType": (("html",), "bodies come as Graph stores them; see body_contentType"),
     "AlwaysRequestTableDependencies": ((), ""),
+    "Other": ((), "every option of o365sql is a property of its own"),
 }
 _IGNORED_BY_NAME = {_norm(name): name for name in IGNORED}
 
@@ -815,10 +808,6 @@ class Properties(Mapping[str, Any]):
         for name, value in changes.items():
             merged[get_spec(name).name] = value
         return resolve("", **merged)
-
-    def other(self) -> dict[str, str]:
-        """The ``Other`` property's ``name=value`` options, names lower-cased."""
-        return {k.lower(): v for k, v in parse_connection_string(self._values["Other"]).items()}
 
     def __repr__(self) -> str:
         shown = {k: v for k, v in self.masked().items() if self.explicit(k)}

@@ -112,13 +112,13 @@ _DERIVED = {"AuthorityHost", "GraphURL", "OAuthSettingsLocation"}
 
 def test_every_design_property_exists() -> None:
     names = {spec.name for spec in PROPERTIES}
-    design = (  # noqa: SIM905 - easier to read than a 37-item list
+    design = (  # noqa: SIM905 - easier to read than a 36-item list
         "AuthScheme InitiateOAuth OAuthGrantType OAuthClientId OAuthClientSecret OAuthJWTCert "
         "OAuthJWTCertPassword CallbackURL OAuthAccessToken OAuthRefreshToken OAuthVerifier "
         "OAuthSettingsLocation AzureTenant AzureEnvironment Scope AuthorityHost GraphURL SSLServerCert "
         "UserId Timeout Pagesize MaxRows Verbosity Logfile ProxyServer ProxyPort ProxyUser ProxyPassword "
         "Pushdown OAuthExpiresIn OAuthTokenTimestamp DirectoryRetrievalDepth ProxyAutoDetect LogModules "
-        "OAuthJWTCertType Other"
+        "OAuthJWTCertType"
     ).split()
     assert set(design) <= names
     assert get_spec("tenant").name == "AzureTenant"
@@ -356,9 +356,11 @@ def test_replace_revalidates_and_keeps_given_values() -> None:
         props.replace(Verbosity=9)
 
 
-def test_other_options() -> None:
-    props = resolve("Other=\"Foo=1;Bar='x;y'\" ")
-    assert props.other() == {"foo": "1", "bar": "x;y"}
+def test_other_is_an_ignored_commercial_property() -> None:
+    """Other was parsed and read by nothing: now it is named as ignored, and holds nothing to read."""
+    with pytest.warns(IgnoredPropertiesWarning, match="Other"):
+        props = resolve("Other=\"Foo=1;Bar='x;y'\" ")
+    assert "Other" not in props and not hasattr(props, "other")
 
 
 def test_settings_location_memory_and_user_path() -> None:
