@@ -10,7 +10,9 @@ Graph has no transactions: every INSERT, UPDATE, DELETE and EXEC is applied at o
 
 from __future__ import annotations
 
+import logging
 import weakref
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import apsw
@@ -18,7 +20,7 @@ import httpx
 
 from . import _types
 from ._diagnose import translate
-from ._logging import configure_logging
+from ._logging import ConnectionLog, configure_logging
 from ._statements import cap_rows, single_statement
 from .auth import provider_from_properties
 from .cursor import Cursor
@@ -42,6 +44,8 @@ from .schema import TABLES
 
 __all__ = ["Connection", "connect"]
 
+_log = logging.getLogger("o365sql.connection")
+
 
 def connect(connection_string: str = "", **properties: Any) -> Connection:
     """Open a connection: ``Name=Value;...`` properties, merged with keyword ones (keywords win).
@@ -49,21 +53,26 @@ def connect(connection_string: str = "", **properties: Any) -> Connection:
     No network I/O happens here; sign-in and Graph requests wait for the first statement that needs them.
     """
     props = resolve(connection_string, **properties)
-    configure_logging(props)
+    log = configure_logging(props)
     http: httpx.Client | None = None
     con: Connection | None = None
     try:
         http = make_http_client(props)
         auth = provider_from_properties(props, http)
         graph = GraphClient(props["GraphURL"], auth, http=http)
-        con = Connection(apsw.Connection(":memory:"), props, graph=graph, auth=auth, http=http)
+        con = Connection(apsw.Connection(":memory:"), props, graph=graph, auth=auth, http=http, log=log)
         ctx = EngineContext(graph=graph, props=props, app_only=auth.app_only, default_user=props["UserId"])
         install(con._db, ctx)
+        with con._working():
+            _log.info("connected: %r", con)
     except BaseException as exc:
         if con is not None:
             con.close()
-        elif http is not None:
-            http.close()
+        else:
+            if http is not None:
+                http.close()
+            if log is not None:
+                log.close()
         if isinstance(exc, Error) or not isinstance(exc, Exception):
             raise
         raise InternalError(f"could not open the connection: {type(exc).__name__}: {exc}") from exc
@@ -95,8 +104,10 @@ class Connection:
         graph: GraphClient,
         auth: TokenProvider,
         http: httpx.Client,
+        log: ConnectionLog | None = None,
     ) -> None:
         """Wrap an apsw connection (``connect()`` is the usual way in); adds the system tables."""
+        self._log = log
         self._db = db
         self._props = props
         self._graph = graph
@@ -170,6 +181,14 @@ class Connection:
         self._db.close(True)
         self._graph.close()
         self._http.close()
+        if self._log is not None:
+            with self._log.working():
+                _log.info("closed: %r", self)
+            self._log.close()
+
+    def _working(self) -> AbstractContextManager[None]:
+        """While inside, this connection's log file takes the driver's log records."""
+        return self._log.working() if self._log is not None else nullcontext()
 
     def explain(self, operation: str, parameters: Any = None) -> list[PlannedRequest]:
         """The Graph requests a query would make, and which of its terms SQLite still checks.
@@ -179,11 +198,12 @@ class Connection:
         self._check()
         statement = single_statement(operation)
         try:
-            return explain(
-                self._db,
-                cap_rows(statement, self._props["MaxRows"]) or statement,
-                _types.adapt_parameters(parameters),
-            )
+            with self._working():
+                return explain(
+                    self._db,
+                    cap_rows(statement, self._props["MaxRows"]) or statement,
+                    _types.adapt_parameters(parameters),
+                )
         except Error:
             raise
         except Exception as exc:

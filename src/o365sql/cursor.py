@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import apsw
 
 from . import _types, procedures
-from ._diagnose import translate
+from ._diagnose import snippet, translate
 from ._statements import aggregate_type, cap_rows, column_names, single_statement
 from .engine import is_empty_in_failure, one_value_at_a_time
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
@@ -20,6 +22,18 @@ if TYPE_CHECKING:
     from .connection import Connection
 
 __all__ = ["Cursor"]
+
+_log = logging.getLogger("o365sql.connection")
+_LITERAL = re.compile(r"'(?:[^']|'')*'?")
+
+
+def _shown(operation: object) -> str:
+    """The statement as the log shows it: EXEC's values may be secrets (refresh tokens), so never theirs."""
+    if not isinstance(operation, str):
+        return repr(operation)
+    text = _LITERAL.sub("'...'", operation) if procedures.is_exec(operation) else operation
+    return snippet(text)
+
 
 Row = tuple[Any, ...]
 # (name, declared type, database, table, origin column) as apsw's description_full gives it
@@ -45,6 +59,7 @@ class Cursor:
         self._converters: tuple[tuple[int, _types.Converter], ...] | None = None
         self._description: tuple[tuple[Any, ...], ...] | None = None
         self._sql = ""
+        self._fetched = 0  # rows fetched of the current result (for the log)
         # the statement runs inside the MaxRows wrapper; set once apsw prepared it and is about to run it
         self._capped = False
         self._started = False
@@ -80,6 +95,7 @@ class Cursor:
         self._release()
 
     def _reset(self) -> None:
+        self._fetched = 0
         self._capped = False
         self._rows = None
         self._has_results = False
@@ -155,6 +171,16 @@ class Cursor:
 
     def execute(self, operation: str, parameters: Any = None) -> Cursor:
         """Run one statement (or EXEC) with ``?`` or ``:name`` parameters; returns the cursor itself."""
+        with self.connection._working():
+            if _log.isEnabledFor(logging.INFO):
+                _log.info("execute: %s", _shown(operation))
+            try:
+                return self._execute(operation, parameters)
+            except Error as exc:
+                _log.info("failed: %s", exc)
+                raise
+
+    def _execute(self, operation: str, parameters: Any) -> Cursor:
         self._check()
         self._reset()
         if not isinstance(operation, str):
@@ -238,6 +264,15 @@ class Cursor:
 
         Its result set is then read with the fetch methods; returns the parameters unchanged.
         """
+        with self.connection._working():
+            _log.info("callproc: %s", procname)
+            try:
+                return self._callproc(procname, parameters)
+            except Error as exc:
+                _log.info("failed: %s", exc)
+                raise
+
+    def _callproc(self, procname: str, parameters: Any) -> Any:
         self._check()
         self._reset()
         proc = procedures.get(procname)
@@ -288,6 +323,12 @@ class Cursor:
     # -- fetching ----------------------------------------------------------------------------------------
 
     def _next(self) -> Row | None:
+        if self.connection._log is None:
+            return self._fetch()
+        with self.connection._working():
+            return self._fetch()
+
+    def _fetch(self) -> Row | None:
         rows = self._rows
         if rows is None:
             self._check()
@@ -302,6 +343,7 @@ class Cursor:
             row = next(rows)
         except StopIteration:
             self._rows = None
+            _log.info("%d row(s)", self._fetched)
             return None
         except Error:
             self._rows = None
@@ -309,6 +351,7 @@ class Cursor:
         except Exception as exc:
             self._rows = None
             raise translate(self.connection._db, exc, self._sql, None) from exc
+        self._fetched += 1
         conv = self._converters
         if conv is not None:
             values = list(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json as jsonlib
 import logging
 import time
@@ -31,6 +32,10 @@ _BODY_LOG_LIMIT = 2000
 
 def _safe_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
     return {k: ("********" if k.lower() in _SECRET_HEADERS else redact(v)) for k, v in headers.items()}
+
+
+def _next_page(pages: Iterator[dict[str, Any]]) -> dict[str, Any] | None:
+    return next(pages, None)
 
 
 class GraphClient:
@@ -372,7 +377,9 @@ class GraphClient:
                 first = False
                 for index, item in enumerate(value):
                     if index == start_at:
-                        ahead = self._prefetch_pool().submit(next, pages, None)
+                        # in this thread's context, so the page's log records reach this connection's log
+                        context = contextvars.copy_context()
+                        ahead = self._prefetch_pool().submit(context.run, _next_page, pages)
                     yield item
                 if ahead is not None:
                     page, ahead = ahead.result(), None
