@@ -35,6 +35,7 @@ __all__ = [
     "base_type",
     "converter_for",
     "format_datetime",
+    "parse_bool",
     "parse_datetime",
     "type_code_for",
 ]
@@ -180,17 +181,20 @@ _TRUE_TEXT = frozenset({"true", "1", "yes", "on"})
 _FALSE_TEXT = frozenset({"false", "0", "no", "off"})
 
 
+def parse_bool(text: str) -> bool | None:
+    """True for true, yes, 1 or on; False for false, no, 0 or off (any case); None for anything else."""
+    low = text.strip().lower()
+    return True if low in _TRUE_TEXT else False if low in _FALSE_TEXT else None
+
+
 def _to_bool(value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | float):
         return bool(value)
     if isinstance(value, str):
-        low = value.strip().lower()
-        if low in _TRUE_TEXT:
-            return True
-        if low in _FALSE_TEXT:
-            return False
+        parsed = parse_bool(value)
+        return value if parsed is None else parsed
     return value
 
 

@@ -91,7 +91,11 @@ _SECRET_KEYS = (
 )
 # key=value (query strings, form bodies, connection strings) and "key": "value" (JSON)
 _KV_RE = re.compile(rf"(?i)(?<![A-Za-z0-9_])({_SECRET_KEYS})(\s*=\s*)([^&;\s\"',]+)")
-_JSON_RE = re.compile(rf'(?i)("(?:{_SECRET_KEYS})"\s*:\s*")((?:[^"\\]|\\.)*)(")')
+# JSON keys: the names above, and any *_token, *secret, *assertion, *verifier (msal's device-code poll, ...)
+_JSON_RE = re.compile(
+    rf'(?i)("(?:{_SECRET_KEYS}|[a-z_]*_token|[a-z_]*secret|[a-z_]*assertion|[a-z_]*verifier)"\s*:\s*")'
+    r'((?:[^"\\]|\\.)*)(")'
+)
 _BEARER_RE = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+")
 # JWTs (three base64url parts, the first starting with eyJ = '{"') wherever they appear
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")

@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import NotSupportedError, ProgrammingError
+from ._types import parse_bool
+from .errors import MASK, NotSupportedError, ProgrammingError
 
 __all__ = [
     "AUTHORITY_HOSTS",
     "GRAPH_URLS",
     "IGNORED",
-    "MASK",
     "PROPERTIES",
     "IgnoredPropertiesWarning",
     "Properties",
@@ -56,7 +56,6 @@ __all__ = [
     "resolve",
 ]
 
-MASK = "********"
 
 AUTHORITY_HOSTS: dict[str, str] = {
     "GLOBAL": "https://login.microsoftonline.com",
@@ -548,8 +547,6 @@ def format_connection_string(values: Mapping[str, Any]) -> str:
 # Typing and validation
 # ----------------------------------------------------------------------------------------------------
 
-_TRUE = frozenset({"true", "yes", "1", "on"})
-_FALSE = frozenset({"false", "no", "0", "off"})
 _TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 _APP_ONLY_REFUSED_TENANTS = frozenset({"common", "consumers"})
 
@@ -566,11 +563,9 @@ def _convert(spec: PropertySpec, raw: Any) -> Any:
             return raw
         if isinstance(raw, int) and raw in (0, 1):
             return bool(raw)
-        text = str(raw).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
+        parsed = parse_bool(str(raw))
+        if parsed is not None:
+            return parsed
         raise ProgrammingError(
             f"Connection property {name}: {_shown(spec, raw)} is not a boolean; "
             "use true/false, yes/no, 1/0 or on/off"

@@ -67,17 +67,6 @@ def test_fractions_of_a_second_are_dropped(typed: o365sql.Cursor) -> None:
     assert typed.fetchone() == (1,)
 
 
-def test_same_text_as_the_engine() -> None:
-    from o365sql.engine import to_sql_datetime
-
-    for when in (
-        dt.datetime(2024, 1, 1, 0, 0, 0, 999999, tzinfo=dt.UTC),
-        dt.datetime(2024, 6, 1, 1, 2, 3, tzinfo=dt.timezone(dt.timedelta(hours=-7))),
-        dt.datetime(2024, 6, 1, 1, 2, 3),
-    ):
-        assert _types.format_datetime(when) == to_sql_datetime(when)
-
-
 def test_bool_parameters_and_boolean_columns(typed: o365sql.Cursor) -> None:
     typed.executemany("INSERT INTO temp.t (id, ok) VALUES (?, ?)", [("t", True), ("f", False), ("n", None)])
     typed.execute("SELECT id, ok, ok + 0 FROM temp.t ORDER BY id")

@@ -7,6 +7,7 @@ from typing import Any
 import apsw
 import pytest
 
+from o365sql import procedures
 from o365sql.engine import explain
 from o365sql.errors import DataError, NotFoundError
 from o365sql.schema import TABLES, column_types, get_table
@@ -430,3 +431,21 @@ def test_explain_shows_fan_out_for_app_only(connect: Connect) -> None:
     assert fake.requests == []
     assert plans[0].path == "/users" and "fan-out" in plans[0].note
     assert plans[1].path == "/users/{UserId}/messages" and plans[1].params["$filter"] == "isRead eq false"
+
+
+def test_a_upn_goes_out_as_the_procedures_send_it(connect: Connect, tenant: dict[str, Any]) -> None:
+    """One path-segment formatter: a query's UserId and a procedure's reach Graph spelled the same."""
+    from o365sql.graph import path_segment
+    from o365sql.procedures._common import scope_path
+
+    db, fake = connect()
+    upn = next(u["userPrincipalName"] for u in tenant["users"] if u["id"] in tenant["mailboxes"])
+    assert "@" in upn
+    db.execute("SELECT id FROM Messages WHERE UserId = ?", (upn,)).fetchall()
+    assert fake.requests[0][1] == f"/users/{path_segment(upn)}/messages" == f"/users/{upn}/messages"
+
+    class _Tokens:
+        app_only = False
+
+    ctx = procedures.ProcedureContext(props=None, graph=None, tokens=_Tokens(), http=None)  # type: ignore[arg-type]
+    assert scope_path(ctx, {"UserId": upn}, "SendMail") + "/messages" == fake.requests[0][1]

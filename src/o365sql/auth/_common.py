@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import httpx
 import msal
 
+from .._logging import RedactingFilter
 from ..errors import AuthenticationError, Error, OperationalError, error_from_identity_response, redact
 from ..properties import Properties
 from ._msal_http import MsalHttpAdapter
@@ -37,31 +37,6 @@ DEFAULT_CALLBACK_TIMEOUT = 300.0  # seconds a person gets to finish signing in
 # -- logging: msal's DEBUG output includes the authorization code and PKCE verifier --------------------------
 
 
-# Secret-bearing names redact() does not know (msal logs the device-code poll's form, device_code included).
-_EXTRA_JSON = re.compile(
-    r'(?i)("(?:device_code|[a-z_]*_token|[a-z_]*secret|[a-z_]*assertion|[a-z_]*verifier)"\s*:\s*")'
-    r'((?:[^"\\]|\\.)*)(")'
-)
-_EXTRA_KV = re.compile(r"(?i)(?<![A-Za-z0-9_])(device_code)(\s*=\s*)([^&;\s\"',]+)")
-
-
-def _redact_more(text: str) -> str:
-    text = _EXTRA_JSON.sub(lambda m: f"{m.group(1)}********{m.group(3)}", redact(text))
-    return _EXTRA_KV.sub(lambda m: f"{m.group(1)}{m.group(2)}********", text)
-
-
-class _RedactFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = record.getMessage()
-        except Exception:  # a malformed record is the logger's problem, not ours
-            return True
-        cleaned = _redact_more(text)
-        if cleaned != text:
-            record.msg, record.args = cleaned, None
-        return True
-
-
 _redaction_installed: set[str] = set()
 _redaction_lock = threading.Lock()
 
@@ -72,7 +47,7 @@ def install_log_redaction() -> None:
         names = [n for n in list(logging.Logger.manager.loggerDict) if n == "msal" or n.startswith("msal.")]
         for name in ["msal", "msal_extensions", *names]:
             if name not in _redaction_installed:
-                logging.getLogger(name).addFilter(_RedactFilter())
+                logging.getLogger(name).addFilter(RedactingFilter())
                 _redaction_installed.add(name)
 
 

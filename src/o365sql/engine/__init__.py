@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ._context import EngineContext, GraphLike, PlannedRequest
-from .convert import format_datetime, parse_datetime, to_sql_datetime
 from .explain import explain
 from .vtable import MODULE_NAME, context_of, install, is_empty_in_failure, one_value_at_a_time
 
@@ -14,10 +13,7 @@ __all__ = [
     "PlannedRequest",
     "context_of",
     "explain",
-    "format_datetime",
     "install",
     "is_empty_in_failure",
     "one_value_at_a_time",
-    "parse_datetime",
-    "to_sql_datetime",
 ]

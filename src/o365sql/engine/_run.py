@@ -258,36 +258,33 @@ def _get_ids(ex: Execution, values: dict[str, str], user: SQLValue) -> Iterator[
 
 
 def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
-    graph = ex.ctx.graph
-    scope = values["scope"]
+    """Every item of a folder tree, depth first in Graph's order: the top level, then each folder's children.
+
+    Drives: folders are items with a ``folder`` facet, walked DirectoryRetrievalDepth levels below the root.
+    Mail folders: folders with a childFolderCount, walked to any depth (64 levels at most).
+    """
+    spec, scope = ex.spec, values["scope"]
     params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
-    if ex.spec.recursive == "drive":
-        max_depth = ex.ctx.directory_depth
-        stack: list[tuple[str, int]] = [(f"{scope}/drive/root/children", 0)]
-        while stack:
-            path, depth = stack.pop()
-            pending: list[tuple[str, int]] = []
-            for item in graph.iter_items(path, params):
-                yield item
-                if isinstance(item.get("folder"), dict) and (max_depth < 0 or depth < max_depth):
-                    pending.append(
-                        (f"{scope}/drive/items/{path_segment(str(item['id']))}/children", depth + 1)
-                    )
-            stack.extend(reversed(pending))
-        return
-    # mail folders: the top level, then the children of every folder that has some
-    stack2: list[tuple[str, int]] = [(f"{scope}/mailFolders", 0)]
-    while stack2:
-        path, depth = stack2.pop()
-        pending2: list[tuple[str, int]] = []
-        for item in graph.iter_items(path, params):
+    # the routing column whose path lists one folder's children (the same path a WHERE on it reads)
+    route = "parentReference_id" if spec.recursive == "drive" else "parentFolderId"
+    top = fill(spec.collection, {"scope": scope})
+    max_depth = ex.ctx.directory_depth if spec.recursive == "drive" else 64
+
+    def children(item: dict[str, Any]) -> str | None:
+        count = item.get("childFolderCount")
+        folder = isinstance(item.get("folder"), dict) or (isinstance(count, int) and count > 0)
+        return fill(spec.routes[route], {"scope": scope, route: str(item["id"])}) if folder else None
+
+    stack: list[tuple[str, int]] = [(top, 0)]
+    while stack:
+        path, depth = stack.pop()
+        pending: list[tuple[str, int]] = []
+        for item in ex.ctx.graph.iter_items(path, params):
             yield item
-            count = item.get("childFolderCount")
-            if isinstance(count, int) and count > 0 and depth < 64:
-                pending2.append(
-                    (f"{scope}/mailFolders/{path_segment(str(item['id']))}/childFolders", depth + 1)
-                )
-        stack2.extend(reversed(pending2))
+            below = children(item)
+            if below is not None and (max_depth < 0 or depth < max_depth):
+                pending.append((below, depth + 1))
+        stack.extend(reversed(pending))
 
 
 def describe(ex: Execution) -> list[PlannedRequest]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..graph import odata_string, path_segment
+from ..graph import odata_datetime, odata_string, path_segment
 from ..schema import ColumnSpec
 from ._values import DATE_PREFIX, compare
 from .convert import SQLValue, parse_datetime
@@ -59,9 +59,8 @@ class Check:
 
 
 def dt_literal(column: ColumnSpec, dt: datetime) -> str:
-    if column.datetime_style == "dtz":
-        return odata_string(dt.strftime("%Y-%m-%dT%H:%M:%S") + ".0000000")
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The $filter literal of a date-time for this column (DateTimeOffset, or a dateTimeTimeZone's string)."""
+    return odata_datetime(dt, timezone_string=column.datetime_style == "dtz")
 
 
 def like_prefix(pattern: str, op: str) -> str:

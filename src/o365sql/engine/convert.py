@@ -8,14 +8,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .._types import format_datetime, parse_bool
 from ..schema import ColumnSpec
 
 __all__ = [
     "SQLValue",
     "column_reader",
-    "format_datetime",
     "parse_datetime",
-    "to_sql_datetime",
 ]
 
 SQLValue = int | float | str | bytes | None
@@ -26,18 +25,6 @@ _FRACTION = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # One encoder for every row: json.dumps with non-default options builds a new one per call.
 _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def format_datetime(value: datetime) -> str:
-    """The canonical text of a DATETIME: `YYYY-MM-DDTHH:MM:SSZ` in UTC (naive values are taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def to_sql_datetime(value: datetime) -> str:
-    """What to bind for a datetime parameter so it compares correctly with DATETIME columns."""
-    return format_datetime(value)
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -88,11 +75,9 @@ def _to_bool(value: Any) -> SQLValue:
     if isinstance(value, int | float):
         return 1 if value else 0
     if isinstance(value, str):
-        low = value.strip().lower()
-        if low in ("true", "1"):
-            return 1
-        if low in ("false", "0"):
-            return 0
+        parsed = parse_bool(value)
+        if parsed is not None:
+            return int(parsed)
     return _to_text(value)
 
 

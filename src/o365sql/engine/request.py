@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .._types import format_datetime
 from ..graph import path_segment
 from ..schema import TableSpec
 from ..schema._types import SEARCH_COLUMN
@@ -120,8 +121,7 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
         lower = min(upper, now) - WINDOW_DEFAULT
     if upper <= lower:
         upper = lower + timedelta(days=1)
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {"startDateTime": lower.strftime(fmt), "endDateTime": upper.strftime(fmt)}
+    return {"startDateTime": format_datetime(lower), "endDateTime": format_datetime(upper)}
 
 
 def _int_arg(value: Any) -> int | None:

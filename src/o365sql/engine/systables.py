@@ -13,7 +13,8 @@ from typing import Any
 import apsw
 
 from .. import procedures
-from ..properties import MASK, PROPERTIES, Properties, PropertySpec
+from ..errors import MASK
+from ..properties import PROPERTIES, Properties, PropertySpec
 from ..schema import TABLES
 
 __all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ._batch import MAX_BATCH, BatchRequest, BatchResponse
 from ._client import GraphClient
 from ._errors import Permissions
-from ._odata import encode_query, odata_literal, odata_string, path_segment
+from ._odata import encode_query, odata_datetime, odata_literal, odata_string, path_segment
 from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, parse_retry_after
 from ._tokens import TokenProvider
 from ._transport import USER_AGENT, make_http_client, make_ssl_context
@@ -24,6 +24,7 @@ __all__ = [
     "encode_query",
     "make_http_client",
     "make_ssl_context",
+    "odata_datetime",
     "odata_literal",
     "odata_string",
     "parse_retry_after",

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..errors import InterfaceError, OperationalError, ProgrammingError, ThrottledError, redact
+from ..errors import MASK, InterfaceError, OperationalError, ProgrammingError, ThrottledError, redact
 from ..properties import HEADERS, TRAFFIC
 from ._errors import Permissions, describe, graph_error, is_tls_failure, network_error, reached_server
 from ._odata import encode_query
@@ -31,7 +31,7 @@ _BODY_LOG_LIMIT = 2000
 
 
 def _safe_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
-    return {k: ("********" if k.lower() in _SECRET_HEADERS else redact(v)) for k, v in headers.items()}
+    return {k: (MASK if k.lower() in _SECRET_HEADERS else redact(v)) for k, v in headers.items()}
 
 
 def _next_page(pages: Iterator[dict[str, Any]]) -> dict[str, Any] | None:

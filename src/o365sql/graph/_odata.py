@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from ..errors import ProgrammingError
 
-__all__ = ["encode_query", "odata_literal", "odata_string", "path_segment"]
+__all__ = ["encode_query", "odata_datetime", "odata_literal", "odata_string", "path_segment"]
 
 # Characters left readable in query values: OData punctuation that is legal in a query component. Everything
 # else, notably '&', '#', '+', '%' and '=', is percent-encoded, so a value can never end its parameter early;
@@ -25,11 +25,18 @@ def odata_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _datetime(value: dt.datetime) -> str:
-    # Naive datetimes are taken as UTC: that is how the driver stores DATETIME values.
+def odata_datetime(value: dt.datetime, *, timezone_string: bool = False) -> str:
+    """A date-time in a $filter, in UTC (naive values are taken as UTC, as the driver stores DATETIME).
+
+    An Edm.DateTimeOffset is unquoted (``2024-05-01T09:30:00Z``); the dateTime of a dateTimeTimeZone
+    (``timezone_string``) is a string with seven fractional digits (``'2024-05-01T09:30:00.0000000'``), the
+    form Graph compares it in when no ``Prefer: outlook.timezone`` is sent.
+    """
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
     value = value.replace(tzinfo=None)
+    if timezone_string:
+        return odata_string(value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0")
     text = value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
     return text + "Z"
 
@@ -59,7 +66,7 @@ def odata_literal(value: object) -> str:
     if isinstance(value, str):
         return odata_string(value)
     if isinstance(value, dt.datetime):
-        return _datetime(value)
+        return odata_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):

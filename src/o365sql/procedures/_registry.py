@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from .._types import parse_bool
 from ..errors import DataError, ProgrammingError
 from ..graph import GraphClient, TokenProvider
 from ..properties import Properties
@@ -127,10 +128,6 @@ class Registry:
         return proc
 
 
-_TRUE = frozenset({"true", "1", "yes", "on"})
-_FALSE = frozenset({"false", "0", "no", "off"})
-
-
 def coerce_argument(proc: Procedure, param: ProcParam, value: Any) -> Any:
     """Convert an argument to the input's declared type; DataError naming the procedure and input if not."""
     if value is None:
@@ -151,12 +148,10 @@ def coerce_argument(proc: Procedure, param: ProcParam, value: Any) -> Any:
                 return value
             if isinstance(value, int | float):
                 return bool(value)
-            text = str(value).strip().lower()
-            if text in _TRUE:
-                return True
-            if text in _FALSE:
-                return False
-            raise ValueError
+            parsed = parse_bool(str(value))
+            if parsed is None:
+                raise ValueError
+            return parsed
         if kind in ("BLOB", "BINARY"):
             return value if isinstance(value, bytes) else str(value).encode()
     except (TypeError, ValueError):
