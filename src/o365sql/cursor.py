@@ -171,11 +171,17 @@ class Cursor:
 
     def execute(self, operation: str, parameters: Any = None) -> Cursor:
         """Run one statement (or EXEC) with ``?`` or ``:name`` parameters; returns the cursor itself."""
+        with self._logged("execute", operation):
+            return self._execute(operation, parameters)
+
+    @contextlib.contextmanager
+    def _logged(self, what: str, operation: object) -> Iterator[None]:
+        """Inside, the connection's log takes the records; the call and any error it raises are logged."""
         with self.connection._working():
             if _log.isEnabledFor(logging.INFO):
-                _log.info("execute: %s", _shown(operation))
+                _log.info("%s: %s", what, _shown(operation))
             try:
-                return self._execute(operation, parameters)
+                yield
             except Error as exc:
                 _log.info("failed: %s", exc)
                 raise
@@ -264,13 +270,8 @@ class Cursor:
 
         Its result set is then read with the fetch methods; returns the parameters unchanged.
         """
-        with self.connection._working():
-            _log.info("callproc: %s", procname)
-            try:
-                return self._callproc(procname, parameters)
-            except Error as exc:
-                _log.info("failed: %s", exc)
-                raise
+        with self._logged("callproc", procname):
+            return self._callproc(procname, parameters)
 
     def _callproc(self, procname: str, parameters: Any) -> Any:
         self._check()

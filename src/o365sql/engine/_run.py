@@ -304,33 +304,24 @@ def describe(ex: Execution) -> list[PlannedRequest]:
         scopes = [("/users/{UserId}", None)]
     for scope, _user in scopes:
         parents = ex.parents
-        if parents is None and spec.fanout_expand:
-            assert spec.fanout_collection is not None
-            out.append(
-                PlannedRequest(
-                    spec.name,
-                    "GET",
-                    fill(spec.fanout_collection, {"scope": scope}),
-                    {"$select": "id", "$expand": spec.fanout_expand},
-                    checks,
-                    (),
-                    f"every {spec.parent_key} with its children expanded",
-                )
-            )
-            continue
         if parents is None:
+            # the parents are listed first: with their children expanded, that one listing is the scan
             assert spec.fanout_collection is not None
+            expand = {"$expand": spec.fanout_expand} if spec.fanout_expand else {}
+            note = "with its children expanded" if expand else "fan-out: then each one's children"
             out.append(
                 PlannedRequest(
                     spec.name,
                     "GET",
                     fill(spec.fanout_collection, {"scope": scope}),
-                    {"$select": "id"},
+                    {"$select": "id", **expand},
+                    checks if expand else (),
                     (),
-                    (),
-                    f"fan-out: every parent ({spec.parent_key})",
+                    f"every {spec.parent_key} {note}",
                 )
             )
+            if expand:
+                continue
             parents = ["{" + (spec.parent_key or "parent") + "}"]
         for parent in parents:
             for route in ex.routes:
