@@ -19,7 +19,7 @@ from o365sql.engine._values import check_value
 from o365sql.errors import DataError
 from o365sql.schema import get_table
 
-from .conftest import ME, NOW, Connect
+from .conftest import ME, Connect
 
 TEXT_ALPHABET = st.characters(
     codec="utf-8",
@@ -272,7 +272,3 @@ def test_random_literals_never_break_a_filter(connect: Connect, literal: str) ->
     ]
     if literal:
         assert subject_filters == ["subject eq '" + literal.replace("'", "''") + "'"]
-
-
-def test_now_is_pinned() -> None:
-    assert NOW.tzinfo is not None

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-import pytest
+import sqlalchemy as sa  # the test extra installs it: a missing one must fail, not skip
 
-sa = pytest.importorskip("sqlalchemy")
+from o365sql.emulator import Emulator
+from o365sql.sqlalchemy import connection_string_from_url
 
-from o365sql.emulator import Emulator  # noqa: E402
-from o365sql.sqlalchemy import connection_string_from_url  # noqa: E402
-
-from .conftest import connection_string  # noqa: E402
+from .conftest import connection_string
 
 
 def test_url_carries_the_connection_string() -> None:
