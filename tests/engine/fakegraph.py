@@ -1,8 +1,9 @@
-"""An in-memory stand-in for GraphClient that records every request and enforces Graph's query rules.
+"""An in-memory stand-in for GraphClient that records every request and answers by Graph's rules.
 
-$filter is evaluated by the emulator's OData engine (o365sql.emulator.odata), so a filter it rejects fails the
-test. Rules enforced (graph-protocol.md C2/C3): $top maxima, messages' InefficientFilter rule, no $skip on
-directory collections, calendarView needs its window, /me only with delegated tokens, 404 for unknown ids.
+Query options are checked and evaluated by the emulator's OData engine with its Graph specs
+(o365sql.emulator.odata, o365sql.emulator.graph.specs): a $filter, $orderby, $top or $skip the service
+refuses fails here too, so the driver's schema cannot claim more than Graph supports. Beyond them: the
+calendarView window, /me only with delegated tokens, 404 for unknown ids and users.
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from o365sql.emulator.odata import And, Compare, Func, Node, Or, evaluate, parse_filter, parse_orderby
-from o365sql.emulator.odata.evaluate import sort_key
+from o365sql.emulator.graph import specs
+from o365sql.emulator.odata import (
+    ODataError,
+    ResourceSpec,
+    prepare_query,
+    run_query,
+)
 from o365sql.errors import GraphError, error_from_graph_response
 
 WELL_KNOWN = ("inbox", "drafts", "sentitems", "deleteditems", "archive", "junkemail")
@@ -48,6 +54,7 @@ class Resource:
     kind: str  # messages | directory | drive | outlook | calendarView | attachments
     default_page: int
     max_top: int | None
+    spec: ResourceSpec  # the emulator's rules for this collection: what $filter/$orderby/$top Graph accepts
 
 
 class FakeGraph:
@@ -81,8 +88,7 @@ class FakeGraph:
         params = dict(params or {})
         self.requests.append(("GET", path, params))
         res = self._resolve_collection(path, params)
-        items = self._query(res, params, path)
-        page = int(params.get("$top", res.default_page))
+        items, page = self._query(res, params, headers or {})
         box = self._box_of(path)
         for n, start in enumerate(range(0, max(len(items), 1), page)):
             if n:
@@ -177,33 +183,47 @@ class FakeGraph:
 
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if parts == ["users"]:
-            return Resource(self.users, "directory", 100, 999)
+            return Resource(self.users, "directory", 100, 999, specs.USERS)
         if parts == ["groups"]:
-            return Resource(self.groups, "directory", 100, 999)
+            return Resource(self.groups, "directory", 100, 999, specs.GROUPS)
         if len(parts) == 3 and parts[0] == "groups" and parts[2] == "members":
             self._find(self.groups, parts[1], "Request_ResourceNotFound")
-            return Resource(self.members.get(parts[1], []), "directory", 100, 999)
+            return Resource(self.members.get(parts[1], []), "directory", 100, 999, specs.MEMBERS)
         box, rest = self._mailbox(parts)
         if rest == ["messages"]:
-            return Resource(box.messages, "messages", 10, 1000)
+            return Resource(box.messages, "messages", 10, 1000, specs.MESSAGES)
         if len(rest) == 3 and rest[0] == "mailFolders" and rest[2] == "messages":
             fid = self._folder_id(box, rest[1])
-            return Resource([m for m in box.messages if m["parentFolderId"] == fid], "messages", 10, 1000)
+            return Resource(
+                [m for m in box.messages if m["parentFolderId"] == fid], "messages", 10, 1000, specs.MESSAGES
+            )
         if rest == ["mailFolders"]:
             return Resource(
-                [f for f in box.folders if f["parentFolderId"] == box.root_folder], "outlook", 10, 1000
+                [f for f in box.folders if f["parentFolderId"] == box.root_folder],
+                "outlook",
+                10,
+                1000,
+                specs.MAIL_FOLDERS,
             )
         if len(rest) == 3 and rest[0] == "mailFolders" and rest[2] == "childFolders":
             fid = self._folder_id(box, rest[1])
-            return Resource([f for f in box.folders if f["parentFolderId"] == fid], "outlook", 10, 1000)
+            return Resource(
+                [f for f in box.folders if f["parentFolderId"] == fid],
+                "outlook",
+                10,
+                1000,
+                specs.MAIL_FOLDERS,
+            )
         if len(rest) == 3 and rest[0] == "messages" and rest[2] == "attachments":
             self._find(box.messages, rest[1])
-            return Resource(box.attachments.get(rest[1], []), "attachments", 10, None)
+            return Resource(box.attachments.get(rest[1], []), "attachments", 10, None, specs.ATTACHMENTS)
         if rest == ["events"]:
-            return Resource(box.events, "outlook", 10, 1000)
+            return Resource(box.events, "outlook", 10, 1000, specs.EVENTS)
         if len(rest) == 3 and rest[0] == "calendars" and rest[2] == "events":
             self._find(box.calendars, rest[1])
-            return Resource([e for e in box.events if e["_calendar"] == rest[1]], "outlook", 10, 1000)
+            return Resource(
+                [e for e in box.events if e["_calendar"] == rest[1]], "outlook", 10, 1000, specs.EVENTS
+            )
         if rest == ["calendarView"] or (
             len(rest) == 3 and rest[0] == "calendars" and rest[2] == "calendarView"
         ):
@@ -221,22 +241,30 @@ class FakeGraph:
                 and _instant(e["start"]["dateTime"]) < hi
                 and _instant(e["end"]["dateTime"]) > lo
             ]
-            return Resource(items, "calendarView", 10, 1000)
+            return Resource(items, "calendarView", 10, 1000, specs.CALENDAR_VIEW)
         if rest == ["calendars"]:
-            return Resource(box.calendars, "outlook", 10, 1000)
+            return Resource(box.calendars, "outlook", 10, 1000, specs.CALENDARS)
         if rest == ["contacts"]:
-            return Resource(box.contacts, "outlook", 10, 1000)
+            return Resource(box.contacts, "outlook", 10, 1000, specs.CONTACTS)
         if rest == ["contactFolders"]:
-            return Resource(box.contact_folders, "outlook", 10, 1000)
+            return Resource(box.contact_folders, "outlook", 10, 1000, specs.CONTACT_FOLDERS)
         if rest == ["drive", "root", "children"]:
             return Resource(
-                [d for d in box.drive if d["parentReference"]["id"] == box.drive_root], "drive", 200, None
+                [d for d in box.drive if d["parentReference"]["id"] == box.drive_root],
+                "drive",
+                200,
+                None,
+                specs.DRIVE_CHILDREN,
             )
         if len(rest) == 4 and rest[:2] == ["drive", "items"] and rest[3] == "children":
             if rest[2] != box.drive_root:
                 self._find(box.drive, rest[2], "itemNotFound")
             return Resource(
-                [d for d in box.drive if d["parentReference"]["id"] == rest[2]], "drive", 200, None
+                [d for d in box.drive if d["parentReference"]["id"] == rest[2]],
+                "drive",
+                200,
+                None,
+                specs.DRIVE_CHILDREN,
             )
         raise FakeGraphError(400, "BadRequest", f"unsupported path {path}")
 
@@ -275,46 +303,22 @@ class FakeGraph:
         raise FakeGraphError(400, "BadRequest", f"unsupported path {path}")
 
     # ------------------------------------------------------------------ query options
-    def _query(self, res: Resource, params: dict[str, str], path: str) -> list[dict[str, Any]]:
-        items = list(res.items)
-        unknown = set(params) - {
-            "$select",
-            "$filter",
-            "$orderby",
-            "$top",
-            "$skip",
-            "startDateTime",
-            "endDateTime",
-            "$expand",
-        }
+    def _query(
+        self, res: Resource, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The items a request returns and its page size, by the emulator's OData engine and Graph specs.
+
+        Graph's rules are not coded again here: a $filter operator, $orderby or $top the service refuses
+        (a wrong operator list in the driver's schema, say) fails the same way it fails against Graph.
+        """
         if "$expand" in params:
-            assert res.kind == "messages" and params["$expand"] == "attachments", params
-        assert not unknown, unknown
-        if "$top" in params:
-            top = int(params["$top"])
-            if top < 1 or (res.max_top is not None and top > res.max_top):
-                raise FakeGraphError(400, "Request_UnsupportedQuery", f"Invalid page size specified: '{top}'")
-        if "$skip" in params and res.kind in ("directory", "drive"):
-            raise FakeGraphError(400, "Request_BadRequest", "$skip is not supported")
-        node: Node | None = None
-        if "$filter" in params:
-            node = parse_filter(params["$filter"])
-            items = [i for i in items if evaluate(node, i)]
-        if "$orderby" in params:
-            order = parse_orderby(params["$orderby"])
-            if node is not None and res.kind == "messages":
-                leading = _leading_props(node)
-                want = [p for p, _d in order]
-                if leading[: len(want)] != want:
-                    raise FakeGraphError(
-                        400, "InefficientFilter", "The restriction or sort order is too complex"
-                    )
-            for prop, desc in reversed(order):
-                segs = prop.split("/")
-                items.sort(key=lambda i, segs=segs: sort_key(_path(i, segs), True), reverse=desc)
-        if "$skip" in params:
-            items = items[int(params["$skip"]) :]
-        return items
+            assert res.spec is specs.MESSAGES and params["$expand"] == "attachments", params
+        try:
+            query = prepare_query(params, headers, res.spec)
+        except ODataError as exc:
+            raise FakeGraphError(exc.status, exc.code, exc.message) from None
+        items = run_query(res.items, query, res.spec)[query.skip :]
+        return items, query.top
 
     @staticmethod
     def _project(item: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
@@ -323,26 +327,6 @@ class FakeGraph:
             keep = set(params["$select"].split(",")) | {"id"}
             out = {k: v for k, v in out.items() if k in keep or k.startswith("@")}
         return out
-
-
-def _path(item: dict[str, Any], segs: list[str]) -> Any:
-    v: Any = item
-    for s in segs:
-        if not isinstance(v, dict):
-            return None
-        v = v.get(s)
-    return v
-
-
-def _leading_props(node: Node) -> list[str]:
-    """Property paths of a top-level `and` chain, left to right (what InefficientFilter looks at)."""
-    if isinstance(node, And):
-        return _leading_props(node.left) + _leading_props(node.right)
-    if isinstance(node, Compare | Func):
-        return [node.prop.key]
-    if isinstance(node, Or):
-        return ["(or)"]
-    return ["?"]
 
 
 def _instant(text: str) -> datetime:

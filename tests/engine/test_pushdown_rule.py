@@ -6,6 +6,7 @@ and random literals (quotes, percent signs, slashes, emoji) never produce a $fil
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from datetime import timedelta
 from typing import Any
@@ -15,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from o365sql import schema
 from o365sql.engine._values import check_value
-from o365sql.errors import DataError
+from o365sql.errors import DataError, InvalidRequestError
 from o365sql.schema import get_table
 
 from .conftest import ME, Connect
@@ -272,3 +274,29 @@ def test_random_literals_never_break_a_filter(connect: Connect, literal: str) ->
     ]
     if literal:
         assert subject_filters == ["subject eq '" + literal.replace("'", "''") + "'"]
+
+
+def test_a_wrong_operator_list_in_the_schema_fails(connect: Connect, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake answers by the emulator's Graph rules, not the driver's: a claim Graph refuses fails here.
+
+    officeLocation is filterable only in an advanced query (ConsistencyLevel: eventual); a schema that
+    offers startswith on it makes the driver send a $filter Graph answers with 400.
+    """
+    users = schema.get_table("Users")
+    wrong = users.column("officeLocation")
+    bad = dataclasses.replace(
+        users,
+        columns=tuple(
+            dataclasses.replace(c, filter_ops=frozenset({"eq", "startswith"})) if c is wrong else c
+            for c in users.columns
+        ),
+    )
+    monkeypatch.setitem(schema.TABLES, "Users", bad)
+    monkeypatch.setitem(schema._BY_LOWER, "users", bad)
+    db, _fake = connect()
+    with pytest.raises(InvalidRequestError, match="Unsupported Query"):
+        db.execute("SELECT id FROM Users WHERE officeLocation LIKE 'Bld%'").fetchall()
+    monkeypatch.undo()
+    db, fake = connect()
+    db.execute("SELECT id FROM Users WHERE officeLocation LIKE 'Bld%'").fetchall()
+    assert "$filter" not in fake.requests[0][2]  # the real schema leaves it to SQLite
