@@ -61,8 +61,10 @@ class _WhileWorking(logging.Filter):
 
 
 def _open(logfile: str) -> logging.Handler:
-    """A handler writing to ``logfile``: appended to when it is a file, written through when it is a device or
-    a pipe (``/dev/stderr``), which cannot seek to its end."""
+    """A handler writing to ``logfile``: appended to a file, written through to a device or pipe.
+
+    ``/dev/stderr`` may be a pipe, which cannot seek to its end as appending does.
+    """
     path = os.path.abspath(os.path.expanduser(logfile))  # not resolve(): /dev/stderr may lead to pipe:[...]
     try:
         if os.path.exists(path) and not os.path.isfile(path):

@@ -49,8 +49,11 @@ def cap_rows(sql: str, max_rows: int) -> str | None:
 
 
 def column_names(names: list[str]) -> list[str]:
-    """Result column names as the query itself gives them: SQLite renames a repeated subquery column to
-    ``name:1``, ``name:2`` ... inside the MaxRows wrapper; the query alone would call each ``name``."""
+    """Result column names as the query itself gives them.
+
+    Inside the MaxRows wrapper SQLite renames a repeated subquery column to ``name:1``, ``name:2`` ...; the
+    query alone would call each ``name``.
+    """
     out: list[str] = []
     for name in names:
         m = _RENAMED.match(name)

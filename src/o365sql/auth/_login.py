@@ -24,8 +24,11 @@ def login(
     out: TextIO | None = None,
     callback_timeout: float | None = None,
 ) -> str:
-    """Sign in as the properties say (a user: browser or device code, whatever InitiateOAuth says) and return
-    who signed in; `force` skips the stored sign-in and always prompts."""
+    """Sign in as the properties say and return who signed in.
+
+    A user signs in through the browser or a device code, whatever InitiateOAuth says; `force` skips the
+    stored sign-in and always prompts.
+    """
     own = http is None
     client = http or make_http_client(props)
     try:

@@ -85,8 +85,7 @@ def _qualify(name: str, resource: str) -> str:
 
 
 def delegated_scopes(props: Properties, override: str | None = None) -> list[str]:
-    """Scopes for user flows: `Scope` (or the default list) qualified with the Graph resource, minus the
-    OIDC scopes msal adds itself."""
+    """Scopes for user flows: `Scope` (or the default list) on the Graph resource, less msal's OIDC ones."""
     resource = graph_resource(props)
     text = override if override else prop(props, "Scope", "")
     names = str(text).replace(",", " ").split() if text else list(DEFAULT_DELEGATED_PERMISSIONS)

@@ -107,8 +107,10 @@ class _MemoryPersistence:
 
 
 class _AtomicFilePersistence(FilePersistence):  # type: ignore[misc]
-    """msal-extensions' FilePersistence, but written to a temporary file and renamed into place, so a reader
-    (or a crash) never sees a half-written file."""
+    """msal-extensions' FilePersistence, written to a temporary file and renamed into place.
+
+    A reader (or a crash) never sees a half-written file.
+    """
 
     is_encrypted = False
 
@@ -300,8 +302,10 @@ class SettingsStore:
     # -- locking and I/O -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store (threads and, for files, processes) with the latest saved state loaded; changes made
-        inside are saved when the outermost block ends."""
+        """Hold the store (threads and, for files, processes) with the latest saved state loaded.
+
+        Changes made inside are saved when the outermost block ends.
+        """
         with self._thread_lock:
             if self._depth == 0:
                 if self._file_lock is not None:

@@ -133,9 +133,11 @@ def translate_number(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | st
 
 
 def datetime_superset(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]) -> list[str] | None:
-    """For a DATETIME value Graph can't take exactly ('2024-05-01', '2024-05-01 10:00'): a day-wide range that
-    holds every row SQLite's text comparison keeps (canonical x >= v implies x's date >= v's date), sent to
-    narrow the scan while the exact check stays local."""
+    """A day-wide range for a DATETIME value Graph can't take exactly ('2024-05-01', '2024-05-01 10:00').
+
+    It holds every row SQLite's text comparison keeps (canonical x >= v implies x's date >= v's date), and is
+    sent to narrow the scan while the exact check stays local.
+    """
     if column.type != "DATETIME" or term.is_in or column.kind != "graph" or len(values) != 1:
         return None
     v = values[0]

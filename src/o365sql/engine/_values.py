@@ -30,8 +30,7 @@ def _affinity_db() -> apsw.Connection:
 
 
 def sqlite_affinity(value: Any, numeric: bool) -> SQLValue:
-    """The value after SQLite applies NUMERIC (or TEXT) affinity, as it does before comparing with a
-    column."""
+    """The value after SQLite applies NUMERIC (or TEXT) affinity, as before comparing it with a column."""
     if value is None:
         return None
     if numeric and isinstance(value, int | float) and not isinstance(value, bool):

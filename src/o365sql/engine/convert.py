@@ -28,8 +28,7 @@ _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encod
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """Parse Graph's date-time spellings (Z, offsets, 0-7 fractional digits, date only) to an aware UTC
-    value."""
+    """Graph's date-time spellings (Z, offsets, 0-7 fractional digits, date only) as an aware UTC value."""
     text = text.strip()
     m = _FRACTION.match(text)
     if m is None:

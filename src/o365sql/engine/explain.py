@@ -31,8 +31,7 @@ _READ = re.compile(r"^\s*(WITH|SELECT|VALUES)\b", re.IGNORECASE)
 def explain(
     db: apsw.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
 ) -> list[PlannedRequest]:
-    """The Graph requests the SELECT `sql` would make (method, path, query parameters) and SQLite's own
-    checks."""
+    """The Graph requests the SELECT `sql` would make (method, path, parameters) and SQLite's own checks."""
     ctx = context_of(db)
     if ctx is None:
         raise apsw.SQLError("explain() needs a connection prepared by o365sql.engine.install()")

@@ -1,5 +1,4 @@
-"""Stored procedures: the registry, EXEC parsing, and the procedures of each area (mail, calendar, files,
-oauth).
+"""Stored procedures: the registry, EXEC parsing, and one module per area (mail, calendar, files, oauth).
 
 The built-in procedures are the explicit list ``BUILTIN``; ``registry`` starts with them (tests may add their
 own with ``register``).

@@ -1,5 +1,7 @@
-"""The OAuth procedures: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken,
-GetAdminConsentURL; they work on a connection that has no token at all."""
+"""The OAuth procedures (web flow and refresh); they work on a connection that has no token at all.
+
+GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken, GetAdminConsentURL.
+"""
 
 from __future__ import annotations
 
