@@ -141,7 +141,11 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
             progressed = True
             if any(results[d]["status"] >= 400 for d in deps):
                 body = error_json(
-                    "FailedDependency", "Failed dependency.", ctx.request_id, ctx.client_request_id
+                    "FailedDependency",
+                    "Failed dependency.",
+                    ctx.request_id,
+                    ctx.client_request_id,
+                    ctx.state.clock.now(),
                 )
                 results[req["id"]] = {
                     "id": req["id"],

@@ -248,7 +248,7 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     data = ctx.json_body()
     eid = outlook_id(box.key, K_EVENT, box.next_number())
     event = new_event_fields(ctx.store.basis, box, owner.user, eid, cal["id"])
-    now = fmt_s(dt.datetime.now(dt.UTC))
+    now = fmt_s(ctx.state.clock.now())
     event["createdDateTime"] = event["lastModifiedDateTime"] = now
     _apply_event(event, data)
     if "end" not in data and "start" in data:
@@ -265,12 +265,12 @@ def update_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if event["id"] not in box.events:
         raise GraphError(400, "ErrorInvalidRequest", "Occurrences can't be updated in the emulator.")  # [U]
     _apply_event(event, ctx.json_body())
-    bump(event, dt.datetime.now(dt.UTC))
+    bump(event, ctx.state.clock.now())
     return _event_entity(ctx, owner, event, 200)
 
 
 def delete_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """DELETE /me/events/{id}: 204 (a series takes its exceptions with it; an occurrence is cancelled)."""
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
-    box.remove_event(box.event(g["eid"]), dt.datetime.now(dt.UTC))
+    box.remove_event(box.event(g["eid"]), ctx.state.clock.now())
     return Result(status=204)

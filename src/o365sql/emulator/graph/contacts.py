@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import specs
@@ -148,7 +147,7 @@ def create_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     folder = box.contact_folder(g.get("fid", box.default_contact_folder))
     data = ctx.json_body()
     cid = outlook_id(box.key, K_CONTACT, box.next_number())
-    contact = new_contact_fields(cid, folder["id"], dt.datetime.now(dt.UTC))
+    contact = new_contact_fields(cid, folder["id"], ctx.state.clock.now())
     _apply(contact, data)
     box.contacts[cid] = contact
     return _entity(ctx, owner, contact, 201)
@@ -159,7 +158,7 @@ def update_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, CONTACTS, write=True)
     contact = box.contact(g["cid"])
     _apply(contact, ctx.json_body())
-    bump(contact, dt.datetime.now(dt.UTC))
+    bump(contact, ctx.state.clock.now())
     return _entity(ctx, owner, contact, 200)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 from urllib.parse import quote
@@ -143,7 +142,7 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         else:
             # [U] the message
             raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
-    now = dt.datetime.now(dt.UTC)
+    now = ctx.state.clock.now()
     ppath = drv.path_of(parent["id"])
     iid = drive_item_id(
         ctx.store.seed, drv.drive["id"], f"{ppath}/{name}".lstrip("/"), "folder", now.timestamp()

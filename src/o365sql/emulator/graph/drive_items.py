@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -69,7 +68,7 @@ def store_file(
     ctx: Ctx, owner: Owner, drv: Drive, existing: Item | None, parent: Item, name: str, data: bytes
 ) -> Result:
     """Write a file (new: 201; replaced: 200) and answer with the driveItem (simple upload or session end)."""
-    now = dt.datetime.now(dt.UTC)
+    now = ctx.state.clock.now()
     user = owner.user
     who = identity_of(user)
     if existing is not None:

@@ -29,13 +29,18 @@ class GraphError(Exception):
 
 
 def error_json(
-    code: str, message: str, request_id: str, client_request_id: str, **inner: str
+    code: str,
+    message: str,
+    request_id: str,
+    client_request_id: str,
+    now: dt.datetime,
+    inner: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Graph's error body: innerError.date has no fraction and no Z (as real payloads show)."""
-    inner_error: dict[str, str] = dict(inner)
+    inner_error: dict[str, str] = dict(inner or {})
     inner_error.update(
         {
-            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            "date": now.strftime("%Y-%m-%dT%H:%M:%S"),
             "request-id": request_id,
             "client-request-id": client_request_id,
         }

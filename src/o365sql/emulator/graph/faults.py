@@ -14,13 +14,13 @@ import json
 import random
 import re
 import threading
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .envelope import JSON_CT, Result
+from .errors import error_json
 
 if TYPE_CHECKING:
     from ..faults import FaultConfig
@@ -63,20 +63,10 @@ def _retry_after(config: FaultConfig) -> dict[str, str]:
     return {"Retry-After": str(int(value)) if value.is_integer() else f"{value:g}"}
 
 
-def _error(
-    status: int, code: str, message: str, request_id: str, client_id: str, extra: dict[str, str]
-) -> bytes:
-    inner: dict[str, str] = {}
-    if status == 429:
-        inner = {"code": "429", "message": "Please retry after", "status": "429"}  # throttling.md
-    inner.update(
-        {
-            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "request-id": request_id,
-            "client-request-id": client_id,
-        }
-    )
-    return json.dumps({"error": {"code": code, "message": message, "innerError": inner}}).encode()
+def _error(status: int, code: str, message: str, request_id: str, client_id: str, now: dt.datetime) -> bytes:
+    # A 429 also names itself in innerError, as throttling.md shows.
+    inner = {"code": "429", "message": "Please retry after", "status": "429"} if status == 429 else {}
+    return json.dumps(error_json(code, message, request_id, client_id, now, inner)).encode()
 
 
 def _targets(state: EmulatorState, config: FaultConfig, path: str) -> bool:
@@ -100,7 +90,7 @@ def _fault_for(
     """The fault to inject for one Graph request, or None."""
     dice = _dice(state)
     if mailbox and config.throttle_after > 0:
-        now = time.monotonic()
+        now = state.clock.monotonic()
         seen = windows[mailbox]
         while seen and seen[0] <= now - config.throttle_window:
             seen.popleft()
@@ -125,7 +115,7 @@ def inner_fault(state: EmulatorState, ctx: Ctx) -> Result | None:
     if fault is None:
         return None
     status, code, message = fault
-    body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, {}))
+    body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, state.clock.now()))
     return Result(status=status, body=body, headers=_retry_after(config))
 
 
@@ -191,7 +181,7 @@ class GraphFaults:
                 await asyncio.sleep(config.latency_ms / 1000)
             status, code, message = fault
             extra = _retry_after(config) if status in (429, 503) else {}
-            body = _error(status, code, message, request_id, client_id, {})
+            body = _error(status, code, message, request_id, client_id, self.state.clock.now())
             await _send(
                 send, status, body, {"request-id": request_id, "client-request-id": client_id, **extra}
             )
@@ -233,7 +223,7 @@ class GraphFaults:
 
     async def _token_throttled(self, send: Send, config: FaultConfig) -> None:
         trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        stamp = self.state.clock.now().strftime("%Y-%m-%d %H:%M:%SZ")
         description = (
             "AADSTS90055: TenantThrottlingThreshold - The number of requests sent to this tenant has "
             "exceeded the limit. Try again later."

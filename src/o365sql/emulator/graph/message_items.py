@@ -198,9 +198,8 @@ def apply_message(message: Item, data: dict[str, Any], *, draft: bool) -> None:
             message[key] = value
 
 
-def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool) -> Item:
-    """A new message of `owner_user` in a folder, every property at its default."""
-    now = dt.datetime.now(dt.UTC)
+def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool, now: dt.datetime) -> Item:
+    """A new message of `owner_user` in a folder, made at `now`, every property at its default."""
     mid = outlook_id(box.key, K_MESSAGE, box.next_number())
     ck = change_key(mid, 1)
     me = {"emailAddress": {"name": owner_user["displayName"], "address": owner_user["mail"]}}

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -47,8 +46,8 @@ class Session:
     user_id: str
     size: int  # total bytes announced (drive: from the first Content-Range)
     target: dict[str, str]  # outlook: message id, name, contentType; drive: path, conflict behaviour
+    expires: float  # the emulator clock's time when the session lapses
     data: bytearray = field(default_factory=bytearray)
-    expires: float = field(default_factory=lambda: time.time() + SESSION_LIFETIME)
 
     def expiry(self) -> str:
         """The session's expirationDateTime."""
@@ -95,6 +94,7 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
             "contentType": str(item.get("contentType") or "application/octet-stream"),
             "isInline": str(bool(item.get("isInline", False))),
         },
+        ctx.state.clock.time() + SESSION_LIFETIME,
     )
     _sessions(ctx.store)[sid] = session
     url = (
@@ -124,7 +124,9 @@ def create_drive_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if behavior == "fail" and existing is not None:
         raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
     sid = secrets.token_urlsafe(18)
-    session = Session("drive", secrets.token_urlsafe(24), owner.id, -1, {"path": path, "behavior": behavior})
+    target = {"path": path, "behavior": behavior}
+    expires = ctx.state.clock.time() + SESSION_LIFETIME
+    session = Session("drive", secrets.token_urlsafe(24), owner.id, -1, target, expires)
     _sessions(ctx.store)[sid] = session
     site = owner.user["userPrincipalName"].replace("@", "_").replace(".", "_")
     url = (
@@ -156,7 +158,11 @@ def _error(status: int, code: str, message: str) -> Response:
 def _find(request: Request, sid: str, token: str) -> tuple[GraphStore, Session] | Response:
     store: GraphStore = request.app.state.emulator.graph
     session = _sessions(store).get(sid)
-    if session is None or not secrets.compare_digest(session.token, token) or session.expires < time.time():
+    if (
+        session is None
+        or not secrets.compare_digest(session.token, token)
+        or session.expires < store.state.clock.time()
+    ):
         return _error(404, "itemNotFound", "The upload session was not found or has expired.")
     return store, session
 

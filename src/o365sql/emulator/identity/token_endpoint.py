@@ -44,7 +44,6 @@ async def token(request: Request) -> Response:
                 "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request."
             ),
             request,
-            state.authority_host,
         )
     try:
         form = await _form(request)
@@ -70,7 +69,7 @@ async def token(request: Request) -> Response:
         app = authenticate_client(state, request, form, tenant_path, tenant_key)
         return _json(handler(state, app, form, tenant_key))
     except IdentityError as exc:
-        return error_response(exc, request, state.authority_host)
+        return error_response(exc, request)
 
 
 # -- authorization_code -------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ def _authorization_code(
             "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an "
             "existing refresh token.",
         )
-    if time.time() - code.issued_at > state.config.code_lifetime:
+    if state.clock.time() - code.issued_at > state.config.code_lifetime:
         raise IdentityError(
             "invalid_grant",
             70008,
@@ -170,6 +169,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             "Provided grant is invalid or malformed. The refresh token was issued to a different client.",
         )
     issued = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(grant.issued_at))
+    now = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(state.clock.time()))
     if grant.revoked:
         raise IdentityError(
             "invalid_grant",
@@ -178,7 +178,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             f"might have changed or reset their password. The grant was issued on '{issued}' and the "
             "TokensValidFrom date "
             "(before which tokens are not valid) for this user is "
-            f"'{time.strftime('%m/%d/%Y %H:%M:%S', time.gmtime())}'.",
+            f"'{now}'.",
         )
     if state.tokens.refresh_expired(grant):
         days = state.tokens.refresh_lifetime / 86400
@@ -271,7 +271,7 @@ def _device_code(state: EmulatorState, app: App, form: dict[str, str], tenant_ke
         raise IdentityError(
             "bad_verification_code", 70018, "Invalid verification code entered. Check the code and try again."
         )
-    now = time.time()
+    now = state.clock.time()
     if now >= device.expires_at:
         raise IdentityError("expired_token", 70019, "Verification code expired.")
     last, device.last_poll = device.last_poll, now
@@ -339,9 +339,9 @@ async def devicecode(request: Request) -> Response:
             raise missing_parameter("scope")
         scopes = parse_scopes(form["scope"], state)
     except IdentityError as exc:
-        return error_response(exc, request, state.authority_host)
-    state.identity.prune(state.config.code_lifetime)
-    now = time.time()
+        return error_response(exc, request)
+    state.identity.prune(state.clock.time(), state.config.code_lifetime)
+    now = state.clock.time()
     user_code = "".join(secrets.choice(_USER_CODE_ALPHABET) for _ in range(9))
     device = DeviceCode(
         device_code="DAQABAAEAAAD" + secrets.token_urlsafe(96),
