@@ -66,6 +66,36 @@ def test_serve_prints_one_json_line_and_serves_https() -> None:
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.stdout.read() == ""  # exactly one line
+    assert not Path(info["state_dir"]).exists()  # the default state folder goes with the run
+
+
+def test_serve_keeps_a_named_state_dir(tmp_path: Path) -> None:
+    state_dir = tmp_path / "emu-state"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "o365sql.emulator", "serve", "--data", "empty", "--state-dir", str(state_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert info["state_dir"] == str(state_dir)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert json.loads((state_dir / "emulator.json").read_text()) == info
+    assert (state_dir / "ca.pem").is_file()
+
+
+def test_state_folder_of_the_python_api(tmp_path: Path) -> None:
+    """Emulator(): the default folder is removed on stop; Emulator(state_dir=...) keeps its folder."""
+    with Emulator(data="empty") as emu:
+        default = Path(emu.state_dir)
+        assert (default / "ca.pem").is_file()
+    assert not default.exists()
+    with Emulator(data="empty", state_dir=tmp_path / "kept") as emu:
+        assert emu.state_dir == str(tmp_path / "kept")
+    assert (tmp_path / "kept" / "ca.pem").is_file()
 
 
 def test_admin_request_log_reset_and_faults(emulator: Emulator) -> None:

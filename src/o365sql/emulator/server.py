@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Callable
@@ -34,6 +35,8 @@ class PreparedServer:
         self.state = EmulatorState(config)
         self.state.base_url = f"https://{config.host}:{self.port}"
         state_dir = config.state_dir or default_state_dir(config.host, self.port)
+        # A folder the run chose itself goes when it stops; one the caller named (--state-dir) stays.
+        self._remove_state_dir = config.state_dir is None
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.tls: TLSFiles = make_tls(state_dir)
         self.state.write_state_files(state_dir)
@@ -87,12 +90,18 @@ class PreparedServer:
             raise RuntimeError("the emulator did not start in time")
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread."""
+        """Stop serving, wait for the thread, and clean up."""
         self.server.should_exit = True
         self.server.force_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.close()
+
+    def close(self) -> None:
+        """Close the socket and remove the state folder unless it was named by the caller (idempotent)."""
         self.sock.close()
+        if self._remove_state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
 def prepare(config: EmulatorConfig) -> PreparedServer:
