@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -98,7 +99,8 @@ def test_state_folder_of_the_python_api(tmp_path: Path) -> None:
     assert (tmp_path / "kept" / "ca.pem").is_file()
 
 
-def test_admin_request_log_reset_and_faults(emulator: Emulator) -> None:
+def test_admin_request_log_reset_and_faults(make_emulator: Callable[..., Emulator]) -> None:
+    emulator = make_emulator(data="empty")  # its own: it counts the log, sets faults and expires tokens
     with emulator.http_client() as client:
         emulator.reset()
         client.get(emulator.authority_host + "/nowhere", params={"a": "1"})
