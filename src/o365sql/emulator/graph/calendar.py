@@ -8,7 +8,7 @@ from typing import Any
 from . import specs
 from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
-from .errors import GraphError
+from .errors import GraphError, unknown_property
 from .event_views import event_finish, time_window, tz_for
 from .gen_pim import new_event_fields
 from .message_items import html_to_text
@@ -181,12 +181,7 @@ def _apply_event(event: Item, data: dict[str, Any]) -> None:
         if key.startswith("@"):
             continue
         if key not in _EVENT_WRITABLE:
-            raise GraphError(
-                400,
-                "RequestBodyRead",
-                f"The property '{key}' does not exist on type 'microsoft.graph.event'. Make sure to "
-                "only use property names that are defined by the type or mark the type as open type.",
-            )
+            raise unknown_property(key, "event")
         if key in ("start", "end"):
             event[key], tz_name = _to_utc(value, key)
             event["originalStartTimeZone" if key == "start" else "originalEndTimeZone"] = tz_name

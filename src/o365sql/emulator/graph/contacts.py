@@ -7,7 +7,7 @@ from typing import Any
 from . import specs
 from .auth import CONTACTS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
-from .errors import GraphError
+from .errors import unknown_property
 from .gen_pim import new_contact_fields
 from .model import Mailbox
 from .query import entity_result, list_result
@@ -116,12 +116,7 @@ def _apply(contact: Item, data: dict[str, Any]) -> None:
         if key.startswith("@"):
             continue
         if key not in _WRITABLE:
-            raise GraphError(
-                400,
-                "RequestBodyRead",
-                f"The property '{key}' does not exist on type 'microsoft.graph.contact'. Make sure to "
-                "only use property names that are defined by the type or mark the type as open type.",
-            )
+            raise unknown_property(key, "contact")
         if key == "emailAddresses":
             contact[key] = [
                 {"name": e.get("name") or e.get("address"), "address": e.get("address")}

@@ -11,12 +11,11 @@ from starlette.responses import Response
 
 from . import specs
 from .auth import open_drive
-from .drive_items import content_of, download_url, drive_finish, store_file
+from .drive_items import content_of, download_url, drive_finish, new_item, store_file
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
 from .query import entity_result, list_result
 from .store import GraphStore
-from .util import drive_item_id, fmt_ms, fmt_s, identity_of
 
 __all__ = [
     "create_folder",
@@ -143,24 +142,7 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
             # [U] the message
             raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
     now = ctx.state.clock.now()
-    ppath = drv.path_of(parent["id"])
-    iid = drive_item_id(
-        ctx.store.seed, drv.drive["id"], f"{ppath}/{name}".lstrip("/"), "folder", now.timestamp()
-    )
-    user = owner.user
-    who = identity_of(user)
-    stamp, fs_stamp = fmt_ms(now), fmt_s(now)
-    item = drv.add_item(
-        iid,
-        name,
-        parent,
-        who=who,
-        created=stamp,
-        modified=stamp,
-        fs_created=fs_stamp,
-        fs_modified=fs_stamp,
-        ctag_version=0,
-    )
+    item = new_item(ctx, owner, drv, parent, name, now, ("folder", now.timestamp()), ctag_version=0)
     shaped = drive_finish(ctx, owner, drv)(item, dict(item))
     return json_result(
         {"@odata.context": ctx.meta(f"{owner.base}/drive/items/$entity"), **shaped}, status=201

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GraphError", "error_json"]
+__all__ = ["GraphError", "error_json", "unknown_property"]
 
 
 class GraphError(Exception):
@@ -46,3 +46,13 @@ def error_json(
         }
     )
     return {"error": {"code": code, "message": message, "innerError": inner_error}}
+
+
+def unknown_property(key: str, kind: str) -> GraphError:
+    """400 RequestBodyRead for a request body naming a property the entity type does not have."""
+    return GraphError(
+        400,
+        "RequestBodyRead",
+        f"The property '{key}' does not exist on type 'microsoft.graph.{kind}'. Make sure to only use "
+        "property names that are defined by the type or mark the type as open type.",
+    )

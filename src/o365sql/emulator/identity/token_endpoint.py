@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..directory import App
+from ..directory import App, User
 from ..state import EmulatorState, state_of
 from .clients import authenticate_client, client_id_of, find_app, missing_parameter, resolve_tenant
 from .errors import IdentityError, error_response, no_store_headers
@@ -70,6 +70,14 @@ async def token(request: Request) -> Response:
         return _json(handler(state, app, form, tenant_key))
     except IdentityError as exc:
         return error_response(exc, request)
+
+
+def _user(state: EmulatorState, user_id: str) -> User:
+    """The user a grant names, or AADSTS50034 when the directory no longer has them."""
+    user = state.directory.user_by_id(user_id)
+    if user is None:
+        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    return user
 
 
 # -- authorization_code -------------------------------------------------------------------------------------
@@ -137,9 +145,7 @@ def _authorization_code(
             "in the authorization request.",
         )
     _verify_pkce(code, form.get("code_verifier"))
-    user = state.directory.user_by_id(code.user_id)
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, code.user_id)
     code.redeemed = True
     return delegated_token_response(
         state,
@@ -188,9 +194,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             f"The refresh token has expired due to inactivity. The token was issued on {issued} and was "
             f"inactive for {days:.2f} days.",
         )
-    user = state.directory.user_by_id(grant.user_id)
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, grant.user_id)
     scopes = parse_scopes(form.get("scope") or "openid offline_access", state)
     if scopes.graph or scopes.wants_default:
         have = consented(state, user.id, app) | set(grant.scopes)
@@ -297,9 +301,7 @@ def _device_code(state: EmulatorState, app: App, form: dict[str, str], tenant_ke
         raise IdentityError(
             "invalid_grant", 54005, "The device code was already redeemed, please start a new device flow."
         )
-    user = state.directory.user_by_id(device.user_id or "")
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, device.user_id or "")
     device.status = "redeemed"
     return delegated_token_response(
         state,
