@@ -29,61 +29,61 @@ PUBLISHED_KEYS = {
 
 
 def test_serve_prints_one_json_line_and_serves_https() -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "o365sql.emulator", "serve", "--port", "0", "--data", "empty"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        info = json.loads(line)
-        assert info.keys() >= PUBLISHED_KEYS
-        assert info["graph_url"].startswith("https://127.0.0.1:") and info["graph_url"].endswith("/v1.0")
-        assert info["graph_url"] == info["authority_host"] + "/v1.0"
-        assert Path(info["ca_cert"]).is_file()
-        assert info["demo_user"].endswith("@" + info["tenant_domain"])
-        for part in (
-            "InitiateOAuth=GETANDREFRESH",
-            f"OAuthClientId={info['client_id']}",
-            f"GraphURL={info['graph_url']}",
-            f"SSLServerCert={info['ca_cert']}",
-        ):
-            assert part in info["connection_string"]
-        import ssl
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            info = json.loads(line)
+            assert info.keys() >= PUBLISHED_KEYS
+            assert info["graph_url"].startswith("https://127.0.0.1:") and info["graph_url"].endswith("/v1.0")
+            assert info["graph_url"] == info["authority_host"] + "/v1.0"
+            assert Path(info["ca_cert"]).is_file()
+            assert info["demo_user"].endswith("@" + info["tenant_domain"])
+            for part in (
+                "InitiateOAuth=GETANDREFRESH",
+                f"OAuthClientId={info['client_id']}",
+                f"GraphURL={info['graph_url']}",
+                f"SSLServerCert={info['ca_cert']}",
+            ):
+                assert part in info["connection_string"]
+            import ssl
 
-        ctx = ssl.create_default_context(cafile=info["ca_cert"])
-        with httpx.Client(verify=ctx) as client:
-            assert client.get(info["authority_host"] + "/_emulator/requests").json() == []
-        # A client that does not trust the run's CA is refused: verification is real.
-        with (
-            httpx.Client(verify=ssl.create_default_context(cafile=None)) as client,
-            pytest.raises(httpx.ConnectError),
-        ):
-            client.get(info["authority_host"] + "/_emulator/requests")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert proc.stdout.read() == ""  # exactly one line
+            ctx = ssl.create_default_context(cafile=info["ca_cert"])
+            with httpx.Client(verify=ctx) as client:
+                assert client.get(info["authority_host"] + "/_emulator/requests").json() == []
+            # A client that does not trust the run's CA is refused: verification is real.
+            with (
+                httpx.Client(verify=ssl.create_default_context(cafile=None)) as client,
+                pytest.raises(httpx.ConnectError),
+            ):
+                client.get(info["authority_host"] + "/_emulator/requests")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        assert proc.stdout.read() == ""  # exactly one line
     assert not Path(info["state_dir"]).exists()  # the default state folder goes with the run
 
 
 def test_serve_keeps_a_named_state_dir(tmp_path: Path) -> None:
     state_dir = tmp_path / "emu-state"
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "o365sql.emulator", "serve", "--data", "empty", "--state-dir", str(state_dir)],
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        info = json.loads(proc.stdout.readline())
-        assert info["state_dir"] == str(state_dir)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            info = json.loads(proc.stdout.readline())
+            assert info["state_dir"] == str(state_dir)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
     assert json.loads((state_dir / "emulator.json").read_text()) == info
     assert (state_dir / "ca.pem").is_file()
 
