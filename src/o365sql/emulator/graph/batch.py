@@ -158,13 +158,7 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
         if not progressed:
             raise _bad("The dependsOn of the batch requests form a cycle.")  # [U]
     ordered = [results[r["id"]] for r in requests]
-    if _reorder(ctx):
+    if ctx.state.faults.config.batch_reorder:
         # Responses may come back in any order (json-batching.md).
         random.Random(ctx.request_id).shuffle(ordered)
     return json_result({"responses": ordered})
-
-
-def _reorder(ctx: Ctx) -> bool:
-    if ctx.state.faults.config.batch_reorder:
-        return True
-    return str(ctx.state.config.extra.get("batch_reorder", "")).lower() in ("1", "true", "yes", "on")

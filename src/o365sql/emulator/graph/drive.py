@@ -30,7 +30,6 @@ __all__ = [
 
 Item = dict[str, Any]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-DEFAULT_UPLOAD_LIMIT = 250 * 1024 * 1024  # simple upload limit in current docs (older docs: 4 MB)
 
 
 def get_drive(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
@@ -96,8 +95,7 @@ def get_content(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 def put_content(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """PUT .../content: 201 with a new driveItem, 200 when it replaced one."""
     drv = open_drive(ctx, owner, write=True)
-    limit = int(ctx.state.config.extra.get("drive_upload_limit", DEFAULT_UPLOAD_LIMIT))
-    if len(ctx.body) > limit:
+    if len(ctx.body) > ctx.state.config.drive_upload_limit:
         # [U] the code
         raise GraphError(
             413, "requestTooLarge", "The request is too large for a simple upload; use an upload session."

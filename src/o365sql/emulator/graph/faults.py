@@ -69,19 +69,14 @@ def _error(status: int, code: str, message: str, request_id: str, client_id: str
     return json.dumps(error_json(code, message, request_id, client_id, now, inner)).encode()
 
 
-def _targets(state: EmulatorState, config: FaultConfig, path: str) -> bool:
+def _targets(config: FaultConfig, path: str) -> bool:
     """Whether the share-based faults apply to this path: all Graph paths, or those matching `throttle_paths`.
 
-    `throttle_paths` is a regex on the path below /v1.0 (e.g. `messages|mailFolders`); it is read from the
-    fault settings when FaultConfig has the field, else from the run's `extra` settings.
+    `throttle_paths` is a regex on the path below /v1.0 (e.g. `messages|mailFolders`), checked when set.
     """
-    pattern = getattr(config, "throttle_paths", None) or state.config.extra.get("throttle_paths")
-    if not pattern:
+    if not config.throttle_paths:
         return True
-    try:
-        return re.search(str(pattern), path, re.IGNORECASE) is not None
-    except re.error:
-        return True
+    return re.search(config.throttle_paths, path, re.IGNORECASE) is not None
 
 
 def _fault_for(
@@ -109,7 +104,7 @@ def _fault_for(
 def inner_fault(state: EmulatorState, ctx: Ctx) -> Result | None:
     """A throttling/5xx answer for one $batch item (each inner request is throttled separately), or None."""
     config = state.faults.config
-    if (config.throttle_share <= 0 and config.error_share <= 0) or not _targets(state, config, ctx.path):
+    if (config.throttle_share <= 0 and config.error_share <= 0) or not _targets(config, ctx.path):
         return None
     fault = _fault_for(state, config, None, None)
     if fault is None:
@@ -167,7 +162,7 @@ class GraphFaults:
         with self._lock:
             # A $batch is throttled per inner request (json-batching.md), so the shares apply inside it.
             is_batch = path.rstrip("/").lower() == "/v1.0/$batch"
-            targeted = _targets(self.state, config, path[len("/v1.0/") :])
+            targeted = _targets(config, path[len("/v1.0/") :])
             fault = (
                 None if is_batch or not targeted else _fault_for(self.state, config, mailbox, self._windows)
             )
@@ -189,7 +184,7 @@ class GraphFaults:
         try:
             if config.latency_ms:
                 await asyncio.sleep(config.latency_ms / 1000)
-            dropping = config.drop_share > 0 and _targets(self.state, config, path[len("/v1.0/") :])
+            dropping = config.drop_share > 0 and _targets(config, path[len("/v1.0/") :])
             if dropping and _dice(self.state).roll(config) < config.drop_share:
                 await self._dropped(scope, receive, send)
             else:
