@@ -16,6 +16,7 @@ from identity_helpers import (
     confidential_app,
     post_token,
     public_app,
+    quiet_redirect,
     session,
 )
 
@@ -30,7 +31,7 @@ def _signed_in(
     emu: Emulator, scopes: list[str] | None = None, **kwargs: Any
 ) -> tuple[msal.PublicClientApplication, dict[str, Any]]:
     app = public_app(emu, **kwargs)
-    flow = app.initiate_auth_code_flow(scopes or ["Mail.Read"], redirect_uri="http://localhost:45900")
+    flow = app.initiate_auth_code_flow(scopes or ["Mail.Read"], redirect_uri=quiet_redirect())
     final = run_browse(flow["auth_uri"])
     auth_response = {k: v[0] for k, v in parse_qs(urlsplit(final).query).items()}
     result = app.acquire_token_by_auth_code_flow(flow, auth_response)
