@@ -10,7 +10,7 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
-from .model import DemoBasis, Drive, Mailbox
+from .model import DemoBasis, Drive, Mailbox, UploadSession
 
 __all__ = ["GraphStore"]
 
@@ -42,7 +42,7 @@ class GraphStore:
         self.drive_owner: dict[str, str] = {}  # drive id -> user id
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
-        self.upload_sessions: Any = None  # upload sessions in progress, owned by the uploads module
+        self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
 
     # -- lookups ---------------------------------------------------------------------------------------------
     def find_user(self, key: str) -> Item | None:
