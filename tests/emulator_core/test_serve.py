@@ -167,3 +167,12 @@ def test_demo_directory_is_deterministic() -> None:
     assert a.tenant.id == b.tenant.id and a.confidential_client_secret == b.confidential_client_secret
     assert len(a.users) >= 10 and len({u.user_principal_name for u in a.users}) == len(a.users)
     assert build_directory(8).tenant.id != a.tenant.id
+
+
+def test_a_run_never_stopped_still_removes_its_state_folder() -> None:
+    """A script that starts an emulator and exits without stopping it leaves no state folder behind."""
+    script = "from o365sql.emulator import Emulator; print(Emulator(data='empty').start().state_dir)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    state_dir = Path(done.stdout.strip())
+    assert state_dir.name.startswith("127.0.0.1-") and not state_dir.exists()

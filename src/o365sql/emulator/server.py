@@ -7,6 +7,7 @@ import json
 import shutil
 import socket
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,12 @@ class PreparedServer:
         self.state = EmulatorState(config)
         self.state.base_url = f"https://{config.host}:{self.port}"
         state_dir = config.state_dir or default_state_dir(config.host, self.port)
-        # A folder the run chose itself goes when it stops; one the caller named (--state-dir) stays.
-        self._remove_state_dir = config.state_dir is None
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # A folder the run chose itself goes when it stops (or, if it is never stopped, when the process
+        # ends); a folder the caller named (--state-dir) stays.
+        self._remove_state_dir = weakref.finalize(self, shutil.rmtree, state_dir, ignore_errors=True)
+        if config.state_dir is not None:
+            self._remove_state_dir.detach()
         self.tls: TLSFiles = make_tls(state_dir)
         self.state.write_state_files(state_dir)
         self.app = create_app(self.state)
@@ -100,8 +104,7 @@ class PreparedServer:
     def close(self) -> None:
         """Close the socket and remove the state folder unless it was named by the caller (idempotent)."""
         self.sock.close()
-        if self._remove_state_dir:
-            shutil.rmtree(self.state_dir, ignore_errors=True)
+        self._remove_state_dir()
 
 
 def prepare(config: EmulatorConfig) -> PreparedServer:
