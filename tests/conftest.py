@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,8 +32,18 @@ def make_emulator() -> Iterator[Callable[..., Emulator]]:
         emu.stop()
 
 
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+_CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
 @pytest.fixture(autouse=True)
-def _no_real_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never open a real browser from a test; tests that need one set BROWSER themselves."""
-    if "BROWSER" not in os.environ:
-        monkeypatch.setenv("BROWSER", "true")
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from the same environment, whatever the machine sets.
+
+    BROWSER is `true` (a command that opens nothing), so no test opens a real browser; tests that need
+    one set BROWSER themselves. Proxy and CA variables are cleared: httpx, requests and ssl read them,
+    and a machine's proxy or CA bundle would change which server a test reaches and which CA it trusts.
+    """
+    monkeypatch.setenv("BROWSER", "true")
+    for name in (*_PROXY_VARIABLES, *(n.lower() for n in _PROXY_VARIABLES), *_CA_VARIABLES):
+        monkeypatch.delenv(name, raising=False)

@@ -169,6 +169,8 @@ def test_oauth_verifier_exchanged_once_then_refresh(private_emulator: Emulator, 
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# The URL is built by hand here, in query mode on purpose; msal recommends form_post.
+@pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended:UserWarning")
 def test_verifier_without_pending_flow_uses_plain_code_exchange(
     private_emulator: Emulator, http: httpx.Client
 ) -> None:

@@ -149,11 +149,9 @@ def test_lock_excludes_other_processes(tmp_path: Path) -> None:
         assert ready.wait(30)
         with pytest.raises(OperationalError, match="Another process"):
             _store._FileLock(path, timeout=0.2).acquire()
-        started = time.monotonic()
         lock = _store._FileLock(path, timeout=10)
         lock.acquire()  # granted once the other process lets go
         lock.release()
-        assert time.monotonic() - started < 5
     finally:
         proc.join(10)
 

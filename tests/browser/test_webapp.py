@@ -57,7 +57,7 @@ def webapp(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield line.split()[-1]
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.communicate(timeout=10)  # waits, and closes the stdout pipe
 
 
 def _graph_unread(emu: Emulator) -> int:
@@ -178,7 +178,7 @@ def test_runs_on_the_emulator_by_default(tmp_path: Path) -> None:
         assert "webapp_session" in signin.cookies
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.communicate(timeout=10)  # waits, and closes the stdout pipe
 
 
 def test_revoked_sign_in_sends_the_user_back_to_sign_in(emu: Emulator, webapp: str, page: Page) -> None:

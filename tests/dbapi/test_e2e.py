@@ -11,6 +11,7 @@ import pytest
 from dbapi_helpers import assert_dbapi_error
 
 import o365sql
+from o365sql.emulator import Emulator
 
 SCOPES = frozenset(
     {"User.Read", "User.Read.All", "Mail.ReadWrite", "Mail.Send", "Calendars.ReadWrite", "Contacts.ReadWrite",
@@ -33,6 +34,13 @@ def _connect(emulator: Any, token: str, extra: str = "") -> o365sql.Connection:
         f"InitiateOAuth=OFF;OAuthAccessToken={token};GraphURL={emulator.graph_url};"
         f"SSLServerCert={emulator.ca_cert}{extra}"
     )
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """This module's own demo tenant: its tests count the requests in its log."""
+    with Emulator(data="demo") as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -28,47 +29,78 @@ PUBLISHED_KEYS = {
 
 
 def test_serve_prints_one_json_line_and_serves_https() -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "o365sql.emulator", "serve", "--port", "0", "--data", "empty"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        info = json.loads(line)
-        assert info.keys() >= PUBLISHED_KEYS
-        assert info["graph_url"].startswith("https://127.0.0.1:") and info["graph_url"].endswith("/v1.0")
-        assert info["graph_url"] == info["authority_host"] + "/v1.0"
-        assert Path(info["ca_cert"]).is_file()
-        assert info["demo_user"].endswith("@" + info["tenant_domain"])
-        for part in (
-            "InitiateOAuth=GETANDREFRESH",
-            f"OAuthClientId={info['client_id']}",
-            f"GraphURL={info['graph_url']}",
-            f"SSLServerCert={info['ca_cert']}",
-        ):
-            assert part in info["connection_string"]
-        import ssl
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            info = json.loads(line)
+            assert info.keys() >= PUBLISHED_KEYS
+            assert info["graph_url"].startswith("https://127.0.0.1:") and info["graph_url"].endswith("/v1.0")
+            assert info["graph_url"] == info["authority_host"] + "/v1.0"
+            assert Path(info["ca_cert"]).is_file()
+            assert info["demo_user"].endswith("@" + info["tenant_domain"])
+            for part in (
+                "InitiateOAuth=GETANDREFRESH",
+                f"OAuthClientId={info['client_id']}",
+                f"GraphURL={info['graph_url']}",
+                f"SSLServerCert={info['ca_cert']}",
+            ):
+                assert part in info["connection_string"]
+            import ssl
 
-        ctx = ssl.create_default_context(cafile=info["ca_cert"])
-        with httpx.Client(verify=ctx) as client:
-            assert client.get(info["authority_host"] + "/_emulator/requests").json() == []
-        # A client that does not trust the run's CA is refused: verification is real.
-        with (
-            httpx.Client(verify=ssl.create_default_context(cafile=None)) as client,
-            pytest.raises(httpx.ConnectError),
-        ):
-            client.get(info["authority_host"] + "/_emulator/requests")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert proc.stdout.read() == ""  # exactly one line
+            ctx = ssl.create_default_context(cafile=info["ca_cert"])
+            with httpx.Client(verify=ctx) as client:
+                assert client.get(info["authority_host"] + "/_emulator/requests").json() == []
+            # A client that does not trust the run's CA is refused: verification is real.
+            with (
+                httpx.Client(verify=ssl.create_default_context(cafile=None)) as client,
+                pytest.raises(httpx.ConnectError),
+            ):
+                client.get(info["authority_host"] + "/_emulator/requests")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        assert proc.stdout.read() == ""  # exactly one line
+    assert not Path(info["state_dir"]).exists()  # the default state folder goes with the run
 
 
-def test_admin_request_log_reset_and_faults(emulator: Emulator) -> None:
+def test_serve_keeps_a_named_state_dir(tmp_path: Path) -> None:
+    state_dir = tmp_path / "emu-state"
+    with subprocess.Popen(
+        [sys.executable, "-m", "o365sql.emulator", "serve", "--data", "empty", "--state-dir", str(state_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            info = json.loads(proc.stdout.readline())
+            assert info["state_dir"] == str(state_dir)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    assert json.loads((state_dir / "emulator.json").read_text()) == info
+    assert (state_dir / "ca.pem").is_file()
+
+
+def test_state_folder_of_the_python_api(tmp_path: Path) -> None:
+    """Emulator(): the default folder is removed on stop; Emulator(state_dir=...) keeps its folder."""
+    with Emulator(data="empty") as emu:
+        default = Path(emu.state_dir)
+        assert (default / "ca.pem").is_file()
+    assert not default.exists()
+    with Emulator(data="empty", state_dir=tmp_path / "kept") as emu:
+        assert emu.state_dir == str(tmp_path / "kept")
+    assert (tmp_path / "kept" / "ca.pem").is_file()
+
+
+def test_admin_request_log_reset_and_faults(make_emulator: Callable[..., Emulator]) -> None:
+    emulator = make_emulator(data="empty")  # its own: it counts the log, sets faults and expires tokens
     with emulator.http_client() as client:
         emulator.reset()
         client.get(emulator.authority_host + "/nowhere", params={"a": "1"})
@@ -135,3 +167,12 @@ def test_demo_directory_is_deterministic() -> None:
     assert a.tenant.id == b.tenant.id and a.confidential_client_secret == b.confidential_client_secret
     assert len(a.users) >= 10 and len({u.user_principal_name for u in a.users}) == len(a.users)
     assert build_directory(8).tenant.id != a.tenant.id
+
+
+def test_a_run_never_stopped_still_removes_its_state_folder() -> None:
+    """A script that starts an emulator and exits without stopping it leaves no state folder behind."""
+    script = "from o365sql.emulator import Emulator; print(Emulator(data='empty').start().state_dir)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    state_dir = Path(done.stdout.strip())
+    assert state_dir.name.startswith("127.0.0.1-") and not state_dir.exists()

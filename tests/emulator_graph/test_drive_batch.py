@@ -168,7 +168,7 @@ def test_batch_depends_on_and_writes(pgraph: httpx.Client) -> None:
 
 def test_batch_reordering_knob(make_emulator: type[Emulator]) -> None:
     """With batch_reorder set, responses may come back in another order (ids still match)."""
-    emu = make_emulator(extra={"batch_reorder": "true"})
+    emu = make_emulator(faults="batch_reorder=1")
     from graph_helpers import token_for
 
     with client_for(emu, token_for(emu)) as client:

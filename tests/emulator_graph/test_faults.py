@@ -152,16 +152,15 @@ def test_batch_items_throttled_separately(make_emulator: Make) -> None:
 
 def test_faults_per_endpoint(make_emulator: Make) -> None:
     """throttle_paths (a regex on the path below /v1.0) limits the share-based faults to some endpoints."""
-    emu = make_emulator(extra={"throttle_paths": "messages"})
-    emu.set_faults(throttle_share=1)
+    emu = make_emulator(faults="throttle_paths=messages,throttle_share=1")
     with client_for(emu, token_for(emu)) as client:
         assert client.get("/me/messages?$top=1").status_code == 429
         assert client.get("/me/events?$top=1").status_code == 200
 
 
 def test_simple_upload_limit(make_emulator: Make) -> None:
-    """The simple-upload size limit is configurable (default 250 MB; 4 MB in a legacy setting)."""
-    emu = make_emulator(extra={"drive_upload_limit": "10"})
+    """The simple-upload size limit is a setting (default 250 MB)."""
+    emu = make_emulator(drive_upload_limit=10)
     with client_for(emu, token_for(emu)) as client:
         assert client.put("/me/drive/root:/small.txt:/content", content=b"0123456789").status_code == 201
         r = client.put("/me/drive/root:/big.txt:/content", content=b"0123456789A")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import uuid
 from typing import Any
 
@@ -18,6 +19,13 @@ _TS = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z"
 # Sessions and clients opened by a test; conftest closes them after it. An idle keep-alive TLS connection
 # left open would make the emulator's shutdown wait for the client's close_notify.
 OPEN: list[Any] = []
+
+
+def quiet_redirect() -> str:
+    """A loopback redirect URI on a port nothing listens on: the redirect is delivered to no one."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://localhost:{sock.getsockname()[1]}"
 
 
 def session(emu: Emulator) -> requests.Session:

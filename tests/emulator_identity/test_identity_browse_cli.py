@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from identity_helpers import authority
+from identity_helpers import authority, quiet_redirect
 
 from o365sql.emulator import Emulator
 
@@ -41,10 +41,11 @@ def _url(emu: Emulator, redirect_uri: str, **extra: str) -> str:
 
 
 def test_browse_prints_the_final_url_when_nothing_listens(emulator: Emulator) -> None:
-    done = _browse(_url(emulator, "http://localhost:9/callback"))  # port 9 (discard): connection refused
+    redirect = f"{quiet_redirect()}/callback"
+    done = _browse(_url(emulator, redirect))  # connection refused
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("http://localhost:9/callback?code=")
+    assert len(lines) == 1 and lines[0].startswith(f"{redirect}?code=")
     assert parse_qs(urlsplit(lines[0]).query)["state"] == ["cli-state"]
     assert emulator.demo_password not in done.stdout + done.stderr
 

@@ -84,19 +84,19 @@ def test_device_flow_approved_through_the_admin_route(fast_emulator: Emulator) -
     assert result.get("id_token_claims", {}).get("preferred_username") == other, result
 
 
-def test_device_polling_errors(fast_emulator: Emulator) -> None:
-    body = _start(fast_emulator)
-    assert_aad_error(_poll(fast_emulator, body["device_code"]), "authorization_pending", 70016)
-    assert_aad_error(
-        _poll(fast_emulator, body["device_code"]), "slow_down", 70016
-    )  # polled within the interval
-    time.sleep(1.05)
-    assert_aad_error(_poll(fast_emulator, body["device_code"]), "authorization_pending", 70016)
-    assert_aad_error(_poll(fast_emulator, "not-a-device-code"), "bad_verification_code", 70018)
+def test_device_polling_errors(make_emulator: Any) -> None:
+    emu = make_emulator(device_code_interval=5)
+    body = _start(emu)
+    assert_aad_error(_poll(emu, body["device_code"]), "authorization_pending", 70016)
+    emu.advance_clock(4.5)  # polled again within the interval
+    assert_aad_error(_poll(emu, body["device_code"]), "slow_down", 70016)
+    emu.advance_clock(5)
+    assert_aad_error(_poll(emu, body["device_code"]), "authorization_pending", 70016)
+    assert_aad_error(_poll(emu, "not-a-device-code"), "bad_verification_code", 70018)
     # Declined by the user.
-    declined = _start(fast_emulator)
-    fast_emulator.admin("POST", f"devicecodes/{declined['user_code']}/decline", {})
-    assert_aad_error(_poll(fast_emulator, declined["device_code"]), "authorization_declined", 70000)
+    declined = _start(emu)
+    emu.admin("POST", f"devicecodes/{declined['user_code']}/decline", {})
+    assert_aad_error(_poll(emu, declined["device_code"]), "authorization_declined", 70000)
 
 
 def test_device_code_declined_in_the_page(fast_emulator: Emulator) -> None:
@@ -108,11 +108,15 @@ def test_device_code_declined_in_the_page(fast_emulator: Emulator) -> None:
 
 
 def test_device_code_expires(make_emulator: Any) -> None:
-    emu = make_emulator(device_code_lifetime=1)
+    emu = make_emulator(device_code_interval=1)
     body = _start(emu)
-    assert body["expires_in"] == 1
-    time.sleep(1.1)
+    assert body["expires_in"] == 900
+    emu.advance_clock(899)
+    assert_aad_error(_poll(emu, body["device_code"]), "authorization_pending", 70016)
+    emu.advance_clock(1)
     assert_aad_error(_poll(emu, body["device_code"]), "expired_token", 70019)
+    with pytest.raises(BrowseError, match="didn't work"):  # the page no longer takes the code either
+        run_browse(f"{body['verification_uri']}?user_code={body['user_code']}")
 
 
 def test_devicecode_errors(fast_emulator: Emulator) -> None:

@@ -41,6 +41,13 @@ Open = Callable[..., apsw.Connection]
 
 
 @pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """This module's own demo tenant: its tests count the requests in its log."""
+    with Emulator(data="demo") as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
 def open_db(emulator: Emulator) -> Iterator[Open]:
     """open_db(pushdown=True, app_only=False, user=None) -> apsw connection with the tables installed."""
     st_ = emulator.state

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
 import o365sql
 from o365sql.emulator import Emulator
 
 from .conftest import connection_string
 from .test_tables_vs_graph import pages
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """This module's own demo tenant: its tests count the requests in its log."""
+    with Emulator(data="demo") as emu:
+        yield emu
 
 
 def _ids(con: o365sql.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[str]:

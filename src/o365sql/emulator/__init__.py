@@ -143,6 +143,16 @@ class Emulator:
         """Expire access tokens and invalidate refresh tokens."""
         self.admin("POST", "tokens/revoke", {})
 
+    def clock(self) -> dict[str, Any]:
+        """The emulator's clock (GET /_emulator/clock): `now`, `time` and `offset_seconds`."""
+        result: dict[str, Any] = self.admin("GET", "clock")
+        return result
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the emulator's clock forward by `seconds` (POST /_emulator/clock) and return it."""
+        result: dict[str, Any] = self.admin("POST", "clock", {"advance_seconds": seconds})
+        return result
+
     def set_faults(self, **settings: Any) -> dict[str, Any]:
         """Replace the fault settings (POST /_emulator/faults)."""
         result: dict[str, Any] = self.admin("POST", "faults", settings)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -44,7 +46,10 @@ def main() -> None:
     "--state-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder for ca.pem and emulator.json (default: under the temp folder, by port).",
+    help=(
+        "Folder for ca.pem and emulator.json, kept after the run "
+        "(default: one under the temp folder, by port, removed when the emulator stops)."
+    ),
 )
 def serve(
     port: int,
@@ -81,8 +86,16 @@ def serve(
     def ready() -> None:
         print(json.dumps(server.info), flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever(on_ready=ready)
+    def terminated(signum: int, frame: FrameType | None) -> None:
+        # uvicorn shuts down on SIGTERM, then raises it again to the handler it found: end like Ctrl-C.
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever(on_ready=ready)
+    finally:
+        server.close()
 
 
 @main.command()

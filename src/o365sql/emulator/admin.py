@@ -49,6 +49,23 @@ async def faults(request: Request) -> Response:
     return JSONResponse(state.faults.config.to_json())
 
 
+async def clock(request: Request) -> Response:
+    """GET shows the emulator's clock; POST `{"advance_seconds": N}` moves it forward by N seconds."""
+    state = state_of(request)
+    if request.method == "POST":
+        try:
+            body = json.loads(await request.body() or b"{}")
+            if not isinstance(body, dict) or set(body) != {"advance_seconds"}:
+                raise ValueError('the body must be {"advance_seconds": N}')
+            seconds = body["advance_seconds"]
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise ValueError(f"advance_seconds takes a number of seconds, not {seconds!r}")
+            state.clock.advance(float(seconds))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse(state.clock.to_json())
+
+
 async def info(request: Request) -> Response:
     """GET /_emulator/info: the same JSON `serve` prints."""
     state = state_of(request)
@@ -65,4 +82,5 @@ def routes() -> list[BaseRoute]:
         Route("/_emulator/tokens/revoke", revoke_tokens, methods=["POST"]),
         Route("/_emulator/faults", faults, methods=["GET", "POST"]),
         Route("/_emulator/info", info, methods=["GET"]),
+        Route("/_emulator/clock", clock, methods=["GET", "POST"]),
     ]

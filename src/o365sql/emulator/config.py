@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["EmulatorConfig"]
@@ -25,4 +25,5 @@ class EmulatorConfig:
     code_lifetime: int = 600
     device_code_lifetime: int = 900
     device_code_interval: int = 5
-    extra: dict[str, str] = field(default_factory=dict)
+    # Bytes one simple upload (PUT .../content) may carry: 250 MB in current docs (older ones said 4 MB).
+    drive_upload_limit: int = 250 * 1024 * 1024

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,11 @@ class PreparedServer:
         self.state.base_url = f"https://{config.host}:{self.port}"
         state_dir = config.state_dir or default_state_dir(config.host, self.port)
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # A folder the run chose itself goes when it stops (or, if it is never stopped, when the process
+        # ends); a folder the caller named (--state-dir) stays.
+        self._remove_state_dir = weakref.finalize(self, shutil.rmtree, state_dir, ignore_errors=True)
+        if config.state_dir is not None:
+            self._remove_state_dir.detach()
         self.tls: TLSFiles = make_tls(state_dir)
         self.state.write_state_files(state_dir)
         self.app = create_app(self.state)
@@ -87,12 +94,17 @@ class PreparedServer:
             raise RuntimeError("the emulator did not start in time")
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread."""
+        """Stop serving, wait for the thread, and clean up."""
         self.server.should_exit = True
         self.server.force_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.close()
+
+    def close(self) -> None:
+        """Close the socket and remove the state folder unless it was named by the caller (idempotent)."""
         self.sock.close()
+        self._remove_state_dir()
 
 
 def prepare(config: EmulatorConfig) -> PreparedServer:

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from starlette.requests import Request
 
+from .clock import Clock
 from .config import EmulatorConfig
 from .directory import Directory, build_directory
 from .faults import FaultConfig, FaultSettings
@@ -37,7 +38,10 @@ class EmulatorState:
         self.config = config
         self.directory: Directory = build_directory(config.seed, config.scale)
         self.key = SigningKey()
-        self.tokens = TokenRegistry(self.key, config.access_token_lifetime, config.refresh_token_lifetime)
+        self.clock = Clock()  # what every expiry and timestamp reads; POST /_emulator/clock moves it
+        self.tokens = TokenRegistry(
+            self.key, self.clock, config.access_token_lifetime, config.refresh_token_lifetime
+        )
         self.requests = RequestLog()
         fault_config = FaultConfig.parse(config.faults)
         if config.latency_ms:
@@ -125,7 +129,7 @@ def state_of(request: Request) -> EmulatorState:
 def _make_app_certificate(client_id: str) -> tuple[bytes, bytes]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"o365sql emulator app {client_id[:8]}")])
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # real time: clients check the certificate by their own clock
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -11,13 +11,14 @@ import base64
 import hashlib
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .clock import Clock
 
 __all__ = [
     "AccessGrant",
@@ -135,13 +136,11 @@ class TokenCheck:
 class TokenRegistry:
     """Issued grants, thread-safe, with the admin operations of `/_emulator/tokens/...`."""
 
-    def __init__(
-        self, key: SigningKey, access_lifetime: int, refresh_lifetime: int, issuer_host: str = ""
-    ) -> None:
+    def __init__(self, key: SigningKey, clock: Clock, access_lifetime: int, refresh_lifetime: int) -> None:
         self.key = key
+        self.clock = clock
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
-        self.issuer_host = issuer_host
         self._lock = threading.Lock()
         self._access: dict[str, AccessGrant] = {}
         self._refresh: dict[str, RefreshGrant] = {}
@@ -159,7 +158,7 @@ class TokenRegistry:
         lifetime: int | None = None,
     ) -> tuple[str, AccessGrant]:
         """Issue an access token for Graph and record its grant."""
-        now = time.time()
+        now = self.clock.time()
         life = self.access_lifetime if lifetime is None else lifetime
         uti = secrets.token_urlsafe(16)
         grant = AccessGrant(
@@ -207,7 +206,7 @@ class TokenRegistry:
         family: str | None = None,
     ) -> RefreshGrant:
         """Issue a refresh token (opaque) and record it."""
-        now = time.time()
+        now = self.clock.time()
         grant = RefreshGrant(
             token="0." + secrets.token_urlsafe(48),
             tenant_id=tenant_id,
@@ -238,7 +237,7 @@ class TokenRegistry:
             return TokenCheck(None, "malformed")
         if grant.revoked:
             return TokenCheck(None, "revoked")
-        if time.time() >= grant.expires_at:
+        if self.clock.time() >= grant.expires_at:
             return TokenCheck(None, "expired")
         return TokenCheck(grant, None)
 
@@ -249,17 +248,17 @@ class TokenRegistry:
 
     def refresh_expired(self, grant: RefreshGrant) -> bool:
         """True when the refresh token has been idle longer than its lifetime."""
-        return time.time() - grant.last_used > self.refresh_lifetime
+        return self.clock.time() - grant.last_used > self.refresh_lifetime
 
     def touch_refresh(self, grant: RefreshGrant) -> None:
         """Record a redemption (the inactivity window rolls; the old token stays valid, as in Entra ID)."""
         with self._lock:
-            grant.last_used = time.time()
+            grant.last_used = self.clock.time()
 
     # -- admin ---------------------------------------------------------------------------------------------
     def expire_all(self) -> int:
         """Make every issued access token expired; returns how many."""
-        now = time.time()
+        now = self.clock.time()
         with self._lock:
             for grant in self._access.values():
                 grant.expires_at = min(grant.expires_at, now - 1)

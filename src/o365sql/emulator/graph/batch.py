@@ -141,7 +141,11 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
             progressed = True
             if any(results[d]["status"] >= 400 for d in deps):
                 body = error_json(
-                    "FailedDependency", "Failed dependency.", ctx.request_id, ctx.client_request_id
+                    "FailedDependency",
+                    "Failed dependency.",
+                    ctx.request_id,
+                    ctx.client_request_id,
+                    ctx.state.clock.now(),
                 )
                 results[req["id"]] = {
                     "id": req["id"],
@@ -154,13 +158,7 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
         if not progressed:
             raise _bad("The dependsOn of the batch requests form a cycle.")  # [U]
     ordered = [results[r["id"]] for r in requests]
-    if _reorder(ctx):
+    if ctx.state.faults.config.batch_reorder:
         # Responses may come back in any order (json-batching.md).
         random.Random(ctx.request_id).shuffle(ordered)
     return json_result({"responses": ordered})
-
-
-def _reorder(ctx: Ctx) -> bool:
-    if ctx.state.faults.config.batch_reorder:
-        return True
-    return str(ctx.state.config.extra.get("batch_reorder", "")).lower() in ("1", "true", "yes", "on")

@@ -8,7 +8,7 @@ from typing import Any
 from . import specs
 from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
-from .errors import GraphError
+from .errors import GraphError, unknown_property
 from .event_views import event_finish, time_window, tz_for
 from .gen_pim import new_event_fields
 from .message_items import html_to_text
@@ -181,12 +181,7 @@ def _apply_event(event: Item, data: dict[str, Any]) -> None:
         if key.startswith("@"):
             continue
         if key not in _EVENT_WRITABLE:
-            raise GraphError(
-                400,
-                "RequestBodyRead",
-                f"The property '{key}' does not exist on type 'microsoft.graph.event'. Make sure to "
-                "only use property names that are defined by the type or mark the type as open type.",
-            )
+            raise unknown_property(key, "event")
         if key in ("start", "end"):
             event[key], tz_name = _to_utc(value, key)
             event["originalStartTimeZone" if key == "start" else "originalEndTimeZone"] = tz_name
@@ -248,7 +243,7 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     data = ctx.json_body()
     eid = outlook_id(box.key, K_EVENT, box.next_number())
     event = new_event_fields(ctx.store.basis, box, owner.user, eid, cal["id"])
-    now = fmt_s(dt.datetime.now(dt.UTC))
+    now = fmt_s(ctx.state.clock.now())
     event["createdDateTime"] = event["lastModifiedDateTime"] = now
     _apply_event(event, data)
     if "end" not in data and "start" in data:
@@ -265,12 +260,12 @@ def update_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if event["id"] not in box.events:
         raise GraphError(400, "ErrorInvalidRequest", "Occurrences can't be updated in the emulator.")  # [U]
     _apply_event(event, ctx.json_body())
-    bump(event, dt.datetime.now(dt.UTC))
+    bump(event, ctx.state.clock.now())
     return _event_entity(ctx, owner, event, 200)
 
 
 def delete_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """DELETE /me/events/{id}: 204 (a series takes its exceptions with it; an occurrence is cancelled)."""
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
-    box.remove_event(box.event(g["eid"]), dt.datetime.now(dt.UTC))
+    box.remove_event(box.event(g["eid"]), ctx.state.clock.now())
     return Result(status=204)

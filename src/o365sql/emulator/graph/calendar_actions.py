@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
@@ -33,13 +31,13 @@ def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         raise GraphError(404, "ErrorItemNotFound", NOT_FOUND)
     target["responseStatus"] = {
         "response": _RESPONSE[g["action"].lower()],
-        "time": fmt_s(dt.datetime.now(dt.UTC)),
+        "time": fmt_s(ctx.state.clock.now()),
     }
     if g["action"].lower() == "decline":
         target["showAs"] = "free"
     elif g["action"].lower() == "tentativelyaccept":
         target["showAs"] = "tentative"
-    bump(target, dt.datetime.now(dt.UTC))
+    bump(target, ctx.state.clock.now())
     return Result(status=202)
 
 
@@ -56,5 +54,5 @@ def cancel(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         )
     if ctx.body.strip():
         ctx.json_body()
-    box.remove_event(event, dt.datetime.now(dt.UTC))
+    box.remove_event(event, ctx.state.clock.now())
     return Result(status=202)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import specs
 from .auth import CONTACTS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
-from .errors import GraphError
+from .errors import unknown_property
 from .gen_pim import new_contact_fields
 from .model import Mailbox
 from .query import entity_result, list_result
@@ -117,12 +116,7 @@ def _apply(contact: Item, data: dict[str, Any]) -> None:
         if key.startswith("@"):
             continue
         if key not in _WRITABLE:
-            raise GraphError(
-                400,
-                "RequestBodyRead",
-                f"The property '{key}' does not exist on type 'microsoft.graph.contact'. Make sure to "
-                "only use property names that are defined by the type or mark the type as open type.",
-            )
+            raise unknown_property(key, "contact")
         if key == "emailAddresses":
             contact[key] = [
                 {"name": e.get("name") or e.get("address"), "address": e.get("address")}
@@ -148,7 +142,7 @@ def create_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     folder = box.contact_folder(g.get("fid", box.default_contact_folder))
     data = ctx.json_body()
     cid = outlook_id(box.key, K_CONTACT, box.next_number())
-    contact = new_contact_fields(cid, folder["id"], dt.datetime.now(dt.UTC))
+    contact = new_contact_fields(cid, folder["id"], ctx.state.clock.now())
     _apply(contact, data)
     box.contacts[cid] = contact
     return _entity(ctx, owner, contact, 201)
@@ -159,7 +153,7 @@ def update_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, CONTACTS, write=True)
     contact = box.contact(g["cid"])
     _apply(contact, ctx.json_body())
-    bump(contact, dt.datetime.now(dt.UTC))
+    bump(contact, ctx.state.clock.now())
     return _entity(ctx, owner, contact, 200)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 from urllib.parse import quote
@@ -12,12 +11,11 @@ from starlette.responses import Response
 
 from . import specs
 from .auth import open_drive
-from .drive_items import content_of, download_url, drive_finish, store_file
+from .drive_items import content_of, download_url, drive_finish, new_item, store_file
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
 from .query import entity_result, list_result
 from .store import GraphStore
-from .util import drive_item_id, fmt_ms, fmt_s, identity_of
 
 __all__ = [
     "create_folder",
@@ -32,7 +30,6 @@ __all__ = [
 
 Item = dict[str, Any]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-DEFAULT_UPLOAD_LIMIT = 250 * 1024 * 1024  # simple upload limit in current docs (older docs: 4 MB)
 
 
 def get_drive(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
@@ -98,8 +95,7 @@ def get_content(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 def put_content(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """PUT .../content: 201 with a new driveItem, 200 when it replaced one."""
     drv = open_drive(ctx, owner, write=True)
-    limit = int(ctx.state.config.extra.get("drive_upload_limit", DEFAULT_UPLOAD_LIMIT))
-    if len(ctx.body) > limit:
+    if len(ctx.body) > ctx.state.config.drive_upload_limit:
         # [U] the code
         raise GraphError(
             413, "requestTooLarge", "The request is too large for a simple upload; use an upload session."
@@ -143,25 +139,8 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         else:
             # [U] the message
             raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
-    now = dt.datetime.now(dt.UTC)
-    ppath = drv.path_of(parent["id"])
-    iid = drive_item_id(
-        ctx.store.seed, drv.drive["id"], f"{ppath}/{name}".lstrip("/"), "folder", now.timestamp()
-    )
-    user = owner.user
-    who = identity_of(user)
-    stamp, fs_stamp = fmt_ms(now), fmt_s(now)
-    item = drv.add_item(
-        iid,
-        name,
-        parent,
-        who=who,
-        created=stamp,
-        modified=stamp,
-        fs_created=fs_stamp,
-        fs_modified=fs_stamp,
-        ctag_version=0,
-    )
+    now = ctx.state.clock.now()
+    item = new_item(ctx, owner, drv, parent, name, now, ("folder", now.timestamp()), ctag_version=0)
     shaped = drive_finish(ctx, owner, drv)(item, dict(item))
     return json_result(
         {"@odata.context": ctx.meta(f"{owner.base}/drive/items/$entity"), **shaped}, status=201

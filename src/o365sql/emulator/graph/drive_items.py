@@ -14,7 +14,7 @@ from .query import Finish
 from .store import GraphStore
 from .util import content_kind, drive_item_id, fmt_ms, fmt_s, identity_of, make_content, quick_xor_hash
 
-__all__ = ["content_of", "download_url", "drive_finish", "store_file"]
+__all__ = ["content_of", "download_url", "drive_finish", "new_item", "store_file"]
 
 Item = dict[str, Any]
 _FACETS = ("file", "folder", "root")
@@ -65,13 +65,45 @@ def drive_finish(ctx: Ctx, owner: Owner, drv: Drive) -> Finish:
     return finish
 
 
+def new_item(
+    ctx: Ctx,
+    owner: Owner,
+    drv: Drive,
+    parent: Item,
+    name: str,
+    now: dt.datetime,
+    id_parts: tuple[object, ...],
+    *,
+    kind: str | None = None,
+    size: int = 0,
+    ctag_version: int | None = None,
+) -> Item:
+    """A driveItem the owner creates at `now` under `parent`: a file of `kind`, or a folder."""
+    path = f"{drv.path_of(parent['id'])}/{name}".lstrip("/")
+    iid = drive_item_id(ctx.store.seed, drv.drive["id"], path, *id_parts)
+    stamp, fs_stamp = fmt_ms(now), fmt_s(now)
+    who = identity_of(owner.user)
+    return drv.add_item(
+        iid,
+        name,
+        parent,
+        who=who,
+        created=stamp,
+        modified=stamp,
+        fs_created=fs_stamp,
+        fs_modified=fs_stamp,
+        kind=kind,
+        size=size,
+        ctag_version=ctag_version,
+    )
+
+
 def store_file(
     ctx: Ctx, owner: Owner, drv: Drive, existing: Item | None, parent: Item, name: str, data: bytes
 ) -> Result:
     """Write a file (new: 201; replaced: 200) and answer with the driveItem (simple upload or session end)."""
-    now = dt.datetime.now(dt.UTC)
-    user = owner.user
-    who = identity_of(user)
+    now = ctx.state.clock.now()
+    who = identity_of(owner.user)
     if existing is not None:
         if "folder" in existing:
             raise GraphError(409, "nameAlreadyExists", "A folder with the same name already exists.")  # [U]
@@ -91,22 +123,10 @@ def store_file(
         drv.content[existing["id"]] = data
         item, status = existing, 200
     else:
-        ppath = drv.path_of(parent["id"])
-        iid = drive_item_id(ctx.store.seed, drv.drive["id"], f"{ppath}/{name}".lstrip("/"), "upload")
-        stamp, fs_stamp = fmt_ms(now), fmt_s(now)
-        item = drv.add_item(
-            iid,
-            name,
-            parent,
-            who=who,
-            created=stamp,
-            modified=stamp,
-            fs_created=fs_stamp,
-            fs_modified=fs_stamp,
-            kind=content_kind(name),
-            size=len(data),
+        item = new_item(
+            ctx, owner, drv, parent, name, now, ("upload",), kind=content_kind(name), size=len(data)
         )
-        drv.content[iid] = data
+        drv.content[item["id"]] = data
         status = 201
     shaped = drive_finish(ctx, owner, drv)(item, {k: item[k] for k in specs.DRIVE_ITEM_DEFAULT if k in item})
     return json_result(

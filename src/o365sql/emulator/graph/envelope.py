@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import uuid
@@ -10,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode
+
+from .errors import GraphError
 
 if TYPE_CHECKING:
     from ..state import EmulatorState
@@ -30,25 +31,6 @@ Item = dict[str, Any]
 JSON_CT = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _PREFER_ITEM = re.compile(r'\s*([A-Za-z0-9_.\-]+)\s*(?:=\s*("(?:[^"]*)"|[^,;]*))?')
-
-
-class GraphError(Exception):
-    """A Graph error response: HTTP status, service code and message (plus extra headers/innerError keys)."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        headers: Mapping[str, str] | None = None,
-        inner: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = dict(headers or {})
-        self.inner = dict(inner or {})
 
 
 @dataclass
@@ -74,21 +56,6 @@ class Result:
 def json_result(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Result:
     """A JSON result."""
     return Result(status=status, body=body, headers=dict(headers or {}))
-
-
-def error_json(
-    code: str, message: str, request_id: str, client_request_id: str, **inner: str
-) -> dict[str, Any]:
-    """Graph's error body: innerError.date has no fraction and no Z (as real payloads show)."""
-    inner_error: dict[str, str] = dict(inner)
-    inner_error.update(
-        {
-            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "request-id": request_id,
-            "client-request-id": client_request_id,
-        }
-    )
-    return {"error": {"code": code, "message": message, "innerError": inner_error}}
 
 
 def parse_prefer(values: list[str]) -> dict[str, str]:

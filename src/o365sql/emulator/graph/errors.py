@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GraphError", "error_json"]
+__all__ = ["GraphError", "error_json", "unknown_property"]
 
 
 class GraphError(Exception):
@@ -29,15 +29,30 @@ class GraphError(Exception):
 
 
 def error_json(
-    code: str, message: str, request_id: str, client_request_id: str, **inner: str
+    code: str,
+    message: str,
+    request_id: str,
+    client_request_id: str,
+    now: dt.datetime,
+    inner: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Graph's error body: innerError.date has no fraction and no Z (as real payloads show)."""
-    inner_error: dict[str, str] = dict(inner)
+    inner_error: dict[str, str] = dict(inner or {})
     inner_error.update(
         {
-            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            "date": now.strftime("%Y-%m-%dT%H:%M:%S"),
             "request-id": request_id,
             "client-request-id": client_request_id,
         }
     )
     return {"error": {"code": code, "message": message, "innerError": inner_error}}
+
+
+def unknown_property(key: str, kind: str) -> GraphError:
+    """400 RequestBodyRead for a request body naming a property the entity type does not have."""
+    return GraphError(
+        400,
+        "RequestBodyRead",
+        f"The property '{key}' does not exist on type 'microsoft.graph.{kind}'. Make sure to only use "
+        "property names that are defined by the type or mark the type as open type.",
+    )

@@ -14,13 +14,13 @@ import json
 import random
 import re
 import threading
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .envelope import JSON_CT, Result
+from .errors import error_json
 
 if TYPE_CHECKING:
     from ..faults import FaultConfig
@@ -63,35 +63,20 @@ def _retry_after(config: FaultConfig) -> dict[str, str]:
     return {"Retry-After": str(int(value)) if value.is_integer() else f"{value:g}"}
 
 
-def _error(
-    status: int, code: str, message: str, request_id: str, client_id: str, extra: dict[str, str]
-) -> bytes:
-    inner: dict[str, str] = {}
-    if status == 429:
-        inner = {"code": "429", "message": "Please retry after", "status": "429"}  # throttling.md
-    inner.update(
-        {
-            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "request-id": request_id,
-            "client-request-id": client_id,
-        }
-    )
-    return json.dumps({"error": {"code": code, "message": message, "innerError": inner}}).encode()
+def _error(status: int, code: str, message: str, request_id: str, client_id: str, now: dt.datetime) -> bytes:
+    # A 429 also names itself in innerError, as throttling.md shows.
+    inner = {"code": "429", "message": "Please retry after", "status": "429"} if status == 429 else {}
+    return json.dumps(error_json(code, message, request_id, client_id, now, inner)).encode()
 
 
-def _targets(state: EmulatorState, config: FaultConfig, path: str) -> bool:
+def _targets(config: FaultConfig, path: str) -> bool:
     """Whether the share-based faults apply to this path: all Graph paths, or those matching `throttle_paths`.
 
-    `throttle_paths` is a regex on the path below /v1.0 (e.g. `messages|mailFolders`); it is read from the
-    fault settings when FaultConfig has the field, else from the run's `extra` settings.
+    `throttle_paths` is a regex on the path below /v1.0 (e.g. `messages|mailFolders`), checked when set.
     """
-    pattern = getattr(config, "throttle_paths", None) or state.config.extra.get("throttle_paths")
-    if not pattern:
+    if not config.throttle_paths:
         return True
-    try:
-        return re.search(str(pattern), path, re.IGNORECASE) is not None
-    except re.error:
-        return True
+    return re.search(config.throttle_paths, path, re.IGNORECASE) is not None
 
 
 def _fault_for(
@@ -100,7 +85,7 @@ def _fault_for(
     """The fault to inject for one Graph request, or None."""
     dice = _dice(state)
     if mailbox and config.throttle_after > 0:
-        now = time.monotonic()
+        now = state.clock.monotonic()
         seen = windows[mailbox]
         while seen and seen[0] <= now - config.throttle_window:
             seen.popleft()
@@ -119,13 +104,13 @@ def _fault_for(
 def inner_fault(state: EmulatorState, ctx: Ctx) -> Result | None:
     """A throttling/5xx answer for one $batch item (each inner request is throttled separately), or None."""
     config = state.faults.config
-    if (config.throttle_share <= 0 and config.error_share <= 0) or not _targets(state, config, ctx.path):
+    if (config.throttle_share <= 0 and config.error_share <= 0) or not _targets(config, ctx.path):
         return None
     fault = _fault_for(state, config, None, None)
     if fault is None:
         return None
     status, code, message = fault
-    body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, {}))
+    body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, state.clock.now()))
     return Result(status=status, body=body, headers=_retry_after(config))
 
 
@@ -177,7 +162,7 @@ class GraphFaults:
         with self._lock:
             # A $batch is throttled per inner request (json-batching.md), so the shares apply inside it.
             is_batch = path.rstrip("/").lower() == "/v1.0/$batch"
-            targeted = _targets(self.state, config, path[len("/v1.0/") :])
+            targeted = _targets(config, path[len("/v1.0/") :])
             fault = (
                 None if is_batch or not targeted else _fault_for(self.state, config, mailbox, self._windows)
             )
@@ -191,7 +176,7 @@ class GraphFaults:
                 await asyncio.sleep(config.latency_ms / 1000)
             status, code, message = fault
             extra = _retry_after(config) if status in (429, 503) else {}
-            body = _error(status, code, message, request_id, client_id, {})
+            body = _error(status, code, message, request_id, client_id, self.state.clock.now())
             await _send(
                 send, status, body, {"request-id": request_id, "client-request-id": client_id, **extra}
             )
@@ -199,7 +184,7 @@ class GraphFaults:
         try:
             if config.latency_ms:
                 await asyncio.sleep(config.latency_ms / 1000)
-            dropping = config.drop_share > 0 and _targets(self.state, config, path[len("/v1.0/") :])
+            dropping = config.drop_share > 0 and _targets(config, path[len("/v1.0/") :])
             if dropping and _dice(self.state).roll(config) < config.drop_share:
                 await self._dropped(scope, receive, send)
             else:
@@ -233,7 +218,7 @@ class GraphFaults:
 
     async def _token_throttled(self, send: Send, config: FaultConfig) -> None:
         trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        stamp = self.state.clock.now().strftime("%Y-%m-%d %H:%M:%SZ")
         description = (
             "AADSTS90055: TenantThrottlingThreshold - The number of requests sent to this tenant has "
             "exceeded the limit. Try again later."

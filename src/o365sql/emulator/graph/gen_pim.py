@@ -148,6 +148,40 @@ _MEETINGS = (
 _ROOMS = ("Conf Room Adams", "Conf Room Baker", "Building 2 / Cafe", "Microsoft Teams Meeting", "Rainier")
 
 
+def _recurrence(
+    kind: str,
+    start: dt.datetime,
+    *,
+    days: tuple[str, ...] = (),
+    day_of_month: int = 0,
+    count: int = 0,
+    end_date: str | None = None,
+) -> Item:
+    """A patternedRecurrence in Graph's full shape.
+
+    The range ends never, after `count` occurrences, or on `end_date`.
+    """
+    ends = "endDate" if end_date else "numbered" if count else "noEnd"
+    return {
+        "pattern": {
+            "type": kind,
+            "interval": 1,
+            "month": 0,
+            "dayOfMonth": day_of_month,
+            "daysOfWeek": list(days),
+            "firstDayOfWeek": "sunday",
+            "index": "first",
+        },
+        "range": {
+            "type": ends,
+            "startDate": start.strftime("%Y-%m-%d"),
+            "endDate": end_date or "0001-01-01",
+            "recurrenceTimeZone": "UTC",
+            "numberOfOccurrences": count,
+        },
+    }
+
+
 def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None:
     """Recurring series (with a moved and a cancelled day), holidays, and single meetings."""
     rng = random.Random(f"{basis.seed}/events/{user['id']}")
@@ -236,24 +270,7 @@ def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None
         s0 + dt.timedelta(minutes=15),
         type="seriesMaster",
         attendees=attendees(4),
-        recurrence={
-            "pattern": {
-                "type": "weekly",
-                "interval": 1,
-                "month": 0,
-                "dayOfMonth": 0,
-                "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-                "firstDayOfWeek": "sunday",
-                "index": "first",
-            },
-            "range": {
-                "type": "noEnd",
-                "startDate": s0.strftime("%Y-%m-%d"),
-                "endDate": "0001-01-01",
-                "recurrenceTimeZone": "UTC",
-                "numberOfOccurrences": 0,
-            },
-        },
+        recurrence=_recurrence("weekly", s0, days=("monday", "tuesday", "wednesday", "thursday", "friday")),
         **online(0),
     )
     next_week = anchor + dt.timedelta(days=7 - anchor.weekday())  # next Monday
@@ -291,24 +308,7 @@ def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None
                     "emailAddress": {"name": peer["displayName"], "address": peer["mail"]},
                 }
             ],
-            recurrence={
-                "pattern": {
-                    "type": "weekly",
-                    "interval": 1,
-                    "month": 0,
-                    "dayOfMonth": 0,
-                    "daysOfWeek": ["tuesday"],
-                    "firstDayOfWeek": "sunday",
-                    "index": "first",
-                },
-                "range": {
-                    "type": "numbered",
-                    "startDate": s1.strftime("%Y-%m-%d"),
-                    "endDate": "0001-01-01",
-                    "recurrenceTimeZone": "UTC",
-                    "numberOfOccurrences": 10,
-                },
-            },
+            recurrence=_recurrence("weekly", s1, days=("tuesday",), count=10),
             **online(2),
         )
     s2 = (anchor.replace(day=15) - dt.timedelta(days=62)).replace(day=15, hour=16)
@@ -323,24 +323,7 @@ def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None
         organizer={
             "emailAddress": {"name": basis.users[0]["displayName"], "address": basis.users[0]["mail"]}
         },
-        recurrence={
-            "pattern": {
-                "type": "absoluteMonthly",
-                "interval": 1,
-                "month": 0,
-                "dayOfMonth": 15,
-                "daysOfWeek": [],
-                "firstDayOfWeek": "sunday",
-                "index": "first",
-            },
-            "range": {
-                "type": "endDate",
-                "startDate": s2.strftime("%Y-%m-%d"),
-                "endDate": end_date,
-                "recurrenceTimeZone": "UTC",
-                "numberOfOccurrences": 0,
-            },
-        },
+        recurrence=_recurrence("absoluteMonthly", s2, day_of_month=15, end_date=end_date),
         **online(3),
     )
     # Holidays (all-day, read-only calendar).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from typing import Any
 
 from . import specs
@@ -221,7 +220,7 @@ def create_draft(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, MAIL, write=True)
     folder = box.mail_folder(g.get("fid", "drafts"))
     data = ctx.json_body()
-    message = new_message(box, owner.user, folder["id"], draft=True)
+    message = new_message(box, owner.user, folder["id"], draft=True, now=ctx.state.clock.now())
     apply_message(message, data, draft=True)
     store_new_attachments(box, message)
     box.messages[message["id"]] = message
@@ -236,7 +235,7 @@ def update_message(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     data = ctx.json_body()
     apply_message(message, data, draft=bool(message["isDraft"]))
     store_new_attachments(box, message)
-    bump(message, dt.datetime.now(dt.UTC))
+    bump(message, ctx.state.clock.now())
     box.touch()
     return message_entity(ctx, owner, box, message, status=200)
 
@@ -283,7 +282,7 @@ def move_message(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     else:
         moved = message
     moved["parentFolderId"] = folder["id"]
-    bump(moved, dt.datetime.now(dt.UTC))
+    bump(moved, ctx.state.clock.now())
     box.messages[moved["id"]] = moved
     box.touch()
     return message_entity(ctx, owner, box, moved)
@@ -317,7 +316,7 @@ def add_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         )
     message["_new_att"] = [data]
     store_new_attachments(box, message)
-    bump(message, dt.datetime.now(dt.UTC))
+    bump(message, ctx.state.clock.now())
     att = box.attachments[message["id"]][-1]
     context = ctx.meta(f"{owner.base}/messages('{g['mid']}')/attachments/$entity")
     return json_result({"@odata.context": context, **attachment_view(att)}, status=201)
@@ -331,5 +330,5 @@ def delete_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box.attachments[g["mid"]] = remaining
     message = box.messages[g["mid"]]
     message["hasAttachments"] = any(not a["isInline"] for a in remaining)
-    bump(message, dt.datetime.now(dt.UTC))
+    bump(message, ctx.state.clock.now())
     return Result(status=204)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import email
 import email.policy
 import hashlib
@@ -36,7 +35,9 @@ def deliver(ctx: Ctx, sender_user: Item, message: Item) -> None:
                 continue
             seen.add(user["id"])
             box = ctx.store.mailbox(user["id"])
-            copy = new_message(box, sender_user, box.wellknown["inbox"], draft=False)
+            copy = new_message(
+                box, sender_user, box.wellknown["inbox"], draft=False, now=ctx.state.clock.now()
+            )
             for key in (
                 "subject",
                 "body",
@@ -103,7 +104,7 @@ def send_mail(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         # [U] the code and message
         raise GraphError(400, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
     save = data.get("saveToSentItems", data.get("SaveToSentItems", True))
-    message = new_message(box, owner.user, box.wellknown["sentitems"], draft=False)
+    message = new_message(box, owner.user, box.wellknown["sentitems"], draft=False, now=ctx.state.clock.now())
     apply_message(message, payload, draft=True)
     if not (message["toRecipients"] or message["ccRecipients"] or message["bccRecipients"]):
         raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
@@ -128,7 +129,7 @@ def _send(ctx: Ctx, owner: Owner, box: Mailbox, message: Item) -> None:
     """Send a draft: it moves to Sent Items as sent by the owner, and tenant recipients receive a copy."""
     if not (message["toRecipients"] or message["ccRecipients"] or message["bccRecipients"]):
         raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
-    now = dt.datetime.now(dt.UTC)
+    now = ctx.state.clock.now()
     me = {"emailAddress": {"name": owner.user["displayName"], "address": owner.user["mail"]}}
     message.update(
         {
@@ -170,7 +171,7 @@ def respond(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
             400, "ErrorInvalidRequest", "The Comment and Message.Body parameters can't both be set."
         )
     forward = "forward" in action
-    draft = new_message(box, owner.user, box.wellknown["drafts"], draft=True)
+    draft = new_message(box, owner.user, box.wellknown["drafts"], draft=True, now=ctx.state.clock.now())
     draft["subject"] = ("FW: " if forward else "RE: ") + _strip_prefix(original["subject"])
     draft["conversationId"] = original["conversationId"]
     raw_index = base64.b64decode(original["conversationIndex"])

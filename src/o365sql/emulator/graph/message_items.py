@@ -12,7 +12,7 @@ from typing import Any
 
 from . import specs
 from .envelope import Ctx, Owner, Result, json_result
-from .errors import GraphError
+from .errors import GraphError, unknown_property
 from .gen_mail import message_attachments
 from .model import Mailbox
 from .query import Finish
@@ -92,13 +92,17 @@ def message_finish(ctx: Ctx, box: Mailbox) -> Finish:
     return finish
 
 
-_WRITABLE = {
+_DRAFT_ONLY = {  # content: set while a draft, refused on a sent or received message
     "subject",
     "body",
     "toRecipients",
     "ccRecipients",
     "bccRecipients",
     "replyTo",
+    "from",
+    "sender",
+}
+_WRITABLE = _DRAFT_ONLY | {
     "importance",
     "isRead",
     "categories",
@@ -106,22 +110,8 @@ _WRITABLE = {
     "inferenceClassification",
     "isDeliveryReceiptRequested",
     "isReadReceiptRequested",
-    "from",
-    "sender",
     "internetMessageHeaders",
     "attachments",
-}
-
-
-_DRAFT_ONLY = {
-    "subject",
-    "body",
-    "toRecipients",
-    "ccRecipients",
-    "bccRecipients",
-    "replyTo",
-    "from",
-    "sender",
 }
 
 
@@ -153,12 +143,7 @@ def apply_message(message: Item, data: dict[str, Any], *, draft: bool) -> None:
         if key.startswith("@"):
             continue
         if key not in _WRITABLE:
-            raise GraphError(
-                400,
-                "RequestBodyRead",
-                f"The property '{key}' does not exist on type 'microsoft.graph.message'. Make sure to "
-                "only use property names that are defined by the type or mark the type as open type.",
-            )
+            raise unknown_property(key, "message")
         if key in _DRAFT_ONLY and not draft and message.get(key) != value:
             # [U] Outlook refuses changing the content of a sent/received item.
             raise GraphError(
@@ -198,9 +183,8 @@ def apply_message(message: Item, data: dict[str, Any], *, draft: bool) -> None:
             message[key] = value
 
 
-def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool) -> Item:
-    """A new message of `owner_user` in a folder, every property at its default."""
-    now = dt.datetime.now(dt.UTC)
+def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool, now: dt.datetime) -> Item:
+    """A new message of `owner_user` in a folder, made at `now`, every property at its default."""
     mid = outlook_id(box.key, K_MESSAGE, box.next_number())
     ck = change_key(mid, 1)
     me = {"emailAddress": {"name": owner_user["displayName"], "address": owner_user["mail"]}}

@@ -17,9 +17,17 @@ from typing import Any
 from ..directory import Directory
 from .errors import GraphError
 from .recurrence import OCCURRENCE_MARK, occurrence, occurs_on
-from .util import MIME, bump, parse_outlook_id
+from .util import MIME, bump, fmt_s, parse_outlook_id
 
-__all__ = ["NOT_FOUND", "DemoBasis", "Drive", "Mailbox", "drive_not_found", "outlook_not_found"]
+__all__ = [
+    "NOT_FOUND",
+    "DemoBasis",
+    "Drive",
+    "Mailbox",
+    "UploadSession",
+    "drive_not_found",
+    "outlook_not_found",
+]
 
 Item = dict[str, Any]
 NOT_FOUND = "The specified object was not found in the store."
@@ -318,3 +326,20 @@ class Drive:
         self.children[parent_id].remove(iid)
         self.items[parent_id]["folder"]["childCount"] -= 1
         del self.items[iid]
+
+
+@dataclass
+class UploadSession:
+    """One upload in progress (an Outlook attachment or a OneDrive file), named by its uploadUrl."""
+
+    kind: str  # "outlook" or "drive"
+    token: str
+    user_id: str
+    size: int  # total bytes announced (drive: from the first Content-Range)
+    target: dict[str, str]  # outlook: message id, name, contentType; drive: path, conflict behaviour
+    expires: float  # the emulator clock's time when the session lapses
+    data: bytearray = field(default_factory=bytearray)
+
+    def expiry(self) -> str:
+        """The session's expirationDateTime."""
+        return fmt_s(dt.datetime.fromtimestamp(self.expires, dt.UTC))

@@ -56,9 +56,12 @@ def _odata_params(ctx: Ctx, strip: Iterable[str]) -> dict[str, str]:
 
 
 def projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
-    """`odata.project` for a whole page: the keep/drop decision depends only on the key, so it is made once
-    per key instead of once per key per item (a 1,000-message page spends most of its time here otherwise).
-    Internal keys (leading `_`) never leave the emulator."""
+    """`odata.project` for a whole page, deciding once per key which keys to keep.
+
+    The keep/drop decision depends only on the key, so it is made once per key instead of once per key per
+    item (a 1,000-message page spends most of its time here otherwise). Internal keys (leading `_`) never
+    leave the emulator.
+    """
     if query.select is None and (spec.default_select is None or query.select_all):
         return lambda item: {k: v for k, v in item.items() if not k.startswith("_")}
     sample: dict[str, bool] = {}

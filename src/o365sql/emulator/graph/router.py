@@ -126,7 +126,14 @@ def dispatch(ctx: Ctx) -> Result:
     except GraphError as exc:
         result = Result(
             status=exc.status,
-            body=error_json(exc.code, exc.message, ctx.request_id, ctx.client_request_id, **exc.inner),
+            body=error_json(
+                exc.code,
+                exc.message,
+                ctx.request_id,
+                ctx.client_request_id,
+                ctx.state.clock.now(),
+                exc.inner,
+            ),
             headers=dict(exc.headers),
         )
     result.headers.setdefault("request-id", ctx.request_id)

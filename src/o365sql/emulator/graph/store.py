@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import secrets
 import threading
-import time
 from typing import Any
 
 from ..state import EmulatorState
 from . import generate
-from .model import DemoBasis, Drive, Mailbox
+from .model import DemoBasis, Drive, Mailbox, UploadSession
 
 __all__ = ["GraphStore"]
 
@@ -24,7 +22,7 @@ class GraphStore:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
-        today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = state.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         self.basis = DemoBasis(
             seed=state.config.seed,
             scale=max(1, int(state.config.scale)),
@@ -44,7 +42,7 @@ class GraphStore:
         self.drive_owner: dict[str, str] = {}  # drive id -> user id
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
-        self.upload_sessions: Any = None  # upload sessions in progress, owned by the uploads module
+        self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
 
     # -- lookups ---------------------------------------------------------------------------------------------
     def find_user(self, key: str) -> Item | None:
@@ -101,7 +99,7 @@ class GraphStore:
     # -- pre-authenticated download URLs ---------------------------------------------------------------------
     def download_token(self, user_id: str, item_id: str, lifetime: int = 3600) -> str:
         """A short-lived signed token for the item's download URL (no Authorization needed)."""
-        expires = int(time.time()) + lifetime
+        expires = int(self.state.clock.time()) + lifetime
         body = f"{user_id}.{item_id}.{expires}"
         sig = hmac.new(self.download_secret, body.encode(), hashlib.sha256).hexdigest()[:32]
         return f"{body}.{sig}"
@@ -114,6 +112,10 @@ class GraphStore:
         user_id, item_id, expires, sig = parts
         body = f"{user_id}.{item_id}.{expires}"
         good = hmac.new(self.download_secret, body.encode(), hashlib.sha256).hexdigest()[:32]
-        if not hmac.compare_digest(good, sig) or not expires.isdigit() or int(expires) < time.time():
+        if (
+            not hmac.compare_digest(good, sig)
+            or not expires.isdigit()
+            or int(expires) < self.state.clock.time()
+        ):
             return None
         return user_id, item_id

@@ -7,12 +7,9 @@ pre-authenticated, so the PUTs carry no Authorization.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import re
 import secrets
-import time
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -25,10 +22,10 @@ from .drive_items import store_file
 from .envelope import JSON_CT, Ctx, Owner, Result, json_result
 from .errors import GraphError
 from .message_items import MAX_DIRECT_ATTACHMENT, store_new_attachments
+from .model import UploadSession
 from .store import GraphStore
-from .util import fmt_s
 
-__all__ = ["Session", "create_attachment_session", "create_drive_session", "routes"]
+__all__ = ["create_attachment_session", "create_drive_session", "routes"]
 
 Item = dict[str, Any]
 MAX_ATTACHMENT = 150 * 1024 * 1024
@@ -36,30 +33,6 @@ FRAGMENT_UNIT = 320 * 1024  # drive fragments are multiples of 320 KiB, except t
 MAX_FRAGMENT = 60 * 1024 * 1024
 SESSION_LIFETIME = 15 * 60
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
-
-
-@dataclass
-class Session:
-    """One upload in progress."""
-
-    kind: str  # "outlook" or "drive"
-    token: str
-    user_id: str
-    size: int  # total bytes announced (drive: from the first Content-Range)
-    target: dict[str, str]  # outlook: message id, name, contentType; drive: path, conflict behaviour
-    data: bytearray = field(default_factory=bytearray)
-    expires: float = field(default_factory=lambda: time.time() + SESSION_LIFETIME)
-
-    def expiry(self) -> str:
-        """The session's expirationDateTime."""
-        return fmt_s(dt.datetime.fromtimestamp(self.expires, dt.UTC))
-
-
-def _sessions(store: GraphStore) -> dict[str, Session]:
-    if store.upload_sessions is None:
-        store.upload_sessions = {}
-    found: dict[str, Session] = store.upload_sessions
-    return found
 
 
 # -- Outlook ----------------------------------------------------------------------------------------------
@@ -84,7 +57,7 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
         # [U] the code and message
         raise GraphError(400, "ErrorAttachmentSizeLimitExceeded", "The attachment is larger than 150 MB.")
     sid = secrets.token_urlsafe(18)
-    session = Session(
+    session = UploadSession(
         "outlook",
         secrets.token_urlsafe(24),
         owner.id,
@@ -95,8 +68,9 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
             "contentType": str(item.get("contentType") or "application/octet-stream"),
             "isInline": str(bool(item.get("isInline", False))),
         },
+        ctx.state.clock.time() + SESSION_LIFETIME,
     )
-    _sessions(ctx.store)[sid] = session
+    ctx.store.upload_sessions[sid] = session
     url = (
         f"{ctx.state.base_url}/api/v2.0/Users('{owner.id}')/Messages('{quote(message['id'])}')"
         f"/AttachmentSessions('{sid}')?authtoken={session.token}"
@@ -124,8 +98,10 @@ def create_drive_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if behavior == "fail" and existing is not None:
         raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
     sid = secrets.token_urlsafe(18)
-    session = Session("drive", secrets.token_urlsafe(24), owner.id, -1, {"path": path, "behavior": behavior})
-    _sessions(ctx.store)[sid] = session
+    target = {"path": path, "behavior": behavior}
+    expires = ctx.state.clock.time() + SESSION_LIFETIME
+    session = UploadSession("drive", secrets.token_urlsafe(24), owner.id, -1, target, expires)
+    ctx.store.upload_sessions[sid] = session
     site = owner.user["userPrincipalName"].replace("@", "_").replace(".", "_")
     url = (
         f"{ctx.state.base_url}/personal/{site}/_api/v2.0/drive/items/{parent['id']}/uploadSession"
@@ -153,15 +129,19 @@ def _error(status: int, code: str, message: str) -> Response:
     return _json(status, {"error": {"code": code, "message": message}})
 
 
-def _find(request: Request, sid: str, token: str) -> tuple[GraphStore, Session] | Response:
+def _find(request: Request, sid: str, token: str) -> tuple[GraphStore, UploadSession] | Response:
     store: GraphStore = request.app.state.emulator.graph
-    session = _sessions(store).get(sid)
-    if session is None or not secrets.compare_digest(session.token, token) or session.expires < time.time():
+    session = store.upload_sessions.get(sid)
+    if (
+        session is None
+        or not secrets.compare_digest(session.token, token)
+        or session.expires < store.state.clock.time()
+    ):
         return _error(404, "itemNotFound", "The upload session was not found or has expired.")
     return store, session
 
 
-def _range(request: Request, session: Session, body: bytes) -> tuple[int, int, int] | Response:
+def _range(request: Request, session: UploadSession, body: bytes) -> tuple[int, int, int] | Response:
     match = _RANGE.match(request.headers.get("content-range", "").strip())
     if not match:
         return _error(
@@ -218,7 +198,7 @@ async def outlook_put(request: Request) -> Response:
         ]
         store_new_attachments(box, message)
         att = box.attachments[message["id"]][-1]
-        del _sessions(store)[request.path_params["sid"]]
+        del store.upload_sessions[request.path_params["sid"]]
     graph = request.app.state.emulator.graph_url
     location = (
         f"{graph}/users('{session.user_id}')/messages('{quote(message['id'])}')/attachments('{att['id']}')"
@@ -251,7 +231,7 @@ async def drive_put(request: Request) -> Response:
         session.data += body
         if not last:
             return _json(202, {"expirationDateTime": session.expiry(), "nextExpectedRanges": [f"{end + 1}-"]})
-        del _sessions(store)[sid]
+        del store.upload_sessions[sid]
         # The session was authorised when it was created; the last fragment writes the file as the owner.
         state = request.app.state.emulator
         owner = Owner(user=store.users_by_id[session.user_id], key=session.user_id, via_me=False)
@@ -274,7 +254,7 @@ async def drive_cancel(request: Request) -> Response:
         return found
     store, _ = found
     with store.lock:
-        _sessions(store).pop(sid, None)
+        store.upload_sessions.pop(sid, None)
     return Response(status_code=204)
 
 

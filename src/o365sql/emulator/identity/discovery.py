@@ -19,7 +19,7 @@ _SPECIAL = ("common", "organizations", "consumers")
 
 def _tenant_error(state: EmulatorState, request: Request, exc: IdentityError) -> Response:
     # The discovery endpoint names this error invalid_tenant (the token endpoint says invalid_request).
-    body = error_body("invalid_tenant", exc.code, exc.message, request, state.authority_host)
+    body = error_body("invalid_tenant", exc.code, exc.message, request)
     return JSONResponse(body, status_code=400, headers={"Access-Control-Allow-Origin": "*"})
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 
+from ..state import state_of
+
 __all__ = [
     "IdentityError",
     "error_body",
@@ -27,9 +29,9 @@ __all__ = [
 _WITH_ERROR_URI = {70011, 90002, 700016, 1002012, 700022, 500011, 9001023, 70003}
 
 
-def timestamp(now: dt.datetime | None = None) -> str:
+def timestamp(now: dt.datetime) -> str:
     """The identity platform's timestamp format: `YYYY-MM-DD HH:MM:SSZ` (a space, not a T)."""
-    return (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%SZ")
+    return now.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def no_store_headers() -> dict[str, str]:
@@ -48,22 +50,18 @@ class IdentityError(Exception):
         self.status = status if status is not None else (401 if error == "invalid_client" else 400)
 
 
-def _correlation_id(request: Request | None) -> str:
+def _correlation_id(request: Request) -> str:
     # Entra ID uses the caller's client-request-id as the correlation id when it is a GUID.
-    if request is not None:
-        sent = request.headers.get("client-request-id", "")
-        try:
-            return str(uuid.UUID(sent))
-        except ValueError:
-            pass
-    return str(uuid.uuid4())
+    try:
+        return str(uuid.UUID(request.headers.get("client-request-id", "")))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
-def error_body(
-    error: str, code: int, message: str, request: Request | None, authority_host: str
-) -> dict[str, Any]:
+def error_body(error: str, code: int, message: str, request: Request) -> dict[str, Any]:
     """The JSON body of a token error, in the real field order."""
-    now = timestamp()
+    state = state_of(request)
+    now = timestamp(state.clock.now())
     trace_id = str(uuid.uuid4())
     correlation_id = _correlation_id(request)
     description = (
@@ -79,21 +77,21 @@ def error_body(
         "correlation_id": correlation_id,
     }
     if code in _WITH_ERROR_URI:
-        body["error_uri"] = f"{authority_host}/error?code={code}"
+        body["error_uri"] = f"{state.authority_host}/error?code={code}"
     return body
 
 
-def error_response(exc: IdentityError, request: Request | None, authority_host: str) -> JSONResponse:
+def error_response(exc: IdentityError, request: Request) -> JSONResponse:
     """An IdentityError as the HTTP answer the identity platform gives."""
-    body = error_body(exc.error, exc.code, exc.message, request, authority_host)
+    body = error_body(exc.error, exc.code, exc.message, request)
     headers = no_store_headers()
     headers["x-ms-request-id"] = body["trace_id"]
-    if request is not None and "client-request-id" in request.headers:
+    if "client-request-id" in request.headers:
         headers["client-request-id"] = request.headers["client-request-id"]
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
-def error_page(code: int, message: str, status: int = 400, request: Request | None = None) -> HTMLResponse:
+def error_page(code: int, message: str, status: int, request: Request) -> HTMLResponse:
     """The sign-in service's error page: used where redirecting back would be unsafe (bad client/redirect)."""
     trace_id = str(uuid.uuid4())
     correlation_id = _correlation_id(request)
@@ -106,7 +104,7 @@ def error_page(code: int, message: str, status: int = 400, request: Request | No
 <table class="troubleshooting">
 <tr><td>Request Id</td><td>{trace_id}</td></tr>
 <tr><td>Correlation Id</td><td>{correlation_id}</td></tr>
-<tr><td>Timestamp</td><td>{timestamp()}</td></tr>
+<tr><td>Timestamp</td><td>{timestamp(state_of(request).clock.now())}</td></tr>
 <tr><td>Message</td><td>{text}</td></tr>
 </table>
 </body></html>

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import time
 import uuid
 from urllib.parse import urlencode, urlsplit
 
@@ -54,11 +53,11 @@ def _with_session(response: Response, sid: str | None) -> Response:
     return response
 
 
-def _description(code: int, message: str) -> str:
+def _description(state: EmulatorState, code: int, message: str) -> str:
     # Redirected errors carry the same trailer lines as token errors.
     return (
         f"AADSTS{code}: {message}\r\nTrace ID: {uuid.uuid4()}\r\nCorrelation ID: {uuid.uuid4()}"
-        f"\r\nTimestamp: {timestamp()}"
+        f"\r\nTimestamp: {timestamp(state.clock.now())}"
     )
 
 
@@ -74,8 +73,10 @@ def _deliver(redirect_uri: str, mode: str, fields: dict[str, str]) -> Response:
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
-def _redirect_error(params: dict[str, str], error: str, code: int, message: str) -> Response:
-    fields = {"error": error, "error_description": _description(code, message)}
+def _redirect_error(
+    state: EmulatorState, params: dict[str, str], error: str, code: int, message: str
+) -> Response:
+    fields = {"error": error, "error_description": _description(state, code, message)}
     if params.get("state"):
         fields["state"] = params["state"]
     mode = params.get("response_mode", "query")
@@ -87,7 +88,7 @@ def _issue_code(state: EmulatorState, pending: Pending, user: User, sid: str | N
     assert pending.scopes is not None
     app = state.directory.apps[pending.client_id]
     challenge = params.get("code_challenge") or None
-    state.identity.prune(state.config.code_lifetime)
+    state.identity.prune(state.clock.time(), state.config.code_lifetime)
     code = new_code()
     state.identity.codes[code] = AuthCode(
         client_id=app.client_id,
@@ -99,7 +100,7 @@ def _issue_code(state: EmulatorState, pending: Pending, user: User, sid: str | N
         nonce=params.get("nonce"),
         challenge=challenge,
         challenge_method=(params.get("code_challenge_method") or "plain") if challenge else "plain",
-        issued_at=time.time(),
+        issued_at=state.clock.time(),
         auth_time=pending.auth_time,
         max_age_sent="max_age" in params,
         session_id=sid,
@@ -157,11 +158,12 @@ async def authorize(request: Request) -> Response:
     if params.get("response_mode", "query") not in _MODES:
         params["response_mode"] = "query"
         return _redirect_error(
-            params, "invalid_request", 9002313, "Invalid request. The response_mode is not valid."
+            state, params, "invalid_request", 9002313, "Invalid request. The response_mode is not valid."
         )
     response_type = params.get("response_type", "")
     if not response_type:
         return _redirect_error(
+            state,
             params,
             "invalid_request",
             900144,
@@ -169,10 +171,15 @@ async def authorize(request: Request) -> Response:
         )
     if response_type != "code":
         return _redirect_error(
-            params, "unsupported_response_type", 70005, f"response_type '{response_type}' is not supported."
+            state,
+            params,
+            "unsupported_response_type",
+            70005,
+            f"response_type '{response_type}' is not supported.",
         )
     if not params.get("scope", "").strip():
         return _redirect_error(
+            state,
             params,
             "invalid_request",
             900144,
@@ -181,36 +188,48 @@ async def authorize(request: Request) -> Response:
     try:
         scopes = parse_scopes(params["scope"], state)
     except IdentityError as exc:
-        return _redirect_error(params, exc.error, exc.code, exc.message)
+        return _redirect_error(state, params, exc.error, exc.code, exc.message)
     if params.get("code_challenge") and (params.get("code_challenge_method") or "plain") not in (
         "S256",
         "plain",
     ):
         return _redirect_error(
-            params, "invalid_request", 9002313, "Invalid request. The code_challenge_method is not supported."
+            state,
+            params,
+            "invalid_request",
+            9002313,
+            "Invalid request. The code_challenge_method is not supported.",
         )
     prompt = params.get("prompt", "")
     if prompt not in _PROMPTS:
         return _redirect_error(
-            params, "invalid_request", 9002313, f"Invalid request. The prompt '{prompt}' is not valid."
+            state, params, "invalid_request", 9002313, f"Invalid request. The prompt '{prompt}' is not valid."
         )
     max_age = params.get("max_age")
     if max_age is not None and not max_age.isdigit():
         return _redirect_error(
-            params, "invalid_request", 9002313, "Invalid request. max_age must be an integer."
+            state, params, "invalid_request", 9002313, "Invalid request. max_age must be an integer."
         )
-    pending = Pending("authorize", tenant_path, tenant_key, app.client_id, params, scopes)
+    pending = Pending("authorize", tenant_path, tenant_key, app.client_id, params, scopes, state.clock.time())
     current = _session(request)
-    if current is not None and max_age is not None and time.time() - current[1].auth_time > int(max_age):
+    if (
+        current is not None
+        and max_age is not None
+        and state.clock.time() - current[1].auth_time > int(max_age)
+    ):
         current = None  # too old for max_age: sign in again
     if prompt == "none":
         if current is None:
             return _redirect_error(
-                params, "login_required", 50058, "A silent sign-in request was sent but no user is signed in."
+                state,
+                params,
+                "login_required",
+                50058,
+                "A silent sign-in request was sent but no user is signed in.",
             )
         if needs_consent(state, current[1].user_id, app, scopes):
             return _redirect_error(
-                params, "consent_required", 65001, _consent_message(app.client_id, app.display_name)
+                state, params, "consent_required", 65001, _consent_message(app.client_id, app.display_name)
             )
     if current is not None and prompt not in ("login", "select_account", "create"):
         sid, session = current
@@ -277,14 +296,14 @@ def _finish(state: EmulatorState, pending: Pending, user: User, sid: str | None,
         assert pending.scopes is not None
         if not accepted:
             return _redirect_error(
-                pending.params, "access_denied", 65004, "User declined to consent to access the app."
+                state, pending.params, "access_denied", 65004, "User declined to consent to access the app."
             )
         if needs_consent(state, user.id, app, pending.scopes):
             record_consent(state, user.id, app, pending.scopes)
         return _issue_code(state, pending, user, sid)
     if pending.kind == "device":
         device = state.identity.devices.get(pending.device_code or "")
-        if device is None or device.status != "pending" or time.time() >= device.expires_at:
+        if device is None or device.status != "pending" or state.clock.time() >= device.expires_at:
             return message_page(
                 "Code expired", "That code has expired. Start again on your device.", 400, "error"
             )
@@ -305,7 +324,7 @@ def _finish(state: EmulatorState, pending: Pending, user: User, sid: str | None,
     if not accepted:
         fields = {
             "error": "access_denied",
-            "error_description": _description(65004, "User declined to consent to access the app."),
+            "error_description": _description(state, 65004, "User declined to consent to access the app."),
             "admin_consent": "False",
         }
         if params.get("state"):
@@ -369,7 +388,7 @@ async def login(request: Request) -> Response:
             request,
         )
     sid = secrets.token_urlsafe(24)
-    now = int(time.time())
+    now = int(state.clock.time())
     state.identity.sessions[sid] = Session(user.id, now)
     pending.user_id, pending.auth_time = user.id, now
     return _after_signin(state, pending, user, sid)
@@ -395,7 +414,7 @@ def _find_device(state: EmulatorState, user_code: str) -> DeviceCode | None:
     cleaned = "".join(ch for ch in user_code.upper() if ch.isalnum())
     device_code = state.identity.user_codes.get(cleaned)
     device: DeviceCode | None = state.identity.devices.get(device_code) if device_code else None
-    if device is None or device.status != "pending" or time.time() >= device.expires_at:
+    if device is None or device.status != "pending" or state.clock.time() >= device.expires_at:
         return None
     return device
 
@@ -419,6 +438,7 @@ async def devicelogin(request: Request) -> Response:
         app.client_id,
         {},
         device.scopes,
+        state.clock.time(),
         device_code=device.device_code,
     )
     ctx = secrets.token_urlsafe(24)
@@ -445,7 +465,9 @@ async def adminconsent(request: Request) -> Response:
             400,
             request,
         )
-    pending = Pending("adminconsent", tenant_path, tenant_key, app.client_id, params, None)
+    pending = Pending(
+        "adminconsent", tenant_path, tenant_key, app.client_id, params, None, state.clock.time()
+    )
     ctx = secrets.token_urlsafe(24)
     state.identity.pending[ctx] = pending
     return signin_page(f"/{tenant_path}/login", ctx, app.display_name, params.get("login_hint", ""))

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import secrets
-import time
 from typing import Any
 
 from ..directory import GRAPH_APP_ID, App, User, stable_guid
@@ -48,7 +47,7 @@ def id_token(
     session_id: str | None,
 ) -> str:
     """An RS256 v2.0 id_token signed with the JWKS key."""
-    now = int(time.time())
+    now = int(state.clock.time())
     claims: dict[str, Any] = {
         "aud": app.client_id,
         "iss": f"{state.authority_host}/{tenant_id}/v2.0",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 
 from starlette.requests import Request
@@ -59,7 +58,7 @@ async def msi_token(request: Request) -> Response:
     return JSONResponse(
         {
             "access_token": token,
-            "expires_on": str(int(time.time()) + state.config.access_token_lifetime),
+            "expires_on": str(int(state.clock.time()) + state.config.access_token_lifetime),
             "resource": resource,
             "token_type": "Bearer",
             "client_id": app.client_id,

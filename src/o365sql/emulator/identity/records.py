@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass, field
 
 __all__ = ["AuthCode", "DeviceCode", "FlowStore", "Pending", "ScopeRequest", "Session"]
@@ -51,10 +50,10 @@ class Pending:
     client_id: str
     params: dict[str, str]
     scopes: ScopeRequest | None
+    created: float  # when the request arrived (the emulator clock)
     user_id: str | None = None
     auth_time: int = 0
     device_code: str | None = None
-    created: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -108,9 +107,8 @@ class FlowStore:
     msi_header: str = field(default_factory=lambda: secrets.token_hex(16))
     msi_endpoint: str = ""
 
-    def prune(self, code_lifetime: int) -> None:
+    def prune(self, now: float, code_lifetime: int) -> None:
         """Forget codes, device codes and abandoned sign-ins well past their lifetimes (long runs)."""
-        now = time.time()
         for key in [k for k, c in self.codes.items() if now - c.issued_at > code_lifetime + 3600]:
             del self.codes[key]
         for key in [k for k, d in self.devices.items() if now > d.expires_at + 3600]:

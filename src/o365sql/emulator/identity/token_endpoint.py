@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..directory import App
+from ..directory import App, User
 from ..state import EmulatorState, state_of
 from .clients import authenticate_client, client_id_of, find_app, missing_parameter, resolve_tenant
 from .errors import IdentityError, error_response, no_store_headers
@@ -44,7 +44,6 @@ async def token(request: Request) -> Response:
                 "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request."
             ),
             request,
-            state.authority_host,
         )
     try:
         form = await _form(request)
@@ -70,7 +69,15 @@ async def token(request: Request) -> Response:
         app = authenticate_client(state, request, form, tenant_path, tenant_key)
         return _json(handler(state, app, form, tenant_key))
     except IdentityError as exc:
-        return error_response(exc, request, state.authority_host)
+        return error_response(exc, request)
+
+
+def _user(state: EmulatorState, user_id: str) -> User:
+    """The user a grant names, or AADSTS50034 when the directory no longer has them."""
+    user = state.directory.user_by_id(user_id)
+    if user is None:
+        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    return user
 
 
 # -- authorization_code -------------------------------------------------------------------------------------
@@ -109,7 +116,7 @@ def _authorization_code(
             "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an "
             "existing refresh token.",
         )
-    if time.time() - code.issued_at > state.config.code_lifetime:
+    if state.clock.time() - code.issued_at > state.config.code_lifetime:
         raise IdentityError(
             "invalid_grant",
             70008,
@@ -138,9 +145,7 @@ def _authorization_code(
             "in the authorization request.",
         )
     _verify_pkce(code, form.get("code_verifier"))
-    user = state.directory.user_by_id(code.user_id)
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, code.user_id)
     code.redeemed = True
     return delegated_token_response(
         state,
@@ -170,6 +175,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             "Provided grant is invalid or malformed. The refresh token was issued to a different client.",
         )
     issued = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(grant.issued_at))
+    now = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(state.clock.time()))
     if grant.revoked:
         raise IdentityError(
             "invalid_grant",
@@ -178,7 +184,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             f"might have changed or reset their password. The grant was issued on '{issued}' and the "
             "TokensValidFrom date "
             "(before which tokens are not valid) for this user is "
-            f"'{time.strftime('%m/%d/%Y %H:%M:%S', time.gmtime())}'.",
+            f"'{now}'.",
         )
     if state.tokens.refresh_expired(grant):
         days = state.tokens.refresh_lifetime / 86400
@@ -188,9 +194,7 @@ def _refresh_token(state: EmulatorState, app: App, form: dict[str, str], tenant_
             f"The refresh token has expired due to inactivity. The token was issued on {issued} and was "
             f"inactive for {days:.2f} days.",
         )
-    user = state.directory.user_by_id(grant.user_id)
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, grant.user_id)
     scopes = parse_scopes(form.get("scope") or "openid offline_access", state)
     if scopes.graph or scopes.wants_default:
         have = consented(state, user.id, app) | set(grant.scopes)
@@ -271,7 +275,7 @@ def _device_code(state: EmulatorState, app: App, form: dict[str, str], tenant_ke
         raise IdentityError(
             "bad_verification_code", 70018, "Invalid verification code entered. Check the code and try again."
         )
-    now = time.time()
+    now = state.clock.time()
     if now >= device.expires_at:
         raise IdentityError("expired_token", 70019, "Verification code expired.")
     last, device.last_poll = device.last_poll, now
@@ -297,9 +301,7 @@ def _device_code(state: EmulatorState, app: App, form: dict[str, str], tenant_ke
         raise IdentityError(
             "invalid_grant", 54005, "The device code was already redeemed, please start a new device flow."
         )
-    user = state.directory.user_by_id(device.user_id or "")
-    if user is None:
-        raise IdentityError("invalid_grant", 50034, "The user account does not exist in the directory.")
+    user = _user(state, device.user_id or "")
     device.status = "redeemed"
     return delegated_token_response(
         state,
@@ -339,9 +341,9 @@ async def devicecode(request: Request) -> Response:
             raise missing_parameter("scope")
         scopes = parse_scopes(form["scope"], state)
     except IdentityError as exc:
-        return error_response(exc, request, state.authority_host)
-    state.identity.prune(state.config.code_lifetime)
-    now = time.time()
+        return error_response(exc, request)
+    state.identity.prune(state.clock.time(), state.config.code_lifetime)
+    now = state.clock.time()
     user_code = "".join(secrets.choice(_USER_CODE_ALPHABET) for _ in range(9))
     device = DeviceCode(
         device_code="DAQABAAEAAAD" + secrets.token_urlsafe(96),

@@ -162,8 +162,11 @@ def evaluate(node: Node, item: Mapping[str, Any]) -> bool:
 
 
 def sort_key(value: Any, datetime_like: bool = False) -> tuple[Any, ...]:
-    """A total-order key for one `$orderby` value: nulls first, then by type, strings case-insensitively
-    (datetime strings as instants when `datetime_like`)."""
+    """A total-order key for one `$orderby` value.
+
+    Nulls sort first, then values by type; strings case-insensitively, and date-time strings as instants
+    when `datetime_like`.
+    """
     if value is None:
         return (0,)
     if isinstance(value, bool):

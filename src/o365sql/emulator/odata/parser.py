@@ -19,8 +19,11 @@ _Operand = Node | Prop | Literal
 
 
 def _balanced(cls: type[And] | type[Or], terms: list[Node]) -> Node:
-    """A chain `t1 op t2 op ...` as a balanced tree: same meaning and left-to-right order, but depth log(n),
-    so a driver's long `or` list (an SQL IN) never exhausts the recursion limit when evaluated."""
+    """A chain `t1 op t2 op ...` as a balanced tree of the same meaning and left-to-right order.
+
+    Its depth is log(n), so a driver's long `or` list (an SQL IN) never exhausts the recursion limit when
+    evaluated.
+    """
     if len(terms) == 1:
         return terms[0]
     mid = len(terms) // 2
@@ -28,8 +31,11 @@ def _balanced(cls: type[And] | type[Or], terms: list[Node]) -> Node:
 
 
 class _Parser:
-    """One parse of one `$filter` text. Keywords, operators and function names are case-insensitive,
-    as Graph's parser is configured (`NOT`, `startsWith` and `startswith` are all accepted)."""
+    """One parse of one `$filter` text.
+
+    Keywords, operators and function names are case-insensitive, as Graph's parser is configured: `NOT`,
+    `startsWith` and `startswith` are all accepted.
+    """
 
     def __init__(self, text: str, code: str) -> None:
         self.text = text
