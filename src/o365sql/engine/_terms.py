@@ -2,11 +2,10 @@
 
 Values are first given the column's SQLite affinity (as SQLite does before comparing), then translated:
 text `=` -> `eq`, LIKE/GLOB 'abc%' -> `startswith` (both re-checked by SQLite: Graph ignores case); booleans
--> `eq true|false`; DATETIME `x > v` -> `x ge v+1s`, `x <= v` -> `x lt v+1s`,
-`x = v` -> `x ge v and x lt v+1s` (SQLite sees values truncated to whole seconds, so these are exact
-whatever precision Graph keeps); IN lists -> or-ed eq terms, at most IN_CHUNK a request. A value Graph
-can't take exactly (say `receivedDateTime > 5`)
-is left to `Check`, which applies SQLite's comparison rules in Python.
+-> `eq true|false`; DATETIME `x > v` -> `x ge v+1s`, `x <= v` -> `x lt v+1s`, `x = v` -> `x ge v and x lt
+v+1s` (SQLite sees values truncated to whole seconds, so these are exact whatever precision Graph keeps); IN
+lists -> or-ed eq terms, at most IN_CHUNK a request. A date-time Graph can't take exactly (`'2024-05-01'`,
+`'2024-05-01 10:00'`) is left to `Check`, which applies SQLite's comparison rules in Python.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ omitted, to a local check). CalendarView's window: a lower bound from `start_dat
 second), defaults now-30 days and now+30 days; those constraints stay with SQLite. Unconstrained
 MailFolders and Files scans walk the folder tree (Files: DirectoryRetrievalDepth levels below the root,
 default 5); walks send no $filter. LIMIT/OFFSET, when the planner pushed them, become $top (page size; the
-scan stops after
-LIMIT rows) and $skip on a single stream where Graph supports it, else rows are skipped here.
+scan stops after LIMIT rows) and $skip on a single stream where Graph supports it, else rows are skipped
+here.
 """
 
 from __future__ import annotations
