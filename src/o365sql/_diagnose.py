@@ -9,6 +9,7 @@ from typing import Any
 
 import apsw
 
+from .engine import is_empty_in_failure
 from .engine.systables import SYSTEM_TABLES
 from .errors import (
     DataError,
@@ -73,6 +74,13 @@ def translate(db: apsw.Connection, exc: Exception, sql: str, params: Any) -> Err
     if isinstance(exc, Error):
         return exc
     msg = str(exc)
+    if is_empty_in_failure(exc):
+        # the statement runs again one value at a time when this happens before its first row (cursor.py);
+        # later, inside a join, rows were already handed out
+        return NotSupportedError(
+            "an IN (SELECT ...) list came back empty for one row of a join, which apsw cannot pass to an "
+            "Office 365 table; write the condition as EXISTS (SELECT 1 FROM ... WHERE ... = column) or a JOIN"
+        )
     if isinstance(exc, apsw.SQLError):
         return _sql_error(db, msg, sql)
     if isinstance(exc, apsw.BindingsError):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+import o365sql
 from o365sql import Connection
 
 Connect = Callable[..., Connection]
@@ -43,3 +46,20 @@ def test_explain_a_scalar_subquery_does_not_claim_no_rows(live_connect: Connect)
     # a NULL written in the query itself still means no request
     (plan,) = con.explain("SELECT subject FROM Messages WHERE id = NULL")
     assert plan.note == "no request: no row can match"
+
+
+def test_an_empty_in_list_inside_a_join_says_what_to_write(live_connect: Connect) -> None:
+    """When rows were already handed out the statement cannot run again: a clear error, not apsw's <NULL>."""
+    con = live_connect()
+    (mid,) = con.execute("SELECT id FROM Messages LIMIT 1").fetchone() or ()
+    con.execute("CREATE TEMP TABLE t(x)")
+    con.execute("INSERT INTO t VALUES ('a'), ('b')")
+    con.execute("CREATE TEMP TABLE ids(k, id)")
+    con.execute("INSERT INTO ids VALUES ('a', ?)", (mid,))
+    join = "SELECT t.x, m.id FROM temp.t JOIN Messages m ON "
+    with pytest.raises(o365sql.NotSupportedError, match="EXISTS"):
+        con.execute(join + "m.id IN (SELECT id FROM temp.ids WHERE ids.k = t.x)").fetchall()
+    rows = con.execute(
+        join + "EXISTS (SELECT 1 FROM temp.ids WHERE ids.k = t.x AND ids.id = m.id)"
+    ).fetchall()
+    assert rows == [("a", mid)]
