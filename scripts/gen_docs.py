@@ -68,7 +68,10 @@ def tables_page() -> str:
         delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
         scope = "(`{scope}` is `/me`, or `/users/{UserId}`)"
-        lines.append(f"Graph: `{spec.collection}` {scope}. Key: {', '.join(spec.key)}.")
+        writes = ", ".join(sorted(spec.writes)) if spec.writes else "none (read-only)"
+        kind = "A view (rows Graph computes). " if spec.is_view else ""
+        key = ", ".join(spec.key)
+        lines.append(f"Graph: `{spec.collection}` {scope}. Key: {key}. {kind}Writes: {writes}.")
         if delegated or application:
             deleg, app = " or ".join(delegated), " or ".join(application)
             lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")
