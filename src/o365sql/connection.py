@@ -24,7 +24,7 @@ from ._logging import ConnectionLog, configure_logging
 from ._statements import cap_rows, single_statement
 from .auth import provider_from_properties
 from .cursor import Cursor
-from .engine import EngineContext, PlannedRequest, explain, install, systables
+from .engine import EngineContext, PlannedRequest, context_of, explain, install, systables
 from .errors import (
     DatabaseError,
     DataError,
@@ -40,6 +40,7 @@ from .errors import (
 from .graph import GraphClient, TokenProvider, make_http_client
 from .procedures import ProcedureContext
 from .properties import Properties, resolve
+from .scale.stats import ProgressCallback, StatementMeter
 from .schema import TABLES
 
 __all__ = ["Connection", "connect"]
@@ -116,6 +117,8 @@ class Connection:
         self._closed = False
         self._cursors: weakref.WeakSet[Cursor] = weakref.WeakSet()
         self._nullable_cache: dict[tuple[str, str], dict[str, bool]] = {}
+        self._progress: ProgressCallback | None = None
+        self._meter: StatementMeter | None = None  # the statement that ran last (progress reports on it)
         systables.install(db, props)
 
     # -- state -------------------------------------------------------------------------------------------
@@ -145,6 +148,46 @@ class Connection:
             http=self._http,
             user_id=self._props["UserId"] or None,
         )
+
+    # -- figures -----------------------------------------------------------------------------------------
+
+    def set_progress(self, callback: ProgressCallback | None) -> None:
+        """Call ``callback(stats)`` after every page Graph returns, and once more when a statement ends.
+
+        ``stats`` is the running statement's :class:`~o365sql.scale.StatementStats`. During a multi-owner
+        query the call comes from a worker thread: keep it quick, and don't use the connection from it.
+        ``None`` turns reporting off.
+        """
+        self._progress = callback
+        self._graph.counters.listener = self._report_progress if callback is not None else None
+
+    def _report_progress(self) -> None:
+        meter, callback = self._meter, self._progress
+        if meter is None or callback is None:
+            return
+        try:
+            callback(meter.stats())
+        except Exception as exc:  # a broken progress bar must not break the query
+            _log.warning("the progress callback failed: %s: %s", type(exc).__name__, exc)
+
+    def _begin_statement(self) -> StatementMeter:
+        """A meter for the statement about to run (the engine reports skipped owners to it)."""
+        meter = StatementMeter(self._graph.counters)
+        self._meter = meter
+        ctx = context_of(self._db)
+        if ctx is not None:
+            ctx.meter = meter
+        return meter
+
+    def _end_statement(self, meter: StatementMeter, sql: str) -> None:
+        """Freeze the statement's figures, log them (Verbosity) and report them once more."""
+        if meter.finished:
+            return
+        meter.finish()
+        flat = " ".join(sql.split())
+        _log.info("%s: %s", flat if len(flat) <= 160 else flat[:157] + "...", meter.stats().summary())
+        if meter is self._meter:
+            self._report_progress()
 
     # -- DB-API ------------------------------------------------------------------------------------------
 
@@ -178,6 +221,9 @@ class Connection:
         self._closed = True
         for cur in list(self._cursors):
             cur._release()
+        ctx = context_of(self._db)
+        if ctx is not None:
+            ctx.close()
         self._db.close(True)
         self._graph.close()
         self._http.close()

@@ -16,6 +16,7 @@ from ._diagnose import snippet, translate
 from ._statements import aggregate_type, cap_rows, column_names, single_statement
 from .engine import is_empty_in_failure, one_value_at_a_time
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
+from .scale.stats import StatementMeter, StatementStats
 from .schema import TABLES
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class Cursor:
         # the statement runs inside the MaxRows wrapper; set once apsw prepared it and is about to run it
         self._capped = False
         self._started = False
+        self._meter: StatementMeter | None = None
 
     # -- state -------------------------------------------------------------------------------------------
 
@@ -70,6 +72,18 @@ class Cursor:
     def closed(self) -> bool:
         """True after ``close()`` or after the connection closed."""
         return self._closed
+
+    @property
+    def stats(self) -> StatementStats:
+        """What the last statement cost so far: requests, pages, rows, throttled, retries, bytes, seconds.
+
+        Final once every row is fetched; ``skipped`` names owners left out under OwnerErrors=SKIP.
+        """
+        return self._meter.stats() if self._meter is not None else StatementStats()
+
+    def _finish(self) -> None:
+        if self._meter is not None:
+            self.connection._end_statement(self._meter, self._sql)
 
     @property
     def lastrowid(self) -> None:
@@ -82,6 +96,7 @@ class Cursor:
         self.connection._check()
 
     def _release(self) -> None:
+        self._finish()
         self._closed = True
         self._rows = None
         self._has_results = False
@@ -95,6 +110,7 @@ class Cursor:
         self._release()
 
     def _reset(self) -> None:
+        self._finish()
         self._fetched = 0
         self._capped = False
         self._rows = None
@@ -192,8 +208,12 @@ class Cursor:
         if not isinstance(operation, str):
             raise ProgrammingError(f"the statement must be a str, not {type(operation).__name__}")
         self._sql = operation
+        self._meter = self.connection._begin_statement()
         if procedures.is_exec(operation):
-            self._run_exec(operation, parameters)
+            try:
+                self._run_exec(operation, parameters)
+            finally:
+                self._finish()
             return self
         params = _types.adapt_parameters(parameters)
         statement = single_statement(operation)
@@ -217,6 +237,7 @@ class Cursor:
             raise translate(self.connection._db, exc, operation, params) from exc
         if self._raw is None:
             self.rowcount = db.total_changes() - before
+            self._finish()
         else:
             self._rows = cur
             self._has_results = True
@@ -295,7 +316,11 @@ class Cursor:
         else:
             raise ProgrammingError("callproc parameters must be a mapping (by name) or a sequence (in order)")
         self._sql = f"EXEC {proc.name}"
-        self._run_procedure(proc, given)
+        self._meter = self.connection._begin_statement()
+        try:
+            self._run_procedure(proc, given)
+        finally:
+            self._finish()
         return dict(parameters) if isinstance(parameters, Mapping) else parameters
 
     def _run_procedure(self, proc: procedures.Procedure, given: Mapping[str, Any]) -> None:
@@ -345,14 +370,20 @@ class Cursor:
         except StopIteration:
             self._rows = None
             _log.info("%d row(s)", self._fetched)
+            self._finish()
             return None
         except Error:
             self._rows = None
+            self._finish()
             raise
         except Exception as exc:
             self._rows = None
+            self._finish()
             raise translate(self.connection._db, exc, self._sql, None) from exc
         self._fetched += 1
+        meter = self._meter
+        if meter is not None:
+            meter.rows += 1
         conv = self._converters
         if conv is not None:
             values = list(row)

@@ -110,6 +110,7 @@ _JWT = "JWT OAuth"
 _SSL = "SSL"
 _PROXY = "Proxy"
 _LOG = "Logging"
+_CACHE = "Caching"
 
 #: Every property, with its default (``None`` = derived at resolve time or empty).
 PROPERTIES: tuple[PropertySpec, ...] = (
@@ -335,6 +336,40 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         5,
         "How many folder levels below the root the Files table walks; -1 means no limit.",
         minimum=-1,
+    ),
+    _p(
+        "CacheLocation",
+        str,
+        "",
+        "A SQLite file for the sync cache: EXEC SyncTable fills it through Graph's delta queries and "
+        "Offline=true answers from it (empty: no cache).",
+        group=_CACHE,
+    ),
+    _p(
+        "Offline",
+        bool,
+        False,
+        "Answer queries from the sync cache at CacheLocation without calling Graph (tables SyncTable keeps: "
+        "Messages, CalendarView, Contacts, Files, Users, Groups).",
+        group=_CACHE,
+    ),
+    _p(
+        "MaxConcurrentRequests",
+        int,
+        16,
+        "Requests in flight at once when a query reads many mailboxes or drives (app-only with no UserId, "
+        "UserId IN (...)); each mailbox still gets at most 4, Graph's limit.",
+        minimum=1,
+        maximum=64,
+    ),
+    _p(
+        "OwnerErrors",
+        str,
+        "RAISE",
+        "When a query reads many owners and Graph refuses one (403/404: no mailbox licence, a disabled "
+        "account): RAISE stops with an error naming the owner; SKIP leaves that owner out, logs a warning "
+        "and lists it in cursor.stats.skipped.",
+        choices=("RAISE", "SKIP"),
     ),
     _p(
         "Verbosity",

@@ -260,7 +260,7 @@ Connect = Callable[..., tuple[apsw.Connection, FakeGraph]]
 
 @pytest.fixture
 def connect(tenant: dict[str, Any]) -> Connect:
-    """connect(pushdown=True, app_only=False, default_user=None, pagesize=1000, depth=5) -> (db, fake)."""
+    """connect(pushdown=True, app_only=False, default_user=None, pagesize=1000, depth=5, owner_errors)."""
 
     def make(
         *,
@@ -269,6 +269,7 @@ def connect(tenant: dict[str, Any]) -> Connect:
         default_user: str | None = None,
         pagesize: int = 1000,
         depth: int = 5,
+        owner_errors: str = "RAISE",
     ) -> tuple[apsw.Connection, FakeGraph]:
         fake = FakeGraph(
             tenant["users"],
@@ -277,7 +278,9 @@ def connect(tenant: dict[str, Any]) -> Connect:
             groups=tenant["groups"],
             members=tenant["members"],
         )
-        props = resolve("", Pushdown=pushdown, Pagesize=pagesize, DirectoryRetrievalDepth=depth)
+        props = resolve(
+            "", Pushdown=pushdown, Pagesize=pagesize, DirectoryRetrievalDepth=depth, OwnerErrors=owner_errors
+        )
         db = apsw.Connection(":memory:")
         install(db, EngineContext(fake, props, app_only, default_user, now=lambda: NOW))
         return db, fake

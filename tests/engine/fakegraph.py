@@ -248,6 +248,14 @@ class FakeGraph:
             return Resource(box.contacts, "outlook", 10, 1000, specs.CONTACTS)
         if rest == ["contactFolders"]:
             return Resource(box.contact_folders, "outlook", 10, 1000, specs.CONTACT_FOLDERS)
+        if rest == ["drive", "root", "delta"]:
+            # like Graph's driveItem delta: the root first, then every item, with no parentReference.path
+            root = {"id": box.drive_root, "name": "root", "root": {}, "folder": {"childCount": 2}}
+            items = [root] + [
+                {**d, "parentReference": {k: v for k, v in d["parentReference"].items() if k != "path"}}
+                for d in box.drive
+            ]
+            return Resource(items, "drive", 200, None, specs.DRIVE_CHILDREN)
         if rest == ["drive", "root", "children"]:
             return Resource(
                 [d for d in box.drive if d["parentReference"]["id"] == box.drive_root],

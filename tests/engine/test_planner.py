@@ -9,7 +9,7 @@ import pytest
 
 from o365sql import procedures
 from o365sql.engine import explain
-from o365sql.errors import DataError, NotFoundError
+from o365sql.errors import DataError, GraphError, NotFoundError
 from o365sql.schema import TABLES, column_types, get_table
 
 from .conftest import ME, NOW, Connect
@@ -205,10 +205,16 @@ def test_user_routing_and_app_only_fan_out(connect: Connect, tenant: dict[str, A
     assert rows == [(other, 60)]
     assert fake.requests[0][1] == f"/users/{other}/messages"
     fake.requests.clear()
-    rows = db.execute("SELECT UserId, count(*) FROM Messages GROUP BY 1 ORDER BY 1").fetchall()
-    # every user listed; those without a mailbox (404) contribute nothing
-    assert [r[1] for r in rows] == [60, 60, 60]
+    # every user listed; one without a mailbox (404) stops the query, naming that owner ...
+    no_mailbox = [u["id"] for u in tenant["users"] if u["id"] not in tenant["mailboxes"]]
+    assert no_mailbox
+    with pytest.raises(GraphError, match=f"owner '{no_mailbox[0]}'.*OwnerErrors=SKIP"):
+        db.execute("SELECT UserId, count(*) FROM Messages GROUP BY 1 ORDER BY 1").fetchall()
     assert fake.requests[0][:2] == ("GET", "/users")
+    # ... or, with OwnerErrors=SKIP, is left out while the others count
+    db, fake = connect(app_only=True, owner_errors="SKIP")
+    rows = db.execute("SELECT UserId, count(*) FROM Messages GROUP BY 1 ORDER BY 1").fetchall()
+    assert [r[1] for r in rows] == [60, 60, 60]
     # delegated: /me, and UserId is the signed-in user's id (one GET /me when asked for)
     db, fake = connect()
     assert db.execute("SELECT DISTINCT UserId FROM Messages").fetchall() == [(ME,)]
@@ -288,6 +294,23 @@ def test_files_walk_depth_and_parent(connect: Connect) -> None:
     # by id: one GET, and items below the depth limit stay invisible as in the scan
     assert db.execute("SELECT name FROM Files WHERE id = 'D0!deep'").fetchall() == [("deep",)]
     assert db.execute("SELECT name FROM Files WHERE id = 'D0!b.txt'").fetchall() == []
+
+
+def test_files_scan_is_one_delta_stream_with_paths_from_parents(connect: Connect) -> None:
+    # the fake's delta, like Graph's, leaves parentReference.path out: depth and path come from the parents
+    db, fake = connect(depth=-1)
+    rows = dict(db.execute("SELECT name, parentReference_path FROM Files").fetchall())
+    assert rows == {
+        "docs": "/drive/root:",
+        "top.md": "/drive/root:",
+        "a.txt": "/drive/root:/docs",
+        "deep": "/drive/root:/docs",
+        "deeper": "/drive/root:/docs/deep",
+        "b.txt": "/drive/root:/docs/deep/deeper",
+    }
+    assert [r[1] for r in fake.requests] == ["/me/drive/root/delta"]
+    db, _fake = connect(depth=0)
+    assert {r[0] for r in db.execute("SELECT name FROM Files").fetchall()} == {"docs", "top.md"}
 
 
 def test_explain_reports_requests_and_sqlite_checks(connect: Connect) -> None:

@@ -34,6 +34,14 @@ async def revoke_tokens(request: Request) -> Response:
     return JSONResponse({"revoked": state_of(request).tokens.revoke_all()})
 
 
+async def expire_delta(request: Request) -> Response:
+    """POST /_emulator/delta/expire: every delta and skip token is now unknown (410 Gone on next use)."""
+    from .graph.delta import expire_all
+
+    store = state_of(request).graph
+    return JSONResponse({"expired": expire_all(store) if store is not None else 0})
+
+
 async def faults(request: Request) -> Response:
     """GET shows the fault settings; POST replaces them with the JSON body's keys (others reset)."""
     state = state_of(request)
@@ -80,6 +88,7 @@ def routes() -> list[BaseRoute]:
         Route("/_emulator/reset", reset, methods=["POST"]),
         Route("/_emulator/tokens/expire", expire_tokens, methods=["POST"]),
         Route("/_emulator/tokens/revoke", revoke_tokens, methods=["POST"]),
+        Route("/_emulator/delta/expire", expire_delta, methods=["POST"]),
         Route("/_emulator/faults", faults, methods=["GET", "POST"]),
         Route("/_emulator/info", info, methods=["GET"]),
         Route("/_emulator/clock", clock, methods=["GET", "POST"]),

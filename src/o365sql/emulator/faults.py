@@ -30,6 +30,11 @@ class FaultConfig:
     seed: int | None = None  # makes the random choices repeatable
     batch_reorder: int = 0  # 1: $batch answers come back in another order than asked (Graph may do that)
     throttle_paths: str | None = None  # a regex: only matching Graph paths get the 429/5xx/drop shares
+    app_throttle_after: int = (
+        0  # 429 once an app has made this many Graph requests in throttle_window (0: off)
+    )
+    delta_token_ttl: float = 0.0  # seconds a delta/skip token stays valid (0: until the emulator stops)
+    no_mailbox: str | None = None  # a regex on user ids/UPNs: their Outlook paths answer 404 (no licence)
 
     @classmethod
     def parse(cls, spec: str | None) -> FaultConfig:
@@ -46,7 +51,7 @@ class FaultConfig:
             if key not in types:
                 raise ValueError(f"unknown fault setting {key!r}; known: {', '.join(sorted(types))}")
             if raw is None or (isinstance(raw, str) and raw.lower() in ("none", "null", "")):
-                if key in ("retry_after", "seed", "throttle_paths"):
+                if key in ("retry_after", "seed", "throttle_paths", "no_mailbox"):
                     setattr(self, key, None)
                     continue
                 raise ValueError(f"fault setting {key!r} needs a value")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..graph import BatchRequest, BatchResponse
 from ..properties import Properties
+
+if TYPE_CHECKING:
+    from ..scale.cache import SyncCache
+    from ..scale.scheduler import OwnerSkip
+    from ..scale.stats import StatementMeter
 
 __all__ = ["EngineContext", "GraphLike", "PlannedRequest"]
 
@@ -87,11 +93,37 @@ class EngineContext:
         # False: an IN list reaches Filter one value at a time (see vtable.one_value_at_a_time)
         self.in_sets = True
         self._me_id: str | None = None
+        # the statement being measured (set by the DB-API cursor): skipped owners are reported to it
+        self.meter: StatementMeter | None = None
+        self._cache: SyncCache | None = None
 
     @property
     def pushdown(self) -> bool:
-        """Pushdown property: False sends no $filter/$orderby/$top/$skip and no by-id lookups."""
-        return bool(self.props["Pushdown"])
+        """Pushdown property: False (or Offline) sends no $filter/$orderby/$top/$skip, no by-id lookups."""
+        return bool(self.props["Pushdown"]) and not self.offline
+
+    @property
+    def offline(self) -> bool:
+        """Offline property: answer from the sync cache (CacheLocation) without asking Graph."""
+        return bool(self.props["Offline"])
+
+    @property
+    def cache(self) -> SyncCache | None:
+        """The sync cache at CacheLocation (opened on first use), or None when no location is set."""
+        location = str(self.props["CacheLocation"] or "")
+        if not location:
+            return None
+        if self._cache is None or self._cache.path != location:
+            from ..scale.cache import SyncCache
+
+            self._cache = SyncCache(location)
+        return self._cache
+
+    def close(self) -> None:
+        """Release what the context opened (the cache file)."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
 
     @property
     def page_size(self) -> int:
@@ -102,6 +134,22 @@ class EngineContext:
     def directory_depth(self) -> int:
         """DirectoryRetrievalDepth: folder levels below the root the Files scan walks (-1 = unlimited)."""
         return int(self.props["DirectoryRetrievalDepth"])
+
+    @property
+    def max_concurrency(self) -> int:
+        """MaxConcurrentRequests: requests in flight at once across the owners of a multi-owner query."""
+        return max(1, int(self.props["MaxConcurrentRequests"]))
+
+    @property
+    def owner_errors(self) -> Literal["raise", "skip"]:
+        """OwnerErrors: what a multi-owner query does when Graph refuses one owner (403/404)."""
+        return "skip" if str(self.props["OwnerErrors"]).upper() == "SKIP" else "raise"
+
+    def report_skip(self, skip: OwnerSkip) -> None:
+        """An owner left out of a multi-owner query (OwnerErrors=SKIP): logged, and kept for cursor.stats."""
+        logging.getLogger("o365sql.engine").warning("skipped owner %s", skip)
+        if self.meter is not None:
+            self.meter.skip(skip)
 
     def me_id(self) -> str:
         """The signed-in user's object id (one GET /me the first time it is needed)."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..errors import NotFoundError
 from ..graph import BatchRequest, path_segment
+from ..scale.drive import drive_items
+from ..scale.scheduler import OwnerJob, fan_out_page, is_owner_failure, run_owners
 from ..schema import TableSpec
 from ._context import EngineContext, PlannedRequest
+from ._offline import cached_rows
 from ._terms import fill
 from .convert import SQLValue
 from .planner import Plan
@@ -22,12 +27,17 @@ EXPAND_PAGE = 50
 _OWNER_MISSING = frozenset({"ErrorInvalidUser", "MailboxNotEnabledForRESTAPI", "Request_ResourceNotFound"})
 
 
-def _check_owner(ex: Execution, exc: NotFoundError, user: SQLValue, below_owner: bool) -> None:
+def _check_owner(
+    ex: Execution, exc: NotFoundError, user: SQLValue, below_owner: bool, owner_level: bool = False
+) -> None:
     """Raise when a 404 means the mailbox/drive UserId names does not exist.
 
     SQL would call that "no rows", but a misspelled UserId then looks like an empty mailbox: a wrong answer
-    nobody sees. Fan-outs over every user skip users without a mailbox or drive instead.
+    nobody sees. In a multi-owner read (``owner_level``) the error goes as it is to the scheduler, which
+    names the owner and raises or skips it (OwnerErrors).
     """
+    if owner_level and (exc.code in _OWNER_MISSING or not below_owner):
+        raise exc
     if not ex.spec.per_user or ex.scopes is None:
         return
     if exc.code not in _OWNER_MISSING and below_owner:
@@ -74,7 +84,7 @@ def _iter_scopes(ex: Execution) -> Iterator[tuple[str, SQLValue]]:
             yield "/users/" + path_segment(uid), uid
 
 
-def _iter_parents(ex: Execution, scope: str, user: SQLValue) -> Iterator[str]:
+def _iter_parents(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iterator[str]:
     if ex.parents is not None:
         yield from ex.parents
         return
@@ -91,7 +101,7 @@ def _iter_parents(ex: Execution, scope: str, user: SQLValue) -> Iterator[str]:
             if isinstance(pid, str) and pid:
                 yield pid
     except NotFoundError as exc:
-        _check_owner(ex, exc, user, below_owner=False)
+        _check_owner(ex, exc, user, False, owner_level)
         if ex.scopes is None:
             return  # a user without a mailbox/drive during a fan-out
         raise
@@ -100,27 +110,26 @@ def _iter_parents(ex: Execution, scope: str, user: SQLValue) -> Iterator[str]:
 Unit = tuple[str, dict[str, str], dict[str, SQLValue], SQLValue, bool]
 
 
-def _units(ex: Execution) -> Iterator[Unit]:
-    """(path template, its values, extra column values, owner, below the owner) for every collection read.
+def _units(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iterator[Unit]:
+    """(path template, its values, extra column values, owner, below the owner) for one scope's reads.
 
     "Below the owner" means the path also names a folder, parent or other routing value, whose 404 means no
     rows (the query asked for something that does not exist), not a missing mailbox.
     """
-    for scope, user in _iter_scopes(ex):
-        for parent in _iter_parents(ex, scope, user):
-            for route in ex.routes:
-                values: dict[str, str] = {"scope": scope, **route}
-                extra: dict[str, SQLValue] = dict(ex.param_values)
-                if ex.spec.per_user:
-                    extra["UserId"] = _user_value(ex, user)
-                if ex.spec.parent_key:
-                    values[ex.spec.parent_key] = parent
-                    extra[ex.spec.parent_key] = parent
-                for name, v in route.items():
-                    if ex.spec.column(name).kind == "param":
-                        extra[name] = v
-                below_owner = bool(route) or bool(ex.spec.parent_key)
-                yield _collection(ex, route), values, extra, user, below_owner
+    for parent in _iter_parents(ex, scope, user, owner_level):
+        for route in ex.routes:
+            values: dict[str, str] = {"scope": scope, **route}
+            extra: dict[str, SQLValue] = dict(ex.param_values)
+            if ex.spec.per_user:
+                extra["UserId"] = _user_value(ex, user)
+            if ex.spec.parent_key:
+                values[ex.spec.parent_key] = parent
+                extra[ex.spec.parent_key] = parent
+            for name, v in route.items():
+                if ex.spec.column(name).kind == "param":
+                    extra[name] = v
+            below_owner = bool(route) or bool(ex.spec.parent_key)
+            yield _collection(ex, route), values, extra, user, below_owner
 
 
 def run(ex: Execution) -> Iterator[Row]:
@@ -130,7 +139,7 @@ def run(ex: Execution) -> Iterator[Row]:
     produced = 0
     skipped = 0
     seen: set[tuple[Any, ...]] = set()
-    for item, extra in _items(ex):
+    for item, extra in cached_rows(ex) if ex.ctx.offline else _items(ex):
         if ex.checks and not all(check(item) for check in ex.checks):
             continue
         if ex.dedupe:
@@ -147,7 +156,7 @@ def run(ex: Execution) -> Iterator[Row]:
             return
 
 
-def _expanded_items(ex: Execution) -> Iterator[Row]:
+def _expanded_items(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iterator[Row]:
     """Children of every parent through `$expand` on the parent collection (MessageAttachments' fan-out)."""
     spec = ex.spec
     assert spec.fanout_collection is not None and spec.fanout_expand and spec.parent_key
@@ -155,32 +164,69 @@ def _expanded_items(ex: Execution) -> Iterator[Row]:
     if ex.plan.pushdown:
         # expanded children travel whole (attachments with their content): keep pages small
         params["$top"] = str(min(EXPAND_PAGE, ex.ctx.page_size))
-    for scope, user in _iter_scopes(ex):
-        try:
-            for parent in ex.ctx.graph.iter_items(fill(spec.fanout_collection, {"scope": scope}), params):
-                children = parent.get(spec.fanout_expand)
-                if not isinstance(children, list):
-                    continue
-                extra: dict[str, SQLValue] = dict(ex.param_values)
-                extra[spec.parent_key] = parent.get("id")
-                if spec.per_user:
-                    extra["UserId"] = _user_value(ex, user)
-                for child in children:
-                    if isinstance(child, dict):
-                        yield child, extra
-        except NotFoundError as exc:
-            _check_owner(ex, exc, user, below_owner=False)
-            if ex.scopes is None:
+    try:
+        for parent in ex.ctx.graph.iter_items(fill(spec.fanout_collection, {"scope": scope}), params):
+            children = parent.get(spec.fanout_expand)
+            if not isinstance(children, list):
                 continue
-            raise
+            extra: dict[str, SQLValue] = dict(ex.param_values)
+            extra[spec.parent_key] = parent.get("id")
+            if spec.per_user:
+                extra["UserId"] = _user_value(ex, user)
+            for child in children:
+                if isinstance(child, dict):
+                    yield child, extra
+    except NotFoundError as exc:
+        _check_owner(ex, exc, user, False, owner_level)
+        if ex.scopes is None:
+            return
+        raise
+
+
+def _multi_owner(ex: Execution) -> bool:
+    return ex.spec.per_user and (ex.scopes is None or len(ex.scopes) > 1)
 
 
 def _items(ex: Execution) -> Iterator[Row]:
+    if not _multi_owner(ex):
+        for scope, user in _iter_scopes(ex):
+            yield from _scope_items(ex, scope, user, owner_level=False, prefetch=True)
+        return
+    ctx = ex.ctx
+    top = ex.params.get("$top")
+    if top is not None:
+        selected = len(ex.params.get("$select", "").split(","))
+        page = fan_out_page(int(top), ctx.max_concurrency, selected)
+        ex = dataclasses.replace(ex, params={**ex.params, "$top": str(page)})
+
+    def jobs() -> Iterator[OwnerJob[Row]]:
+        for scope, user in _iter_scopes(ex):
+            yield OwnerJob(str(user), functools.partial(_owner_items, ex, scope, user))
+
+    yield from run_owners(
+        jobs(),
+        workers=ctx.max_concurrency,
+        on_owner_error=ctx.owner_errors,
+        is_owner_error=is_owner_failure,
+        on_skip=ctx.report_skip,
+        table=ex.spec.name,
+    )
+
+
+def _owner_items(ex: Execution, scope: str, user: SQLValue) -> Iterator[Row]:
+    """One owner's rows in a multi-owner read (run on a scheduler thread: no prefetch thread of its own)."""
+    return _scope_items(ex, scope, user, owner_level=True, prefetch=False)
+
+
+def _scope_items(
+    ex: Execution, scope: str, user: SQLValue, *, owner_level: bool, prefetch: bool
+) -> Iterator[Row]:
+    """Every row of one scope (mailbox or drive owner): its parents, routes and filters in turn."""
     graph = ex.ctx.graph
     if ex.parents is None and ex.spec.fanout_expand:
-        yield from _expanded_items(ex)
+        yield from _expanded_items(ex, scope, user, owner_level)
         return
-    for template, values, extra, user, below_owner in _units(ex):
+    for template, values, extra, user, below_owner in _units(ex, scope, user, owner_level):
         if ex.ids is not None:  # by id: _get_ids reads a 404 itself
             yield from ((it, extra) for it in _get_ids(ex, values, user))
             continue
@@ -194,11 +240,13 @@ def _items(ex: Execution) -> Iterator[Row]:
                     if flt:
                         params["$filter"] = flt
                     # Prefetch only when no LIMIT went to Graph: then the first page is all that's needed.
-                    pages = graph.iter_items(path, params, ex.headers or None, prefetch=ex.limit is None)
+                    pages = graph.iter_items(
+                        path, params, ex.headers or None, prefetch=prefetch and ex.limit is None
+                    )
                     for it in pages:
                         yield it, extra
         except NotFoundError as exc:
-            _check_owner(ex, exc, user, below_owner)
+            _check_owner(ex, exc, user, below_owner, owner_level)
             if below_owner or ex.scopes is None:
                 continue
             raise
@@ -258,13 +306,18 @@ def _get_ids(ex: Execution, values: dict[str, str], user: SQLValue) -> Iterator[
 
 
 def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
-    """Every item of a folder tree, depth first in Graph's order: the top level, then each folder's children.
+    """Every item of a folder tree.
 
-    Drives: folders are items with a ``folder`` facet, walked DirectoryRetrievalDepth levels below the root.
-    Mail folders: folders with a childFolderCount, walked to any depth (64 levels at most).
+    Drives: one paged delta stream, kept to DirectoryRetrievalDepth levels below the root (scale.drive).
+    Mail folders: depth first in Graph's order, the top level, then the children of folders with a
+    childFolderCount, to any depth (64 levels at most).
     """
     spec, scope = ex.spec, values["scope"]
     params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
+    if spec.recursive == "drive":
+        # the whole drive in one delta stream (200 items a page) rather than a request per folder
+        yield from drive_items(ex.ctx.graph, scope, params, ex.ctx.directory_depth)
+        return
     # the routing column whose path lists one folder's children (the same path a WHERE on it reads)
     route = "parentReference_id" if spec.recursive == "drive" else "parentFolderId"
     top = fill(spec.collection, {"scope": scope})
@@ -295,11 +348,23 @@ def describe(ex: Execution) -> list[PlannedRequest]:
     )
     if ex.empty:
         return [PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: no row can match")]
+    if ex.ctx.offline:
+        return [
+            PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: Offline=true reads the cache")
+        ]
     out: list[PlannedRequest] = []
     scopes = ex.scopes
     if scopes is None:
         out.append(
-            PlannedRequest(spec.name, "GET", "/users", {"$select": "id"}, (), (), "fan-out: every user")
+            PlannedRequest(
+                spec.name,
+                "GET",
+                "/users",
+                {"$select": "id"},
+                (),
+                (),
+                f"fan-out: every user, {ex.ctx.max_concurrency} requests at a time (at most 4 per mailbox)",
+            )
         )
         scopes = [("/users/{UserId}", None)]
     for scope, _user in scopes:
@@ -346,11 +411,14 @@ def describe(ex: Execution) -> list[PlannedRequest]:
                 path = fill(_collection(ex, route), values).replace("%7B", "{").replace("%7D", "}")
                 if ex.walk:
                     params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
-                    out.append(
-                        PlannedRequest(
-                            spec.name, "GET", path, params, checks, (), "then the children of every folder"
+                    note = "then the children of every folder"
+                    if spec.recursive == "drive":
+                        path = (
+                            fill("{scope}/drive/root/delta", values).replace("%7B", "{").replace("%7D", "}")
                         )
-                    )
+                        depth = ex.ctx.directory_depth
+                        note = f"every item of the drive in one delta stream, kept to {depth} levels"
+                    out.append(PlannedRequest(spec.name, "GET", path, params, checks, (), note))
                     continue
                 for flt in ex.filters:
                     params = dict(ex.params)

@@ -23,8 +23,24 @@ SQLValue = int | float | str | bytes | None
 _UTC_FAST = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 _FRACTION = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# One encoder for every row: json.dumps with non-default options builds a new one per call.
-_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# One encoder for every row: json.dumps (and JSONEncoder.encode) build a new C encoder on every call, which
+# costs more than encoding a short list of recipients; this one is built once (no circular-reference check:
+# Graph's JSON has none).
+_C_ENCODER = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_ENCODER = (
+    _C_ENCODER(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if _C_ENCODER is not None
+    else None
+)
+_FALLBACK = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _encode_json(value: Any) -> str:
+    if _ENCODER is None:
+        return _FALLBACK(value)
+    return "".join(_ENCODER(value, 0))
 
 
 def parse_datetime(text: str) -> datetime | None:

@@ -123,8 +123,8 @@ class Cursor:
         self._drop_stream()
         args = tuple(constraintargs or ())
         plan = Plan.decode(indexname)
-        used = plan.columns or range(len(self.names))
-        self.used = [(i, self.readers[i], self.names[i]) for i in used]
+        # colUsed: count(*) uses no column, so no row converts any (Column still converts on demand)
+        self.used = [(i, self.readers[i], self.names[i]) for i in plan.columns]
         if ctx.recording is not None:
             ctx.recording.plans.add(indexname)
             if ctx.recording.requests and any(a is None or a == set() for a in args):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._batch import MAX_BATCH, BatchRequest, BatchResponse
 from ._client import GraphClient
+from ._counters import Counters, Traffic
 from ._errors import Permissions
 from ._odata import encode_query, odata_datetime, odata_literal, odata_string, path_segment
 from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy, parse_retry_after
@@ -17,10 +18,12 @@ __all__ = [
     "USER_AGENT",
     "BatchRequest",
     "BatchResponse",
+    "Counters",
     "GraphClient",
     "Permissions",
     "RetryPolicy",
     "TokenProvider",
+    "Traffic",
     "encode_query",
     "make_http_client",
     "make_ssl_context",

@@ -160,7 +160,7 @@ def run_batch(client: GraphClient, requests: list[BatchRequest]) -> list[BatchRe
                 attempt + 1,
                 policy.max_retries,
             )
-            client.retries += 1
+            client.counters.retry()
             policy.sleep(delay)
             attempt += 1
             pending = [r for r in pending if r.id in retry_ids]

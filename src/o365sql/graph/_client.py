@@ -16,6 +16,7 @@ import httpx
 
 from ..errors import MASK, InterfaceError, OperationalError, ProgrammingError, ThrottledError, redact
 from ..properties import HEADERS, TRAFFIC
+from ._counters import Counters
 from ._errors import Permissions, describe, graph_error, is_tls_failure, network_error, reached_server
 from ._odata import encode_query
 from ._retry import IDEMPOTENT_METHODS, RETRY_STATUSES, RetryPolicy
@@ -67,13 +68,24 @@ class GraphClient:
         self.log = logger or logging.getLogger("o365sql.graph")
         self._owns_http = owns_http
         self._closed = False
-        #: HTTP requests sent (every attempt, batches count once each)
-        self.requests_sent = 0
-        #: requests repeated because of throttling, 5xx, 401 or network errors
-        self.retries = 0
-        #: response body bytes received
-        self.bytes_received = 0
+        #: what this client sent and received (shared by every thread that uses it)
+        self.counters = Counters()
         self._prefetcher: ThreadPoolExecutor | None = None
+
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent (every attempt, batches count once each)."""
+        return self.counters.snapshot().requests
+
+    @property
+    def retries(self) -> int:
+        """Requests repeated because of throttling, 5xx, 401 or network errors."""
+        return self.counters.snapshot().retries
+
+    @property
+    def bytes_received(self) -> int:
+        """Response body bytes received."""
+        return self.counters.snapshot().bytes
 
     # -- URLs ------------------------------------------------------------------------------------------------
 
@@ -165,7 +177,7 @@ class GraphClient:
             )
             self._log_request(request, body)
             started = time.monotonic()
-            self.requests_sent += 1
+            self.counters.request()
             try:
                 response = self.http.send(request)
             except httpx.TransportError as exc:
@@ -187,14 +199,14 @@ class GraphClient:
                 raise network_error(
                     exc, method, url, maybe_applied=sent and not idempotent, request_id=client_request_id
                 ) from exc
-            self.bytes_received += len(response.content)
+            self.counters.response(len(response.content), response.status_code == 429)
             self._log_response(response, method, url, started)
             status = response.status_code
             if status == 401 and not refreshed:
                 # one forced refresh: the token may have expired or been revoked since it was cached
                 refreshed = True
                 force = True
-                self.retries += 1
+                self.counters.retry()
                 self.log.info("%s: 401 from Graph; refreshing the access token and retrying once", where)
                 continue
             if status in RETRY_STATUSES:
@@ -242,7 +254,7 @@ class GraphClient:
             return response
 
     def _pause(self, delay: float) -> None:
-        self.retries += 1
+        self.counters.retry()
         self.retry.sleep(delay)
 
     def _app_only(self) -> bool | None:
@@ -333,6 +345,7 @@ class GraphClient:
         next_url: str | None = self.url_for(path, params)
         while next_url:
             page = self.get_json(next_url, headers=headers, permissions=permissions)
+            self.counters.page()
             yield page
             link = page.get("@odata.nextLink")
             # a relative nextLink is resolved against the page's URL (Graph sends absolute ones)
@@ -413,7 +426,7 @@ class GraphClient:
                 response = self.request("GET", location, headers={"Accept": "*/*"})
             else:
                 try:
-                    self.requests_sent += 1
+                    self.counters.request()
                     response = self.http.get(location)
                 except httpx.TransportError as exc:
                     raise network_error(exc, "GET", location, maybe_applied=False) from exc

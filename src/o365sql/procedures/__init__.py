@@ -6,7 +6,7 @@ own with ``register``).
 
 from __future__ import annotations
 
-from . import calendar, files, mail, oauth
+from . import calendar, files, mail, oauth, sync
 from ._registry import (
     Procedure,
     ProcedureContext,
@@ -41,6 +41,7 @@ BUILTIN: tuple[Procedure, ...] = (
     *mail.PROCEDURES,
     *calendar.PROCEDURES,
     *files.PROCEDURES,
+    *sync.PROCEDURES,
 )
 
 #: The procedures every connection can run.

@@ -15,6 +15,7 @@ from .util import K_CONTACT, bump, outlook_id
 
 __all__ = [
     "contact_child_folders",
+    "contact_finish",
     "create_contact",
     "delete_contact",
     "folder_contacts",
@@ -28,7 +29,8 @@ __all__ = [
 Item = dict[str, Any]
 
 
-def _finish(item: Item, shaped: Item) -> Item:
+def contact_finish(item: Item, shaped: Item) -> Item:
+    """A contact as Graph sends it: its etag and id first (lists and delta alike)."""
     return {"@odata.etag": item["@odata.etag"], "id": item["id"], **shaped}
 
 
@@ -48,7 +50,7 @@ def list_contacts(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         _in_folder(box, box.default_contact_folder),
         specs.CONTACTS,
         ctx.meta(f"{owner.base}/contacts"),
-        finish=_finish,
+        finish=contact_finish,
     )
 
 
@@ -57,7 +59,7 @@ def get_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, CONTACTS)
     contact = box.contact(g["cid"])
     return entity_result(
-        ctx, contact, specs.CONTACTS, ctx.meta(f"{owner.base}/contacts/$entity"), finish=_finish
+        ctx, contact, specs.CONTACTS, ctx.meta(f"{owner.base}/contacts/$entity"), finish=contact_finish
     )
 
 
@@ -98,7 +100,7 @@ def folder_contacts(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         _in_folder(box, folder["id"]),
         specs.CONTACTS,
         ctx.meta(f"{owner.base}/contactFolders('{g['fid']}')/contacts"),
-        finish=_finish,
+        finish=contact_finish,
     )
 
 
@@ -132,7 +134,7 @@ def _apply(contact: Item, data: dict[str, Any]) -> None:
 
 
 def _entity(ctx: Ctx, owner: Owner, contact: Item, status: int) -> Result:
-    body = _finish(contact, {k: contact.get(k) for k in specs.CONTACT_DEFAULT})
+    body = contact_finish(contact, {k: contact.get(k) for k in specs.CONTACT_DEFAULT})
     return json_result({"@odata.context": ctx.meta(f"{owner.base}/contacts/$entity"), **body}, status=status)
 
 

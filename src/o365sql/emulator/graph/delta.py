@@ -1,9 +1,10 @@
-"""Delta queries: messages per folder, calendarView, users and groups, the drive (delta-query-overview.md).
+"""Delta queries: messages per folder, calendarView, contacts, users and groups, the drive.
 
 A round snapshots the collection (id -> version); the deltaLink names that snapshot, and the next round
 reports what differs: new or changed items in full, and removal markers for those gone (Outlook and directory:
 `@removed`; drive: the `deleted` facet). Query options live in the tokens, which are opaque and server-side;
-an unknown token gets 410 Gone with a Location to start over.
+an unknown or expired token (older than the `delta_token_ttl` fault setting, or expired through
+`POST /_emulator/delta/expire`) gets 410 Gone with a Location to start over (delta-query-overview.md).
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..odata import ODataError, ResourceSpec, prepare_query
 from . import specs
-from .auth import CALENDARS, GROUPS, MAIL, USERS, open_drive, open_mailbox, require_directory
+from .auth import CALENDARS, CONTACTS, GROUPS, MAIL, USERS, open_drive, open_mailbox, require_directory
+from .contacts import contact_finish
 from .drive_items import drive_finish
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
@@ -29,7 +32,15 @@ from .query import Finish, odata_error, projector
 from .recurrence import expand
 from .util import parse_time
 
-__all__ = ["drive_delta", "event_delta", "groups_delta", "message_delta", "users_delta"]
+__all__ = [
+    "contact_delta",
+    "drive_delta",
+    "event_delta",
+    "expire_all",
+    "groups_delta",
+    "message_delta",
+    "users_delta",
+]
 
 Item = dict[str, Any]
 _FILTER = re.compile(r"^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$", re.IGNORECASE)
@@ -47,6 +58,7 @@ class _Round:
     delta_token: str
     page: int
     options: dict[str, str]
+    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -55,12 +67,29 @@ class _Snapshot:
     scope: str
     versions: dict[str, str]
     options: dict[str, str]  # $select, $filter, window...: query options live in the token
+    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class _DeltaState:
     rounds: dict[str, _Round] = field(default_factory=dict)
     snapshots: dict[str, _Snapshot] = field(default_factory=dict)
+
+
+def expire_all(store: Any) -> int:
+    """Forget every delta and skip token (the next use of one gets 410); returns how many there were."""
+    state: _DeltaState | None = store.delta_state
+    if state is None:
+        return 0
+    count = len(state.rounds) + len(state.snapshots)
+    state.rounds.clear()
+    state.snapshots.clear()
+    return count
+
+
+def _expired(ctx: Ctx, created: float) -> bool:
+    ttl = ctx.state.faults.config.delta_token_ttl
+    return ttl > 0 and time.monotonic() - created > ttl
 
 
 def _state(ctx: Ctx) -> _DeltaState:
@@ -105,13 +134,15 @@ def _run(
     state = _state(ctx)
     if skip:
         current = state.rounds.pop(skip, None)
-        if current is None:
+        if current is None or _expired(ctx, current.created):
             raise _gone(ctx, d)
     else:
         previous: dict[str, str] | None = None
         if token and token != "latest":
             known = state.snapshots.get(token)
             if known is None or known.owner != d.owner or known.scope != d.scope:
+                raise _gone(ctx, d)
+            if _expired(ctx, known.created):
                 raise _gone(ctx, d)
             previous, options = known.versions, known.options
         items = d.items(options)
@@ -131,7 +162,9 @@ def _run(
     body: Item = {"@odata.context": d.context, "value": value}
     if rest:
         next_token = secrets.token_urlsafe(24)
-        state.rounds[next_token] = _Round(rest, current.delta_token, current.page, current.options)
+        state.rounds[next_token] = _Round(
+            rest, current.delta_token, current.page, current.options, current.created
+        )
         body["@odata.nextLink"] = f"{ctx.url(d.base)}?{d.skip_param}={next_token}"
     else:
         body["@odata.deltaLink"] = f"{ctx.url(d.base)}?{d.delta_param}={current.delta_token}"
@@ -279,6 +312,34 @@ def event_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         shape=_shaper(ctx, specs.EVENTS, event_finish(ctx)),
     )
     return _run(ctx, delta, options, _maxpagesize(ctx, OUTLOOK_PAGE), skip, token)
+
+
+# -- contacts ---------------------------------------------------------------------------------------------
+def contact_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
+    """GET /me/contactFolders/{id}/contacts/delta (and /me/contacts/delta: the default folder [U])."""
+    box = open_mailbox(ctx, owner, CONTACTS)
+    folder = box.contact_folder(g.get("fid") or box.default_contact_folder)
+    params = _lower_params(ctx)
+    _only(ctx, ("$select", "$skiptoken", "$deltatoken"), "ErrorInvalidUrlQuery")
+    fid = folder["id"]
+    base = f"{owner.prefix}/" + (f"contactFolders/{g['fid']}/" if g.get("fid") else "") + "contacts/delta"
+    delta = _Delta(
+        owner=owner.id,
+        scope=f"contacts/{fid}",
+        base=base,
+        context=ctx.meta("Collection(contact)"),
+        items=lambda o: [c for c in box.contacts.values() if c["parentFolderId"] == fid],
+        version=lambda c: str(c["changeKey"]),
+        removed=lambda iid: {
+            "@odata.type": "#microsoft.graph.contact",
+            "id": iid,
+            "@removed": {"reason": "deleted"},
+        },
+        shape=_shaper(ctx, specs.CONTACTS, contact_finish),
+    )
+    options = {"$select": params.get("$select", "")}
+    page = _maxpagesize(ctx, OUTLOOK_PAGE)
+    return _run(ctx, delta, options, page, params.get("$skiptoken"), params.get("$deltatoken"))
 
 
 # -- users and groups -------------------------------------------------------------------------------------

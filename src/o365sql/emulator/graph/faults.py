@@ -1,8 +1,9 @@
 """Fault injection for Graph paths (and 429s for /token), enforcing `state.faults.config` per request.
 
-Latency, 429 TooManyRequests (a share, or after N requests per mailbox per window), Graph's 4-concurrent-
-requests-per-mailbox limit, 503/504, and responses cut off mid-body. Random choices use a seeded generator
-when the settings carry a seed, so a failing run can be replayed.
+Latency, 429 TooManyRequests (a share, or after N requests per mailbox or per app per window), Graph's
+4-concurrent-requests-per-mailbox limit (429 ApplicationThrottled, MailboxConcurrency), 503/504, responses cut
+off mid-body, and users without a mailbox licence (404 MailboxNotEnabledForRESTAPI). Random choices use a
+seeded generator when the settings carry a seed, so a failing run can be replayed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ __all__ = ["GraphFaults", "inner_fault"]
 
 _TOKEN_PATH = re.compile(r"^/[^/]+/oauth2/v2\.0/token$")
 _MAILBOX = re.compile(r"^/v1\.0/(?:(me)|users/([^/]+))(?:/|$)", re.IGNORECASE)
+_OUTLOOK = re.compile(
+    r"^/v1\.0/(?:me|users/[^/]+)/(?:messages|mailfolders|calendar|calendars|events|calendarview|contacts|"
+    r"contactfolders|sendmail)(?:/|$|\()",
+    re.IGNORECASE,
+)
 
 
 class _Dice:
@@ -123,6 +129,38 @@ class GraphFaults:
         self._lock = threading.Lock()
         self._inflight: dict[str, int] = collections.defaultdict(int)
         self._windows: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._app_windows: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+
+    def _grant(self, scope: Scope) -> Any:
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                token = value.decode("latin-1").partition(" ")[2].strip()
+                return self.state.tokens.check_access(token or None).grant
+        return None
+
+    def _app_over_budget(self, scope: Scope, config: FaultConfig) -> bool:
+        """Per-app budget: the app's N+1th Graph request within throttle_window (Graph counts per app id)."""
+        grant = self._grant(scope)
+        app = grant.client_id if grant is not None else None
+        if not app:
+            return False
+        now = time.monotonic()
+        seen = self._app_windows[app]
+        while seen and seen[0] <= now - config.throttle_window:
+            seen.popleft()
+        if len(seen) >= config.app_throttle_after:
+            return True
+        seen.append(now)
+        return False
+
+    def _unlicensed(self, scope: Scope, config: FaultConfig, mailbox: str | None) -> bool:
+        """`no_mailbox`: this user's Outlook paths answer as for a user without an Exchange licence."""
+        if not mailbox or not config.no_mailbox or not _OUTLOOK.match(scope["path"]):
+            return False
+        store = self.state.graph
+        user = store.users_by_id.get(mailbox) if store is not None else None
+        names = [mailbox] + ([str(user.get("userPrincipalName") or "")] if user else [])
+        return any(re.search(config.no_mailbox, n, re.IGNORECASE) for n in names)
 
     def _mailbox(self, scope: Scope) -> str | None:
         match = _MAILBOX.match(scope["path"])
@@ -133,12 +171,8 @@ class GraphFaults:
             store = self.state.graph
             user = store.find_user(key) if store is not None else None
             return str(user["id"]) if user else key.lower()
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                token = value.decode("latin-1").partition(" ")[2].strip()
-                grant = self.state.tokens.check_access(token or None).grant
-                return grant.user_id if grant and grant.user_id else None
-        return None
+        grant = self._grant(scope)
+        return grant.user_id if grant and grant.user_id else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -158,7 +192,22 @@ class GraphFaults:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         request_id = str(uuid.uuid4())
         client_id = headers.get("client-request-id", request_id)
-        mailbox = self._mailbox(scope) if (config.concurrency or config.throttle_after) else None
+        mailbox = (
+            self._mailbox(scope)
+            if (config.concurrency or config.throttle_after or config.no_mailbox)
+            else None
+        )
+        if self._unlicensed(scope, config, mailbox):
+            body = _error(
+                404,
+                "MailboxNotEnabledForRESTAPI",
+                "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+                request_id,
+                client_id,
+                {},
+            )
+            await _send(send, 404, body, {"request-id": request_id, "client-request-id": client_id})
+            return
         with self._lock:
             # A $batch is throttled per inner request (json-batching.md), so the shares apply inside it.
             is_batch = path.rstrip("/").lower() == "/v1.0/$batch"
@@ -166,6 +215,8 @@ class GraphFaults:
             fault = (
                 None if is_batch or not targeted else _fault_for(self.state, config, mailbox, self._windows)
             )
+            if fault is None and config.app_throttle_after > 0 and self._app_over_budget(scope, config):
+                fault = (429, "TooManyRequests", "Please retry again later.")
             over = bool(mailbox and config.concurrency and self._inflight[mailbox] >= config.concurrency)
             if fault is None and over:
                 fault = (429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")

@@ -65,13 +65,18 @@ def projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
     if query.select is None and (spec.default_select is None or query.select_all):
         return lambda item: {k: v for k, v in item.items() if not k.startswith("_")}
     sample: dict[str, bool] = {}
+    kept: list[str] = []  # the keys kept so far, in the order first seen
 
     def shape(item: Item) -> Item:
+        if sample.keys() >= item.keys():  # nothing new: copy the kept keys (a 40-key message, 3 kept)
+            return {k: item[k] for k in kept if k in item}
         out: Item = {}
         for key, value in item.items():
             keep = sample.get(key)
             if keep is None:
                 keep = sample[key] = not key.startswith("_") and key in project({key: None}, query, spec)
+                if keep:
+                    kept.append(key)
             if keep:
                 out[key] = value
         return out

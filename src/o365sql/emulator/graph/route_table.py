@@ -61,6 +61,7 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", delta.drive_delta),
     _route("GET", r"calendarView/delta", delta.event_delta),
     _route("GET", r"mailFolders/(?P<fid>[^/]+)/messages/delta", delta.message_delta),
+    _route("GET", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts/delta", delta.contact_delta),
     # Outlook mail
     _route("GET", r"mailFolders", mail.list_folders),
     _route("GET", r"mailFolders/(?P<fid>[^/]+)", mail.get_folder),
