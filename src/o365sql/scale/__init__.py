@@ -6,7 +6,7 @@ Entry points for code built on top (the CLI's ``sync``, a Spark data source): :f
 
 from __future__ import annotations
 
-from .api import StreamPage, delta_pages, read_owner, sync
+from .api import ConnectionLike, CursorLike, StreamPage, delta_pages, read_owner, sync
 from .delta import SYNC_TABLES, DeltaPage
 from .scheduler import MAILBOX_CONCURRENCY, OwnerJob, OwnerSkip, run_owners
 from .stats import ProgressCallback, StatementStats
@@ -15,6 +15,8 @@ from .sync import SyncReport
 __all__ = [
     "MAILBOX_CONCURRENCY",
     "SYNC_TABLES",
+    "ConnectionLike",
+    "CursorLike",
     "DeltaPage",
     "OwnerJob",
     "OwnerSkip",

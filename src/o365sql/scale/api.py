@@ -9,21 +9,50 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import ProgrammingError
-from ..graph import path_segment
+from ..graph import GraphClient, path_segment
+from ..properties import Properties
 from .delta import DeltaExpired, DeltaPage, now_utc, read_stream, stream_table, streams_for
 from .sync import SyncReport, sync_with
 
-if TYPE_CHECKING:
-    from ..connection import Connection
-    from ..cursor import Cursor
-
-__all__ = ["StreamPage", "delta_pages", "read_owner", "sync"]
+__all__ = ["ConnectionLike", "CursorLike", "StreamPage", "delta_pages", "read_owner", "sync"]
 
 
-def sync(con: Connection, table: str, owners: Sequence[str] | None = None) -> SyncReport:
+class CursorLike(Protocol):
+    """What an o365sql.Cursor offers here (this package sits below the DB-API room, so it names no class)."""
+
+    def execute(self, operation: str, parameters: Any = None) -> CursorLike:
+        """Run a statement."""
+        ...
+
+
+class _Context(Protocol):
+    @property
+    def props(self) -> Properties: ...
+    @property
+    def graph(self) -> GraphClient: ...
+    @property
+    def user_id(self) -> str | None: ...
+    @property
+    def app_only(self) -> bool: ...
+
+
+class ConnectionLike(Protocol):
+    """What an o365sql.Connection offers here: its procedure context and cursors."""
+
+    @property
+    def procedure_context(self) -> _Context:
+        """Properties, Graph client, UserId, app-only."""
+        ...
+
+    def cursor(self) -> CursorLike:
+        """A new cursor."""
+        ...
+
+
+def sync(con: ConnectionLike, table: str, owners: Sequence[str] | None = None) -> SyncReport:
     """Bring ``table``'s cache at the connection's CacheLocation up to date (Events: CalendarView).
 
     ``owners`` are user ids or UPNs; by default every user (app-only), else the UserId property or the
@@ -34,8 +63,8 @@ def sync(con: Connection, table: str, owners: Sequence[str] | None = None) -> Sy
 
 
 def read_owner(
-    con: Connection, table: str, owner: str, where: str = "", params: Sequence[Any] = ()
-) -> Cursor:
+    con: ConnectionLike, table: str, owner: str, where: str = "", params: Sequence[Any] = ()
+) -> CursorLike:
     """One owner's rows of a mailbox/drive table: ``SELECT * FROM table WHERE UserId = owner [AND (where)]``.
 
     ``where`` is SQL over the table's columns with ``?`` for ``params``; the planner sends to Graph what it
@@ -67,7 +96,7 @@ class StreamPage:
 
 
 def delta_pages(
-    con: Connection, table: str, owner: str | None, links: Mapping[str, str] | None = None
+    con: ConnectionLike, table: str, owner: str | None, links: Mapping[str, str] | None = None
 ) -> Iterator[StreamPage]:
     """The next delta round of each of ``owner``'s streams of ``table`` (owner None: Users/Groups, or /me).
 
