@@ -11,6 +11,7 @@ import apsw
 import o365sql
 from o365sql import errors, procedures
 from o365sql.connection import Connection
+from o365sql.graph import Counters
 from o365sql.properties import resolve
 
 SECRET = "s3cr3t-VALUE"
@@ -35,6 +36,7 @@ class FakeGraph:
         self.page_size = page_size
         self.pages_requested = 0
         self.closed = False
+        self.counters = Counters()  # what the cursor's stats read, as on GraphClient
 
     def iter_items(self) -> Iterator[dict[str, Any]]:
         for start in range(0, self.total, self.page_size):

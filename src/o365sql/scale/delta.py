@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ..errors import Error
-from ..graph import BatchRequest, BatchResponse, path_segment
+from ..graph import BatchRequest, BatchResponse, encode_query, path_segment
 from ..schema import TableSpec, get_table
 
 __all__ = [
@@ -113,8 +113,6 @@ def _select(spec: TableSpec) -> str:
 
 
 def _query(url: str, params: dict[str, str]) -> str:
-    from ..graph import encode_query
-
     return f"{url}?{encode_query(params)}"
 
 
