@@ -111,3 +111,16 @@ def test_a_mailbox_without_a_licence_in_a_fan_out(tenant: Emulator) -> None:
         got = dict(cur.fetchall())
         assert [s.owner for s in cur.stats.skipped] == [unlicensed.id]
     assert set(got) == {u.id for u in users} - {unlicensed.id}
+
+
+def test_wide_rows_of_many_owners_come_in_smaller_pages(tenant: Emulator) -> None:
+    # each worker holds a page while SQLite reads it: wide rows get pages that keep memory flat
+    with app_connect(tenant, MaxConcurrentRequests=8) as con:
+        tenant.reset()
+        con.execute("SELECT count(*) FROM Messages").fetchall()
+        narrow = {r["query"] for r in _graph(tenant) if r["path"].endswith("/messages")}
+        tenant.reset()
+        con.execute("SELECT * FROM Messages").fetchall()
+        wide = {r["query"] for r in _graph(tenant) if r["path"].endswith("/messages")}
+    assert all("%24top=1000" in q or "$top=1000" in q for q in narrow), narrow
+    assert all("%24top=250" in q or "$top=250" in q for q in wide), wide

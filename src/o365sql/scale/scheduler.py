@@ -31,6 +31,7 @@ __all__ = [
     "OwnerErrors",
     "OwnerJob",
     "OwnerSkip",
+    "fan_out_page",
     "is_owner_failure",
     "owner_error",
     "run_owners",
@@ -42,6 +43,12 @@ T = TypeVar("T")
 MAILBOX_CONCURRENCY = 4
 #: Rows a worker hands over at a time; the queue holds at most two chunks per worker.
 CHUNK_ROWS = 100
+#: A row of at most this many selected properties is narrow (ids, flags, dates): its pages stay full size.
+NARROW_SELECT = 8
+#: The smallest page a multi-owner read asks for.
+MIN_PAGE = 50
+#: Wide rows all workers of a multi-owner read hold at once, at most: two pages of 1,000.
+WIDE_ROWS_IN_FLIGHT = 2000
 _POLL = 0.05  # seconds between checks of the stop flag while a worker waits for room in the queue
 
 OwnerErrors = Literal["raise", "skip"]
@@ -64,6 +71,18 @@ class OwnerSkip:
 
     def __str__(self) -> str:
         return f"{self.owner}: {self.error.message if isinstance(self.error, GraphError) else self.error}"
+
+
+def fan_out_page(page: int, workers: int, selected: int) -> int:
+    """The page size of each owner's stream when ``workers`` owners are read at once.
+
+    Every worker holds its current page while SQLite works through the rows, so wide rows (a `SELECT *` of
+    messages, bodies included) get smaller pages: all workers together then hold about two pages of 1,000,
+    as a single scan with its page fetched ahead does. Narrow rows keep the full page: fewer round trips.
+    """
+    if selected <= NARROW_SELECT:
+        return page
+    return max(MIN_PAGE, min(page, WIDE_ROWS_IN_FLIGHT // max(1, workers)))
 
 
 def is_owner_failure(exc: BaseException) -> bool:
