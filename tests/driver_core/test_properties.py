@@ -393,8 +393,8 @@ def test_ignored_property_whose_value_would_change_results_is_refused() -> None:
         resolve("DefaultUser=AllUsers")
     with pytest.raises(NotSupportedError, match="FirewallType='SOCKS5'"):
         resolve("FirewallType=SOCKS5;FirewallServer=fw;FirewallPassword=hunter2")
-    with pytest.warns(IgnoredPropertiesWarning, match="DefaultUser, FirewallType, Offline"):
-        resolve("DefaultUser=currentuser;FirewallType=NONE;Offline=false")
+    with pytest.warns(IgnoredPropertiesWarning, match="DefaultUser, FirewallType, OAuthVersion"):
+        resolve("DefaultUser=currentuser;FirewallType=NONE;OAuthVersion=2.0")
 
 
 def test_misspelled_commercial_property_still_fails() -> None:
