@@ -226,7 +226,7 @@ def _scope_items(
     if ex.parents is None and ex.spec.fanout_expand:
         yield from _expanded_items(ex, scope, user, owner_level)
         return
-    for template, values, extra, user, below_owner in _units(ex, scope, user, owner_level):
+    for template, values, extra, _owner, below_owner in _units(ex, scope, user, owner_level):
         if ex.ids is not None:  # by id: _get_ids reads a 404 itself
             yield from ((it, extra) for it in _get_ids(ex, values, user))
             continue
@@ -319,13 +319,13 @@ def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
         yield from drive_items(ex.ctx.graph, scope, params, ex.ctx.directory_depth)
         return
     # the routing column whose path lists one folder's children (the same path a WHERE on it reads)
-    route = "parentReference_id" if spec.recursive == "drive" else "parentFolderId"
+    route = "parentFolderId"
     top = fill(spec.collection, {"scope": scope})
-    max_depth = ex.ctx.directory_depth if spec.recursive == "drive" else 64
+    max_depth = 64
 
     def children(item: dict[str, Any]) -> str | None:
         count = item.get("childFolderCount")
-        folder = isinstance(item.get("folder"), dict) or (isinstance(count, int) and count > 0)
+        folder = isinstance(count, int) and count > 0
         return fill(spec.routes[route], {"scope": scope, route: str(item["id"])}) if folder else None
 
     stack: list[tuple[str, int]] = [(top, 0)]

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +57,7 @@ class _Round:
     delta_token: str
     page: int
     options: dict[str, str]
-    created: float = field(default_factory=time.monotonic)
+    created: float  # on the emulator's clock, for delta_token_ttl
 
 
 @dataclass
@@ -67,7 +66,7 @@ class _Snapshot:
     scope: str
     versions: dict[str, str]
     options: dict[str, str]  # $select, $filter, window...: query options live in the token
-    created: float = field(default_factory=time.monotonic)
+    created: float  # on the emulator's clock, for delta_token_ttl
 
 
 @dataclass
@@ -89,7 +88,7 @@ def expire_all(store: Any) -> int:
 
 def _expired(ctx: Ctx, created: float) -> bool:
     ttl = ctx.state.faults.config.delta_token_ttl
-    return ttl > 0 and time.monotonic() - created > ttl
+    return ttl > 0 and ctx.state.clock.monotonic() - created > ttl
 
 
 def _state(ctx: Ctx) -> _DeltaState:
@@ -154,8 +153,9 @@ def _run(
             entries = [i for i in items if before.get(i["id"]) != versions[i["id"]]]
             entries += [d.removed(iid) for iid in before if iid not in versions]
         new_token = secrets.token_urlsafe(24)
-        state.snapshots[new_token] = _Snapshot(d.owner, d.scope, versions, options)
-        current = _Round(entries, new_token, page, options)
+        now = ctx.state.clock.monotonic()
+        state.snapshots[new_token] = _Snapshot(d.owner, d.scope, versions, options, now)
+        current = _Round(entries, new_token, page, options, now)
     head, rest = current.entries[: current.page], current.entries[current.page :]
     shape = d.shape(current.options)
     value = [e if ("@removed" in e or "deleted" in e) else shape(e) for e in head]

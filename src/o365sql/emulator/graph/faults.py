@@ -144,7 +144,7 @@ class GraphFaults:
         app = grant.client_id if grant is not None else None
         if not app:
             return False
-        now = time.monotonic()
+        now = self.state.clock.monotonic()
         seen = self._app_windows[app]
         while seen and seen[0] <= now - config.throttle_window:
             seen.popleft()
@@ -204,7 +204,7 @@ class GraphFaults:
                 "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
                 request_id,
                 client_id,
-                {},
+                self.state.clock.now(),
             )
             await _send(send, 404, body, {"request-id": request_id, "client-request-id": client_id})
             return
