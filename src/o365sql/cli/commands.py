@@ -1,4 +1,4 @@
-"""The `o365sql` commands: query, export, explain, tables, describe, shell, login, logout, whoami, demo."""
+"""The `o365sql` commands: query, export, sync, explain, tables, describe, shell, login, whoami, and more."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from .formats import FILE_FORMATS, FORMATS, TERMINAL_FORMATS
 from .output import Output, OutputClosed, screen_for, show
+from .progress import progress_shown, summary
 from .session import CONNECTION_ENV, Session, fail
 from .statements import DESCRIBE_SQL, TABLES_SQL, split
 from .whoami import describe_sign_in
@@ -32,11 +33,22 @@ def _set_no_pager(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.ensure_object(Session).paging = False
 
 
+def _set_stats(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Session).stats = True
+
+
 _CONNECTION_HELP = f"Connection string, Name=Value;... (default: ${CONNECTION_ENV})."
 
 
+_STATS_HELP = "After each statement, print what it cost (rows, requests, pages, retries, bytes) on stderr."
+
+
 def common_options(func: F) -> F:
-    """`-c/--connection` and `--no-pager`, accepted after the command name as well as before it."""
+    """`-c/--connection`, `--no-pager` and `--stats`, accepted after the command name as well as before it."""
+    func = click.option("--stats", is_flag=True, expose_value=False, callback=_set_stats, help=_STATS_HELP)(
+        func
+    )
     func = click.option(
         "-c",
         "--connection",
@@ -69,14 +81,19 @@ def _run(session: Session, statements: Sequence[str], fmt: str, out: TextIO | No
     """Run statements one after another and write each result; stops at the first error."""
     stream = out or sys.stdout
     screen = screen_for(stream)
+    # Rows streaming to a terminal are their own progress; the live line on stderr is for output elsewhere.
+    live = contextlib.nullcontext if stream.isatty() else progress_shown
     with session.connect() as con, Output(stream, paging=out is None and session.paging) as sink:
         cursor = con.cursor()
         try:
             for number, sql in enumerate(statements):
                 if number and fmt in TERMINAL_FORMATS:
                     sink.write("\n")  # a blank line between two results on the screen
-                cursor.execute(sql)
-                show(cursor, fmt, sink, screen)
+                with live(con):
+                    cursor.execute(sql)
+                    show(cursor, fmt, sink, screen)
+                if session.stats:
+                    click.echo(summary(cursor.stats), err=True)
         except OutputClosed:
             pass  # the pager was quit: fetch nothing more
         finally:
@@ -86,9 +103,10 @@ def _run(session: Session, statements: Sequence[str], fmt: str, out: TextIO | No
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-c", "--connection", default=None, metavar="STRING", help=_CONNECTION_HELP)
 @click.option("--no-pager", is_flag=True, help="Never page long output, even on a terminal.")
+@click.option("--stats", is_flag=True, help=_STATS_HELP)
 @click.version_option(package_name="o365sql")
 @click.pass_context
-def main(ctx: click.Context, connection: str | None, no_pager: bool) -> None:
+def main(ctx: click.Context, connection: str | None, no_pager: bool, stats: bool) -> None:
     """Office 365 (Microsoft 365) data as SQL tables.
 
     \b
@@ -101,6 +119,7 @@ def main(ctx: click.Context, connection: str | None, no_pager: bool) -> None:
     session = ctx.ensure_object(Session)
     session.connection = connection if connection is not None else session.connection
     session.paging = session.paging and not no_pager
+    session.stats = session.stats or stats
 
 
 @main.command()
@@ -159,6 +178,35 @@ def export(session: Session, table: str, output: TextIO, fmt: str, where: str | 
         fail(f"{table!r} is not a table name; see `o365sql tables`")
     sql = f'SELECT * FROM "{table}"' + (f" WHERE {where}" if where else "")
     _run(session, [sql], fmt, out=output)
+
+
+@main.command()
+@click.argument("table")
+@click.option("-u", "--user", "users", multiple=True, help="A mailbox or drive owner to sync (repeatable).")
+@_format_option("table")
+@common_options
+@click.pass_obj
+def sync(session: Session, table: str, users: Sequence[str], fmt: str) -> None:
+    """Bring a table's sync cache (CacheLocation) up to date through Graph's delta queries.
+
+    The first run reads everything; later runs read only what changed, and an interrupted run resumes.
+    Query the cache with Offline=true.
+
+    \b
+    Examples:
+      o365sql -c "CacheLocation=o365.db" sync Messages
+      o365sql -c "CacheLocation=o365.db;Offline=true" query "SELECT count(*) FROM Messages"
+    """
+    sql = "EXEC SyncTable Table = ?" + (", UserId = ?" if users else "")
+    params: tuple[str, ...] = (table, ",".join(users)) if users else (table,)
+    with session.connect() as con:
+        cursor = con.cursor()
+        with progress_shown(con):
+            cursor.execute(sql, params)
+        with Output(sys.stdout, paging=False) as sink:
+            show(cursor, fmt, sink, screen_for(sys.stdout))
+        if session.stats:
+            click.echo(summary(cursor.stats), err=True)
 
 
 @main.command()

@@ -37,6 +37,8 @@ class Session:
         self.connection = connection if connection is not None else os.environ.get(CONNECTION_ENV, "")
         #: False with --no-pager: long output on a terminal is not sent through $PAGER
         self.paging = True
+        #: True with --stats: each statement's cost is printed on stderr
+        self.stats = False
 
     def properties(self, **overrides: Any) -> Properties:
         """The resolved properties; a bad property stops the command with its message."""
