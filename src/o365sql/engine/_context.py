@@ -9,8 +9,9 @@ from typing import Any, Protocol
 
 from ..graph import BatchRequest, BatchResponse
 from ..properties import Properties
+from .convert import SQLValue
 
-__all__ = ["EngineContext", "GraphLike", "PlannedRequest"]
+__all__ = ["EngineContext", "GraphLike", "PlannedRequest", "WriteLog"]
 
 
 class GraphLike(Protocol):
@@ -37,6 +38,18 @@ class GraphLike(Protocol):
         """JSON batching: BatchRequest in, BatchResponse(id, status, headers, body) out."""
         ...
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        idempotent: bool | None = None,
+        permissions: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+    ) -> Any:
+        """One request (POST/PATCH/DELETE for writes); 4xx/5xx raise DB-API errors naming `permissions`."""
+        ...
+
 
 @dataclass(frozen=True)
 class PlannedRequest:
@@ -58,6 +71,21 @@ class PlannedRequest:
         if self.note:
             lines.append(f"  note: {self.note}")
         return "\n".join(lines)
+
+
+@dataclass
+class WriteLog:
+    """What one statement wrote: created items (for RETURNING and last_insert_id), moves, row count."""
+
+    created: list[tuple[str, dict[str, Any], dict[str, SQLValue]]] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    done: list[str] = field(default_factory=list)
+
+    @property
+    def created_ids(self) -> list[str]:
+        """Ids of the items the statement created, in order."""
+        return [str(item.get("id", "")) for _table, item, _extra in self.created]
 
 
 class EngineContext:
@@ -87,6 +115,10 @@ class EngineContext:
         # False: an IN list reaches Filter one value at a time (see vtable.one_value_at_a_time)
         self.in_sets = True
         self._me_id: str | None = None
+        # the id of the last item an INSERT created on this connection (SQL: last_insert_id())
+        self.last_insert_id: str | None = None
+        # what the running statement wrote (the DB-API cursor starts a new log for every statement)
+        self.log = WriteLog()
 
     @property
     def pushdown(self) -> bool:

@@ -12,6 +12,7 @@ from ..schema import TableSpec
 from ._context import EngineContext, PlannedRequest
 from ._terms import fill
 from .convert import SQLValue
+from .dml import ROW_SCOPE
 from .planner import Plan
 from .request import ME, Execution, Row
 
@@ -111,6 +112,7 @@ def _units(ex: Execution) -> Iterator[Unit]:
             for route in ex.routes:
                 values: dict[str, str] = {"scope": scope, **route}
                 extra: dict[str, SQLValue] = dict(ex.param_values)
+                extra[ROW_SCOPE] = scope
                 if ex.spec.per_user:
                     extra["UserId"] = _user_value(ex, user)
                 if ex.spec.parent_key:
@@ -162,6 +164,7 @@ def _expanded_items(ex: Execution) -> Iterator[Row]:
                 if not isinstance(children, list):
                     continue
                 extra: dict[str, SQLValue] = dict(ex.param_values)
+                extra[ROW_SCOPE] = scope
                 extra[spec.parent_key] = parent.get("id")
                 if spec.per_user:
                     extra["UserId"] = _user_value(ex, user)

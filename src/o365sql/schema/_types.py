@@ -114,6 +114,13 @@ class TableSpec:
     # The statements Graph accepts on the table, a subset of {"INSERT", "UPDATE", "DELETE"}; empty means
     # read-only. sys_tables.IsUpdateable and sys_tablecolumns.IsReadOnly derive from it (see below).
     writes: frozenset[str] = frozenset()
+    # The columns an INSERT must give (Graph's required properties); a missing one is a ProgrammingError.
+    insert_required: tuple[str, ...] = ()
+    # Columns only an INSERT sets: they choose where the item is created (folder, calendar, group, message),
+    # so an UPDATE refuses them. UserId is one on every per-user table.
+    insert_only: tuple[str, ...] = ()
+    # The permissions a write needs, least privileged first (delegated, application): a 403 names them.
+    write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # A view: rows computed by Graph (CalendarView expands recurrences), listed as VIEW in sys_tables.
     is_view: bool = False
 

@@ -100,6 +100,10 @@ EVENTS = TableSpec(
     max_page=1000,
     supports_skip=True,
     orderby_rule="outlook",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("start_dateTime", "end_dateTime"),
+    insert_only=("CalendarId",),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     columns=_event_columns(True),
 )
 
@@ -112,7 +116,11 @@ CALENDAR_VIEW = TableSpec(
     description="Events and expanded occurrences inside a time window: "
     "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now).",
     collection="{scope}/calendarView",
+    item="{scope}/events/{id}",
     per_user=True,
+    # DELETE of a row removes that occurrence (or the whole event when it is a single instance)
+    writes=frozenset({"DELETE"}),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     routes={"CalendarId": "{scope}/calendars/{CalendarId}/calendarView"},
     max_page=1000,
     window=("start_dateTime", "end_dateTime"),
@@ -128,11 +136,14 @@ CALENDARS = TableSpec(
     item="{scope}/calendars/{id}",
     per_user=True,
     max_page=1000,
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("name",),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Calendar id (the key)"),
         col("name", desc="Name"),
         col("color", desc="Colour theme"),
-        col("hexColor", desc="Colour as #rrggbb"),
+        col("hexColor", read_only=True, desc="Colour as #rrggbb"),
         col("isDefaultCalendar", "BOOLEAN", read_only=True, desc="The default calendar"),
         col("canEdit", "BOOLEAN", read_only=True, desc="You can write to it"),
         col("canShare", "BOOLEAN", read_only=True, desc="You can share it"),

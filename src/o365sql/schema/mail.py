@@ -35,6 +35,8 @@ MESSAGES = TableSpec(
     max_page=1000,
     supports_skip=True,
     orderby_rule="outlook",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Message id (the key)"),
         col("subject", ops="prefix", desc="Subject"),
@@ -85,7 +87,8 @@ MESSAGES = TableSpec(
         col(
             "parentFolderId",
             ops="eq",
-            desc="Folder id; well-known names (inbox, drafts, sentitems, ...) work",
+            desc="Folder id; well-known names (inbox, drafts, sentitems, ...) work. INSERT creates the draft "
+            "there (default Drafts); UPDATE moves the message, which gives it a new id",
         ),
         col("conversationId", ops="eq", read_only=True, desc="Conversation id"),
         col("conversationIndex", read_only=True, desc="Position in the conversation (base64)"),
@@ -119,10 +122,14 @@ MAIL_FOLDERS = TableSpec(
     max_page=1000,
     recursive="mailfolders",
     select_always=("childFolderCount",),
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("displayName",),
+    insert_only=("parentFolderId",),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Folder id (the key)"),
         col("displayName", ops="eq", desc="Folder name"),
-        col("parentFolderId", read_only=True, desc="Parent folder id"),
+        col("parentFolderId", desc="Parent folder id (INSERT: create below it; default the top level)"),
         col("childFolderCount", "INTEGER", read_only=True, desc="Number of child folders"),
         col("unreadItemCount", "INTEGER", read_only=True, desc="Unread messages"),
         col("totalItemCount", "INTEGER", read_only=True, desc="Messages"),
@@ -146,6 +153,10 @@ MESSAGE_ATTACHMENTS = TableSpec(
     fanout_collection="{scope}/messages",
     fanout_expand="attachments",
     max_page=None,
+    writes=frozenset({"INSERT", "DELETE"}),
+    insert_required=("MessageId", "name", "contentBytes"),
+    insert_only=("MessageId", "contentBytes"),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
     columns=(
         col("MessageId", kind="param", not_null=True, desc="The message the attachment belongs to"),
         col("id", read_only=True, not_null=True, desc="Attachment id"),
@@ -155,7 +166,15 @@ MESSAGE_ATTACHMENTS = TableSpec(
         col("isInline", "BOOLEAN", desc="Inline (shown in the body)"),
         col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
         col(
-            "attachmentType", kind="odata_type", desc="fileAttachment, itemAttachment or referenceAttachment"
+            "attachmentType",
+            kind="odata_type",
+            read_only=True,
+            desc="fileAttachment, itemAttachment or referenceAttachment",
+        ),
+        col(
+            "contentBytes",
+            hidden=True,
+            desc="Content as base64 (file attachments); INSERT takes base64 text or a BLOB",
         ),
         USER_ID,
     ),
