@@ -121,11 +121,11 @@ def update_calendar(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 
 
 def delete_calendar(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
-    """DELETE /me/calendars/{id}: 204 with its events; the default calendar cannot be deleted."""
+    """DELETE /me/calendars/{id}: 204 with its events; the default calendar stays."""
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
     cal = box.calendar(g["cid"])
     if cal["isDefaultCalendar"] or not cal["isRemovable"]:
-        raise GraphError(400, "ErrorCannotDeleteObject", "The default calendar cannot be deleted.")  # [U]
+        raise GraphError(400, "ErrorCannotDeleteObject", "This calendar cannot be deleted.")  # [U] wording
     for eid in [e for e, ev in box.events.items() if ev.get("_calendar") == cal["id"]]:
         del box.events[eid]
     del box.calendars[cal["id"]]
