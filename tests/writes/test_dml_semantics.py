@@ -150,6 +150,21 @@ def test_sqlalchemy_orm_object_gets_its_id(wemu: Emulator, raw: httpx.Client) ->
         engine.dispose()
 
 
+def test_sqlalchemy_rollback_after_a_flush_warns_and_the_row_stays(wemu: Emulator, raw: httpx.Client) -> None:
+    engine = _engine(wemu)
+    try:
+        with Session(engine) as session:
+            grace = Contact(givenName="Grace", surname="Flushed")
+            session.add(grace)
+            session.flush()
+            made = grace.id
+            with pytest.warns(RuntimeWarning, match=r"cannot undo the 1 row\(s\)"):
+                session.rollback()
+    finally:
+        engine.dispose()
+    assert get(raw, f"/me/contacts/{made}")["surname"] == "Flushed"
+
+
 def test_pandas_to_sql_500_contacts(wemu: Emulator, raw: httpx.Client) -> None:
     frame = pd.DataFrame(
         {

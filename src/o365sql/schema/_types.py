@@ -142,6 +142,37 @@ class TableSpec:
         """True when no statement can set the column: it is read-only, or the table takes no INSERT/UPDATE."""
         return column.read_only or not (self.writes & {"INSERT", "UPDATE"})
 
+    def column_writes(self, column: ColumnSpec) -> frozenset[str]:
+        """The statements that can set the column (INSERT and/or UPDATE); empty when it is read-only.
+
+        The owner (UserId) and the columns in insert_only choose where an item is created: INSERT only.
+        """
+        if self.column_read_only(column):
+            return frozenset()
+        statements = set(self.writes & {"INSERT", "UPDATE"})
+        if column.kind in ("scope", "param") or column.name in self.insert_only:
+            statements.discard("UPDATE")
+        return frozenset(statements)
+
+    def table_write_note(self) -> str:
+        """What sys_tables and the docs say about writes: the statements the table accepts."""
+        if not self.writes:
+            return "Read-only."
+        accepted = ", ".join(s for s in ("INSERT", "UPDATE", "DELETE") if s in self.writes)
+        return f"Accepts {accepted}."
+
+    def column_write_note(self, column: ColumnSpec) -> str:
+        """What sys_tablecolumns and the docs say about writing the column."""
+        statements = self.column_writes(column)
+        if not statements:
+            return "Read-only."
+        required = " (required)" if column.name in self.insert_required else ""
+        if statements == {"INSERT"}:
+            return f"Set by INSERT{required} only."
+        if statements == {"UPDATE"}:
+            return "Set by UPDATE only."
+        return f"Set by INSERT{required} and UPDATE."
+
     def nullable(self, column: ColumnSpec) -> bool:
         """True when the column can be NULL: key columns and columns Graph always fills cannot."""
         return not (self.is_key(column) or column.not_null)

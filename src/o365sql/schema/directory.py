@@ -63,6 +63,7 @@ USERS = TableSpec(
         col(
             SEARCH_COLUMN,
             kind="param",
+            read_only=True,
             hidden=True,
             desc="Directory $search: WHERE SEARCH = 'displayName:ada' (a bare word searches displayName)",
         ),
@@ -100,6 +101,7 @@ GROUPS = TableSpec(
         col(
             SEARCH_COLUMN,
             kind="param",
+            read_only=True,
             hidden=True,
             desc="Directory $search: WHERE SEARCH = 'displayName:sales' (a bare word searches displayName)",
         ),

@@ -104,6 +104,7 @@ MESSAGES = TableSpec(
         col(
             SEARCH_COLUMN,
             kind="param",
+            read_only=True,
             hidden=True,
             desc="Graph's $search (KQL): WHERE SEARCH = 'budget from:ana' reads only the messages it finds",
         ),
