@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import DataError, Error, NotSupportedError, ProgrammingError
+from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
 from ..graph import path_segment
 from ..schema import ColumnSpec, TableSpec
 from ._terms import fill
@@ -305,9 +305,12 @@ class Writer:
     def _request(
         self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
     ) -> dict[str, Any]:
-        response = self.ctx.graph.request(
-            method, path, json=body, idempotent=idempotent, permissions=self._permissions()
-        )
+        try:
+            response = self.ctx.graph.request(
+                method, path, json=body, idempotent=idempotent, permissions=self._permissions()
+            )
+        except OperationalError as exc:
+            raise _unknown_outcome(exc) from None
         if not response.content:
             return {}
         try:
@@ -515,6 +518,22 @@ class Writer:
         self._request("DELETE", path)
         log.rows += 1
         log.done.append(who.key("id"))
+
+
+UNKNOWN = "may or may not have been applied"
+
+
+def _unknown_outcome(exc: OperationalError) -> OperationalError:
+    """A write that ended without Graph's answer (a broken connection, a 5xx after retries): say so."""
+    if UNKNOWN in exc.message or (exc.status is not None and exc.status < 500):
+        return exc
+    out = type(exc)(
+        f"{exc.message}; the outcome is unknown: the write {UNKNOWN}. Check before running it again",
+        code=exc.code,
+        status=exc.status,
+        request_id=exc.request_id,
+    )
+    return out
 
 
 def partial_failure(exc: Error, spec: TableSpec, statement: str, log: WriteLog) -> Error:
