@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from .._addresses import is_address, parse_address_list
 from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
 from ..graph import path_segment
 from ..schema import ColumnSpec, TableSpec
@@ -43,7 +44,6 @@ __all__ = [
 ROW_SCOPE = "\x00scope"
 # Graph takes a fileAttachment inline only under 3 MB
 MAX_INLINE_ATTACHMENT = 3 * 1024 * 1024
-_ADDRESS = re.compile(r"^[^@\s<>;,]+@[^@\s<>;,]+\.[^@\s<>;,]+$")
 _RECIPIENT_COLUMNS = frozenset({"toRecipients", "ccRecipients", "bccRecipients", "replyTo"})
 _ATTENDEE_TYPES = frozenset({"required", "optional", "resource"})
 _LOCAL_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
@@ -72,21 +72,17 @@ def _type_error(spec: TableSpec, column: ColumnSpec, value: object, wanted: str)
 
 def _address_list(spec: TableSpec, column: ColumnSpec, text: str) -> list[dict[str, Any]]:
     """`a@x.com; Name <b@y.com>` as [{"emailAddress": {...}}] (the form SendMail also takes)."""
-    out: list[dict[str, Any]] = []
-    for raw in re.split(r"[;,](?![^<]*>)", text):
-        entry = raw.strip()
-        if not entry:
-            continue
-        name: str | None = None
-        m = re.fullmatch(r"(.*?)\s*<([^<>]+)>", entry)
-        if m:
-            name, entry = m.group(1).strip().strip('"') or None, m.group(2).strip()
-        out.append({"emailAddress": _email(spec, column, entry, name)})
-    return out
+    try:
+        parsed = parse_address_list(text)
+    except ValueError as exc:
+        raise DataError(
+            f"{_where(spec, column)}: {exc.args[0]!r} is not an email address (name@domain)"
+        ) from None
+    return [{"emailAddress": _email(spec, column, address, name)} for name, address in parsed]
 
 
 def _email(spec: TableSpec, column: ColumnSpec, address: object, name: object = None) -> dict[str, Any]:
-    if not isinstance(address, str) or not _ADDRESS.match(address.strip()):
+    if not isinstance(address, str) or not is_address(address):
         raise DataError(f"{_where(spec, column)}: {address!r} is not an email address (name@domain)")
     out: dict[str, Any] = {"address": address.strip()}
     if name is not None:
@@ -347,11 +343,15 @@ class Writer:
             if not isinstance(v, str) or not v.strip():
                 raise DataError(f"{spec.name}.{name} takes an id (text), not {v!r}")
         body_values = {k: v for k, v in values.items() if k not in routes}
-        handler = getattr(self, f"_insert_{spec.name.lower()}", None)
-        if handler is not None:
-            item = handler(scope, routes, body_values)
-        else:
-            item = self._insert_generic(scope, routes, body_values)
+        handler = {
+            "Events": self._insert_event,
+            "Users": self._insert_user,
+            "Files": self._insert_folder,
+            "GroupMembers": self._insert_member,
+            "MessageAttachments": self._insert_attachment,
+            "EventAttachments": self._insert_attachment,
+        }.get(spec.name, self._insert_generic)
+        item = handler(scope, routes, body_values)
         extra: dict[str, SQLValue] = {k: v for k, v in routes.items()}
         if spec.per_user:
             extra["UserId"] = (
@@ -378,7 +378,7 @@ class Writer:
         body = build_body(self.spec, values)
         return self._request("POST", self._collection_for(scope, routes), body)
 
-    def _insert_events(
+    def _insert_event(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
         body = build_body(self.spec, values)
@@ -386,7 +386,7 @@ class Writer:
         body["transactionId"] = str(uuid.uuid4())
         return self._request("POST", self._collection_for(scope, routes), body, idempotent=True)
 
-    def _insert_users(
+    def _insert_user(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
         body = build_body(self.spec, values)
@@ -394,7 +394,7 @@ class Writer:
         profile.setdefault("forceChangePasswordNextSignIn", True)
         return self._request("POST", "/users", body)
 
-    def _insert_files(
+    def _insert_folder(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
         parent = routes.get("parentReference_id") or routes.get("ParentId")
@@ -414,7 +414,7 @@ class Writer:
         )
         return self._request("POST", where, body)
 
-    def _insert_groupmembers(
+    def _insert_member(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
         member = values.get("id")
@@ -425,14 +425,14 @@ class Writer:
         self._request("POST", f"/groups/{path_segment(group)}/members/$ref", ref)
         return {"id": member.strip()}
 
-    def _insert_messageattachments(
+    def _insert_attachment(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
         spec = self.spec
         data = _content_bytes(spec, spec.column("contentBytes"), values.pop("contentBytes"))
         if len(data) >= MAX_INLINE_ATTACHMENT:
             raise NotSupportedError(
-                f"MessageAttachments: an attachment of {len(data)} bytes is over Graph's 3 MB inline limit; "
+                f"{spec.name}: an attachment of {len(data)} bytes is over Graph's 3 MB inline limit; "
                 "attach it with EXEC AddAttachments, which uses an upload session"
             )
         body = build_body(spec, values)
@@ -462,9 +462,10 @@ class Writer:
                 )
         if not changed:
             return
-        handler = getattr(self, f"_update_{spec.name.lower()}", None)
-        if handler is not None:
-            handler(who, changed, log)
+        if spec.name == "Messages":
+            self._update_message(who, changed, log)
+        elif spec.name == "Users":
+            self._update_user(who, changed)
         else:
             self._patch(who, changed)
         log.rows += 1
@@ -484,7 +485,7 @@ class Writer:
         body = build_body(spec, changed)
         return self._request("PATCH", self._item_path(who), body)
 
-    def _update_messages(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
+    def _update_message(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
         moving = "parentFolderId" in changed
         target = changed.pop("parentFolderId", None)
         if moving and (not isinstance(target, str) or not target.strip()):
@@ -501,7 +502,7 @@ class Writer:
             if isinstance(new_id, str):
                 log.moved[who.key("id")] = new_id
 
-    def _update_users(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
+    def _update_user(self, who: RowIdentity, changed: dict[str, SQLValue]) -> None:
         if "passwordProfile_password" in changed and changed["passwordProfile_password"] is None:
             raise ProgrammingError("UPDATE Users: passwordProfile_password cannot be set to NULL")
         self._patch(who, changed)

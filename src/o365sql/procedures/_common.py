@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import mimetypes
 import os
 import re
@@ -13,8 +14,9 @@ from typing import Any
 
 import httpx
 
+from .._addresses import parse_address_list
 from ..errors import GraphError, OperationalError, ProgrammingError
-from ..graph import path_segment
+from ..graph import Permissions, path_segment
 from ..graph._errors import graph_error, network_error
 from ._registry import Procedure, ProcedureContext, ProcParam
 
@@ -141,7 +143,7 @@ def json_of(response: httpx.Response) -> dict[str, Any]:
 def post(ctx: ProcedureContext, path: str, body: dict[str, Any] | None) -> httpx.Response:
     # Graph actions are not idempotent: the client must never repeat one that may have been applied.
     response: httpx.Response = ctx.graph.request(
-        "POST", path, json=body if body is not None else {}, idempotent=False
+        "POST", path, json=body if body is not None else {}, idempotent=False, permissions=ctx.permissions
     )
     return response
 
@@ -176,6 +178,21 @@ def upload_session(ctx: ProcedureContext, upload_url: str, data: bytes) -> httpx
     return response
 
 
+def recipients(args: Args, proc: str, name: str) -> list[dict[str, Any]]:
+    """``a@x.com; B <b@y.com>`` as Graph recipients; ProgrammingError naming the parameter if one is bad."""
+    try:
+        parsed = parse_address_list(text(args, name))
+    except ValueError as exc:
+        raise ProgrammingError(
+            f"{proc} parameter {name}: {exc.args[0]!r} is not an email address; give addresses "
+            "separated by ';'"
+        ) from None
+    return [
+        {"emailAddress": {"address": address, **({"name": display} if display else {})}}
+        for display, address in parsed
+    ]
+
+
 def guess_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
@@ -203,12 +220,16 @@ def procedure(
     params: tuple[ProcParam, ...],
     columns: tuple[tuple[str, str], ...],
     func: Callable[[ProcedureContext, Args], list[Row]],
+    permissions: Permissions | None = None,
 ) -> Procedure:
-    """A Procedure acting on a mailbox or drive: UserId added last, Graph's "/me is only valid" explained."""
+    """A Procedure acting on a mailbox or drive: UserId added last, Graph's "/me is only valid" explained.
+
+    ``permissions`` (delegated, application) are what its writes need: a 403 on one names them.
+    """
 
     def run(ctx: ProcedureContext, args: Args) -> list[Row]:
         try:
-            return func(ctx, args)
+            return func(dataclasses.replace(ctx, permissions=permissions), args)
         except GraphError as exc:
             # a static OAuthAccessToken may be app-only without the connection knowing: Graph then refuses /me
             if "/me request is only valid" in str(exc) and not (args.get("UserId") or ctx.user_id):

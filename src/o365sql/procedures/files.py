@@ -76,6 +76,7 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
             params={"@microsoft.graph.conflictBehavior": conflict},
             content=data,
             headers={"Content-Type": "application/octet-stream"},
+            permissions=ctx.permissions,
         )
         made = json_of(response)
     else:
@@ -125,6 +126,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             (("Id", "TEXT"), ("Name", "TEXT"), ("Size", "INTEGER")),
             _upload_file,
+            (("Files.ReadWrite",), ("Files.ReadWrite.All",)),
         ),
     )
 

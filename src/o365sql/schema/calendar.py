@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ._types import ColumnSpec, TableSpec, col
-from .mail import USER_ID
+from .mail import USER_ID, attachment_columns
 
-__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS"]
+__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS", "EVENT_ATTACHMENTS"]
 
 CALENDAR_ID = col(
     "CalendarId",
@@ -153,4 +153,25 @@ CALENDARS = TableSpec(
         col("changeKey", read_only=True, desc="Version"),
         USER_ID,
     ),
+)
+
+EVENT_ATTACHMENTS = TableSpec(
+    name="EventAttachments",
+    permissions=(("Calendars.Read",), ("Calendars.Read",)),
+    typical_rows=1,
+    parent_table="Events",
+    description="Attachments of events (metadata; content via DownloadAttachments with EventId). Give "
+    "EventId, or the table lists every event of the calendar first.",
+    collection="{scope}/events/{EventId}/attachments",
+    item="{scope}/events/{EventId}/attachments/{id}",
+    key=("EventId", "id"),
+    per_user=True,
+    parent_key="EventId",
+    fanout_collection="{scope}/events",
+    max_page=None,
+    writes=frozenset({"INSERT", "DELETE"}),
+    insert_required=("EventId", "name", "contentBytes"),
+    insert_only=("EventId", "contentBytes"),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
+    columns=attachment_columns("EventId", "The event the attachment belongs to"),
 )

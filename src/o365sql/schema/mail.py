@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._types import SEARCH_COLUMN, ColumnSpec, TableSpec, col
 
-__all__ = ["MAIL_FOLDERS", "MESSAGES", "MESSAGE_ATTACHMENTS"]
+__all__ = ["MAIL_FOLDERS", "MESSAGES", "MESSAGE_ATTACHMENTS", "USER_ID", "attachment_columns"]
 
 USER_ID = col(
     "UserId",
@@ -18,6 +18,31 @@ def _recipient(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
     return (
         col(f"{prefix}_emailAddress_name", desc=f"{desc}: display name"),
         col(f"{prefix}_emailAddress_address", ops="eq", desc=f"{desc}: email address"),
+    )
+
+
+def attachment_columns(parent: str, desc: str) -> tuple[ColumnSpec, ...]:
+    """The columns of an attachments table (messages' and events'): the parent's id column first."""
+    return (
+        col(parent, kind="param", not_null=True, desc=desc),
+        col("id", read_only=True, not_null=True, desc="Attachment id"),
+        col("name", desc="File name"),
+        col("contentType", desc="MIME type"),
+        col("size", "INTEGER", read_only=True, desc="Size in bytes"),
+        col("isInline", "BOOLEAN", desc="Inline (shown in the body)"),
+        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
+        col(
+            "attachmentType",
+            kind="odata_type",
+            read_only=True,
+            desc="fileAttachment, itemAttachment or referenceAttachment",
+        ),
+        col(
+            "contentBytes",
+            hidden=True,
+            desc="Content as base64 (file attachments); INSERT takes base64 text or a BLOB",
+        ),
+        USER_ID,
     )
 
 
@@ -158,25 +183,5 @@ MESSAGE_ATTACHMENTS = TableSpec(
     insert_required=("MessageId", "name", "contentBytes"),
     insert_only=("MessageId", "contentBytes"),
     write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
-    columns=(
-        col("MessageId", kind="param", not_null=True, desc="The message the attachment belongs to"),
-        col("id", read_only=True, not_null=True, desc="Attachment id"),
-        col("name", desc="File name"),
-        col("contentType", desc="MIME type"),
-        col("size", "INTEGER", read_only=True, desc="Size in bytes"),
-        col("isInline", "BOOLEAN", desc="Inline (shown in the body)"),
-        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
-        col(
-            "attachmentType",
-            kind="odata_type",
-            read_only=True,
-            desc="fileAttachment, itemAttachment or referenceAttachment",
-        ),
-        col(
-            "contentBytes",
-            hidden=True,
-            desc="Content as base64 (file attachments); INSERT takes base64 text or a BLOB",
-        ),
-        USER_ID,
-    ),
+    columns=attachment_columns("MessageId", "The message the attachment belongs to"),
 )

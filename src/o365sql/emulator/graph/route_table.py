@@ -20,6 +20,7 @@ from . import (
     delta,
     directory_writes,
     drive,
+    event_attachments,
     mail,
     mail_folders,
     mail_send,
@@ -110,6 +111,18 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
         calendar_actions.respond,
     ),
     _route("POST", r"events/(?P<eid>[^/]+)/cancel", calendar_actions.cancel),
+    _route("POST", r"events/(?P<eid>[^/]+)/forward", calendar_actions.forward),
+    _route("POST", r"events/(?P<eid>[^/]+)/dismissReminder", calendar_actions.dismiss_reminder),
+    _route("POST", r"events/(?P<eid>[^/]+)/snoozeReminder", calendar_actions.snooze_reminder),
+    _route("GET", r"events/(?P<eid>[^/]+)/attachments", event_attachments.list_attachments),
+    _route("GET", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)", event_attachments.get_attachment),
+    _route(
+        "GET", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)/\$value", event_attachments.attachment_value
+    ),
+    _route("POST", r"events/(?P<eid>[^/]+)/attachments", event_attachments.add_attachment),
+    _route(
+        "DELETE", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)", event_attachments.delete_attachment
+    ),
     _route("POST", r"calendars", pim_writes.create_calendar),
     _route("PATCH", r"calendars/(?P<cid>[^/]+)", pim_writes.update_calendar),
     _route("DELETE", r"calendars/(?P<cid>[^/]+)", pim_writes.delete_calendar),
