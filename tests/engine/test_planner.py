@@ -324,6 +324,7 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Messages",
         "MailFolders",
         "MessageAttachments",
+        "EventAttachments",
         "Events",
         "CalendarView",
         "Calendars",

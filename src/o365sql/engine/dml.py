@@ -323,13 +323,13 @@ class Writer:
         self._accepts("INSERT")
         for name in values:
             column = spec.column(name)
-            if column.read_only:
-                raise NotSupportedError(
-                    f"{spec.name}.{column.name} is read-only: Graph sets it; leave it out of the INSERT"
-                )
             if column.kind == "param" and name not in (spec.parent_key, *spec.routes, *spec.insert_only):
                 raise NotSupportedError(
                     f"{spec.name}.{column.name} is a query parameter, not a value to insert"
+                )
+            if column.read_only:
+                raise NotSupportedError(
+                    f"{spec.name}.{column.name} is read-only: Graph sets it; leave it out of the INSERT"
                 )
         for name in spec.insert_required:
             if values.get(name) is None:

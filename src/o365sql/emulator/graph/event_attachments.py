@@ -15,6 +15,7 @@ from . import specs
 from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
+from .gen_mail import message_attachments
 from .message_items import MAX_DIRECT_ATTACHMENT, attachment_view, store_new_attachments
 from .model import Mailbox
 from .query import list_result
@@ -35,7 +36,11 @@ def _stored_event(box: Mailbox, eid: str) -> Item:
 
 
 def _attachments(box: Mailbox, event: Item) -> list[Item]:
-    return box.attachments.setdefault(event["id"], [])
+    found = box.attachments.get(event["id"])
+    if found is None:
+        # generated events carry `_att` like messages: the content is built on first use
+        found = box.attachments[event["id"]] = message_attachments(box, event)
+    return found
 
 
 def _attachment(box: Mailbox, event: Item, aid: str) -> Item:
