@@ -307,6 +307,15 @@ class Writer:
             )
         except OperationalError as exc:
             raise _unknown_outcome(exc) from None
+        except Error as exc:
+            # a static OAuthAccessToken may be app-only without the connection knowing: Graph refuses /me
+            if path.startswith("/me/") and "/me request is only valid" in exc.message:
+                raise ProgrammingError(
+                    f"{self.spec.name}: the access token is app-only (no signed-in user), so there is no "
+                    "/me; give UserId (the mailbox's id or userPrincipalName) or set the UserId connection "
+                    "property"
+                ) from None
+            raise
         if not response.content:
             return {}
         try:
