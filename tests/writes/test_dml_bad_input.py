@@ -489,11 +489,11 @@ HANDWRITTEN: list[Case] = [
     ),
     # attachments
     (
-        "Messages",
-        "INSERT INTO MessageAttachments (MessageId, name, contentBytes) VALUES ({draft}, 'big.bin', ?)",
+        "Events",
+        "INSERT INTO EventAttachments (EventId, name, contentBytes) VALUES ({event}, 'big.bin', ?)",
         (b"\x00" * (3 * 1024 * 1024),),
         N,
-        r"over Graph's 3 MB inline limit; attach it with EXEC AddAttachments",
+        r"over Graph's 3 MB inline limit, and Graph offers upload sessions for message attachments only",
     ),
     (
         "Messages",
@@ -665,6 +665,10 @@ def refs(wemu: Emulator, con: o365sql.Connection, raw: httpx.Client) -> dict[str
     other = next(u for u in store.users if u["id"] != demo.id and u.get("mail"))
     box = store.mailbox(other["id"])
     draft = con.execute("INSERT INTO Messages (subject) VALUES ('bad-input draft')").inserted_ids[0]
+    event = con.execute(
+        "INSERT INTO Events (subject, start_dateTime, end_dateTime) "
+        "VALUES ('bad-input event', '2031-02-01T09:00:00Z', '2031-02-01T10:00:00Z')"
+    ).inserted_ids[0]
     quote = "'{}'".format
     return {
         "other_contact_folder": quote(next(iter(box.contact_folders))),
@@ -677,6 +681,7 @@ def refs(wemu: Emulator, con: o365sql.Connection, raw: httpx.Client) -> dict[str
         "me_upn": quote(demo.user_principal_name),
         "domain": str(wemu.state.directory.tenant.domain),
         "draft": quote(draft),
+        "event": quote(event),
     }
 
 

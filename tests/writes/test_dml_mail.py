@@ -117,3 +117,21 @@ def test_message_attachments(con: o365sql.Connection, raw: httpx.Client, wemu: E
     assert [a["name"] for a in items(raw, f"/me/messages/{mid}/attachments")] == ["b.txt"]
     with pytest.raises(o365sql.NotSupportedError, match="MessageAttachments does not accept UPDATE"):
         con.execute("UPDATE MessageAttachments SET name = 'c.txt' WHERE MessageId = ?", (mid,))
+
+
+def test_large_attachment_goes_through_an_upload_session(
+    con: o365sql.Connection, raw: httpx.Client, wemu: Emulator
+) -> None:
+    mid = con.execute("INSERT INTO Messages (subject) VALUES ('Large attachment')").inserted_ids[0]
+    data = bytes(range(256)) * (4 * 1024 * 4)  # 4 MiB
+    mark = len(wemu.requests())
+    aid = con.execute(
+        "INSERT INTO MessageAttachments (MessageId, name, contentType, contentBytes) "
+        "VALUES (?, 'big.bin', 'application/octet-stream', ?)",
+        (mid, data),
+    ).inserted_ids[0]
+    log = wemu.requests()[mark:]
+    assert any(r["path"].endswith("/attachments/createUploadSession") for r in log)
+    assert sum(r["method"] == "PUT" for r in log) == 2  # 4 MiB in fragments of 3.75 MiB
+    got = raw.get(f"/me/messages/{mid}/attachments/{aid}/$value")
+    assert got.status_code == 200 and got.content == data

@@ -38,6 +38,10 @@ class GraphLike(Protocol):
         """JSON batching: BatchRequest in, BatchResponse(id, status, headers, body) out."""
         ...
 
+    def upload(self, upload_url: str, data: bytes) -> Any:
+        """PUT data to an upload session's URL in fragments; the last answer."""
+        ...
+
     def request(
         self,
         method: str,

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import unquote
 
 from .._addresses import is_address, parse_address_list
 from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
@@ -439,16 +440,42 @@ class Writer:
     ) -> dict[str, Any]:
         spec = self.spec
         data = _content_bytes(spec, spec.column("contentBytes"), values.pop("contentBytes"))
-        if len(data) >= MAX_INLINE_ATTACHMENT:
-            raise NotSupportedError(
-                f"{spec.name}: an attachment of {len(data)} bytes is over Graph's 3 MB inline limit; "
-                "attach it with EXEC AddAttachments, which uses an upload session"
-            )
         body = build_body(spec, values)
+        if len(data) >= MAX_INLINE_ATTACHMENT:
+            return self._upload_attachment(scope, routes, body, data)
         body["@odata.type"] = "#microsoft.graph.fileAttachment"
         body.setdefault("contentType", "application/octet-stream")
         body["contentBytes"] = base64.b64encode(data).decode("ascii")
         return self._request("POST", self._collection_for(scope, routes), body)
+
+    def _upload_attachment(
+        self, scope: str, routes: dict[str, SQLValue], body: dict[str, Any], data: bytes
+    ) -> dict[str, Any]:
+        """An attachment of 3 MB or more: createUploadSession, then the bytes in fragments (messages only)."""
+        spec = self.spec
+        if spec.name != "MessageAttachments":
+            raise NotSupportedError(
+                f"{spec.name}: an attachment of {len(data)} bytes is over Graph's 3 MB inline limit, and "
+                "Graph offers upload sessions for message attachments only; attach it to a message or "
+                "share the file from OneDrive"
+            )
+        item = {
+            "attachmentType": "file",
+            "name": body.get("name"),
+            "size": len(data),
+            "contentType": body.get("contentType") or "application/octet-stream",
+        }
+        if body.get("isInline") is not None:
+            item["isInline"] = body["isInline"]
+        where = self._collection_for(scope, routes) + "/createUploadSession"
+        session = self._request("POST", where, {"AttachmentItem": item})
+        url = session.get("uploadUrl")
+        if not isinstance(url, str) or not url:
+            raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
+        final = self.ctx.graph.upload(url, data)
+        # the last fragment answers 201 with Location: .../attachments('<id>')
+        found = re.search(r"[Aa]ttachments\('([^']+)'\)", unquote(final.headers.get("Location", "")))
+        return {"id": found.group(1) if found else "", **item}
 
     # -- UPDATE -------------------------------------------------------------------------------------------
 

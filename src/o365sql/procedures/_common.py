@@ -17,11 +17,9 @@ import httpx
 from .._addresses import parse_address_list
 from ..errors import GraphError, OperationalError, ProgrammingError
 from ..graph import Permissions, path_segment
-from ..graph._errors import graph_error, network_error
 from ._registry import Procedure, ProcedureContext, ProcParam
 
 __all__ = [
-    "CHUNK",
     "OUTPUT_FOLDER",
     "OVERWRITE",
     "STATUS",
@@ -39,16 +37,12 @@ __all__ = [
     "safe_name",
     "scope_path",
     "text",
-    "upload_session",
     "user_param",
     "write_out",
 ]
 
 Row = tuple[Any, ...]
 Args = dict[str, Any]
-
-# Upload-session fragments: a multiple of 320 KiB (OneDrive's rule), at most 4 MB (Outlook's advice).
-CHUNK = 320 * 1024 * 12
 
 
 def scope_path(ctx: ProcedureContext, args: Args, proc: str) -> str:
@@ -145,36 +139,6 @@ def post(ctx: ProcedureContext, path: str, body: dict[str, Any] | None) -> httpx
     response: httpx.Response = ctx.graph.request(
         "POST", path, json=body if body is not None else {}, idempotent=False, permissions=ctx.permissions
     )
-    return response
-
-
-def upload_session(ctx: ProcedureContext, upload_url: str, data: bytes) -> httpx.Response:
-    """PUT ``data`` to a pre-authenticated upload URL in fragments; the last answer is returned.
-
-    The URL carries its own credential, so no Authorization header goes with it (C9/C10); a fragment that
-    fails is not repeated, since its effect is unknown.
-    """
-    http: httpx.Client = ctx.http
-    total = len(data)
-    response: httpx.Response | None = None
-    for start in range(0, total, CHUNK):
-        chunk = data[start : start + CHUNK]
-        end = start + len(chunk) - 1
-        try:
-            response = http.put(
-                upload_url,
-                content=chunk,
-                headers={
-                    "Content-Range": f"bytes {start}-{end}/{total}",
-                    "Content-Type": "application/octet-stream",
-                },
-            )
-        except httpx.TransportError as exc:
-            raise network_error(exc, "PUT", "the upload session URL", maybe_applied=True) from exc
-        if response.status_code >= 400:
-            raise graph_error(response, "PUT", "the upload session URL")
-    if response is None:
-        raise ProgrammingError("an upload session needs at least one byte")
     return response
 
 

@@ -29,7 +29,6 @@ from ._common import (
     safe_name,
     scope_path,
     text,
-    upload_session,
     write_out,
 )
 from ._registry import Procedure, ProcedureContext, ProcParam
@@ -100,7 +99,7 @@ def _attach(
     url = session.get("uploadUrl")
     if not isinstance(url, str) or not url:
         raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
-    final = upload_session(ctx, url, data)
+    final = ctx.graph.upload(url, data)
     # the last fragment answers 201 with Location: .../attachments('<id>')
     match = re.search(r"[Aa]ttachments\('([^']+)'\)", unquote(final.headers.get("Location", "")))
     return (match.group(1) if match else ""), name, len(data)
