@@ -134,3 +134,24 @@ def test_properties_view_is_masked(con: Connection) -> None:
     props = con.properties
     assert props["OAuthClientSecret"] == "********"
     assert props["InitiateOAuth"] == "OFF"
+
+
+def test_sys_tables_say_which_statements(con: Connection) -> None:
+    tables = dict(con.execute("SELECT TableName, Description FROM sys_tables").fetchall())
+    assert tables["CalendarView"].endswith("Accepts DELETE.")
+    assert tables["GroupMembers"].endswith("Accepts INSERT, DELETE.")
+    assert tables["Contacts"].endswith("Accepts INSERT, UPDATE, DELETE.")
+    notes = {
+        (t, c): d
+        for t, c, d in con.execute(
+            "SELECT TableName, ColumnName, Description FROM sys_tablecolumns"
+        ).fetchall()
+    }
+    assert notes[("GroupMembers", "GroupId")].endswith("Set by INSERT (required) only.")
+    assert notes[("Contacts", "parentFolderId")].endswith("Set by INSERT only.")
+    assert notes[("Contacts", "UserId")].endswith("Set by INSERT only.")
+    assert notes[("Events", "start_dateTime")].endswith("Set by INSERT (required) and UPDATE.")
+    assert notes[("Messages", "subject")].endswith("Set by INSERT and UPDATE.")
+    assert notes[("Messages", "receivedDateTime")].endswith("Read-only.")
+    assert notes[("CalendarView", "subject")].endswith("Read-only.")
+    assert notes[("Messages", "SEARCH")].endswith("Read-only.")
