@@ -163,8 +163,6 @@ def _datetime_text(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> tupl
             f"{_where(spec, column)}: {value!r} is not a date-time; use ISO 8601 such as "
             "2026-01-31T09:00:00Z (UTC), 2026-01-31T09:00:00+01:00, or a local time with the time zone column"
         )
-    if len(text) == 10:  # a date alone
-        return dt.strftime("%Y-%m-%dT%H:%M:%SZ"), True
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ"), True
 
 
@@ -192,8 +190,13 @@ def graph_value(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> Any:
     if kind == "JSON":
         return _json_column(spec, column, value)
     if kind == "DATETIME":
-        text, _own_offset = _datetime_text(spec, column, value)
-        return text
+        text, own_offset = _datetime_text(spec, column, value)
+        if own_offset:
+            return text
+        # a DateTimeOffset property: a time without an offset is taken as UTC, as datetime parameters are
+        local = parse_datetime(text)
+        assert local is not None
+        return local.strftime("%Y-%m-%dT%H:%M:%SZ")
     if not isinstance(value, str):
         raise _type_error(spec, column, value, "text")
     return value
