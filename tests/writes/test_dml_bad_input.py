@@ -490,10 +490,10 @@ HANDWRITTEN: list[Case] = [
     # attachments
     (
         "Events",
-        "INSERT INTO EventAttachments (EventId, name, contentBytes) VALUES ({event}, 'big.bin', ?)",
-        (b"\x00" * (3 * 1024 * 1024),),
-        N,
-        r"over Graph's 3 MB inline limit, and Graph offers upload sessions for message attachments only",
+        "INSERT INTO EventAttachments (EventId, name, contentBytes) VALUES ({event}, 'big.bin', '%%%')",
+        (),
+        D,
+        r"EventAttachments\.contentBytes takes a BLOB or base64 text",
     ),
     (
         "Messages",

@@ -112,3 +112,13 @@ def test_delete_message_attachment(con: o365sql.Connection, raw: httpx.Client) -
     assert items(raw, f"/me/messages/{mid}/attachments") == []
     with pytest.raises(o365sql.ProgrammingError, match="DestinationType must be Message or Event"):
         con.execute("EXEC DeleteAttachment Id = ?, AttachmentId = ?, DestinationType = 'Folder'", (mid, aid))
+
+
+def test_large_event_attachment(con: o365sql.Connection, raw: httpx.Client) -> None:
+    eid = _event(con, "Big deck")
+    data = bytes(range(256)) * (4 * 1024 * 4)  # 4 MiB: an upload session
+    aid = con.execute(
+        "INSERT INTO EventAttachments (EventId, name, contentBytes) VALUES (?, 'deck.pptx', ?)", (eid, data)
+    ).inserted_ids[0]
+    got = raw.get(f"/me/events/{eid}/attachments/{aid}/$value")
+    assert got.status_code == 200 and got.content == data

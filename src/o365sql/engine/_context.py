@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ..graph import BatchRequest, BatchResponse
+from ..graph import BatchRequest, BatchResponse, Permissions
 from ..properties import Properties
 from .convert import SQLValue
 
@@ -49,7 +49,7 @@ class GraphLike(Protocol):
         *,
         json: Any = None,
         idempotent: bool | None = None,
-        permissions: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+        permissions: Permissions | None = None,
     ) -> Any:
         """One request (POST/PATCH/DELETE for writes); 4xx/5xx raise DB-API errors naming `permissions`."""
         ...

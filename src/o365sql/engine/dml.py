@@ -19,11 +19,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import unquote
 
 from .._addresses import is_address, parse_address_list
 from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
-from ..graph import path_segment
+from ..graph import attach_file, path_segment
 from ..schema import ColumnSpec, TableSpec
 from ._terms import fill
 from .convert import SQLValue, column_reader, parse_datetime
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
 
 __all__ = [
-    "MAX_INLINE_ATTACHMENT",
     "ROW_SCOPE",
     "RowIdentity",
     "Writer",
@@ -43,8 +41,6 @@ __all__ = [
 
 # the extra-column key under which a row carries the scope path it was read from ("/me", "/users/x", "")
 ROW_SCOPE = "\x00scope"
-# Graph takes a fileAttachment inline only under 3 MB
-MAX_INLINE_ATTACHMENT = 3 * 1024 * 1024
 _RECIPIENT_COLUMNS = frozenset({"toRecipients", "ccRecipients", "bccRecipients", "replyTo"})
 _ATTENDEE_TYPES = frozenset({"required", "optional", "resource"})
 _LOCAL_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
@@ -444,41 +440,20 @@ class Writer:
         spec = self.spec
         data = _content_bytes(spec, spec.column("contentBytes"), values.pop("contentBytes"))
         body = build_body(spec, values)
-        if len(data) >= MAX_INLINE_ATTACHMENT:
-            return self._upload_attachment(scope, routes, body, data)
-        body["@odata.type"] = "#microsoft.graph.fileAttachment"
-        body.setdefault("contentType", "application/octet-stream")
-        body["contentBytes"] = base64.b64encode(data).decode("ascii")
-        return self._request("POST", self._collection_for(scope, routes), body)
-
-    def _upload_attachment(
-        self, scope: str, routes: dict[str, SQLValue], body: dict[str, Any], data: bytes
-    ) -> dict[str, Any]:
-        """An attachment of 3 MB or more: createUploadSession, then the bytes in fragments (messages only)."""
-        spec = self.spec
-        if spec.name != "MessageAttachments":
-            raise NotSupportedError(
-                f"{spec.name}: an attachment of {len(data)} bytes is over Graph's 3 MB inline limit, and "
-                "Graph offers upload sessions for message attachments only; attach it to a message or "
-                "share the file from OneDrive"
+        item = self._collection_for(scope, routes).rsplit("/attachments", 1)[0]
+        inline = body.get("isInline")
+        try:
+            return attach_file(
+                self.ctx.graph,
+                item,
+                str(body["name"]),
+                data,
+                body.get("contentType"),
+                is_inline=inline if isinstance(inline, bool) else None,
+                permissions=self._permissions(),
             )
-        item = {
-            "attachmentType": "file",
-            "name": body.get("name"),
-            "size": len(data),
-            "contentType": body.get("contentType") or "application/octet-stream",
-        }
-        if body.get("isInline") is not None:
-            item["isInline"] = body["isInline"]
-        where = self._collection_for(scope, routes) + "/createUploadSession"
-        session = self._request("POST", where, {"AttachmentItem": item})
-        url = session.get("uploadUrl")
-        if not isinstance(url, str) or not url:
-            raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
-        final = self.ctx.graph.upload(url, data)
-        # the last fragment answers 201 with Location: .../attachments('<id>')
-        found = re.search(r"[Aa]ttachments\('([^']+)'\)", unquote(final.headers.get("Location", "")))
-        return {"id": found.group(1) if found else "", **item}
+        except OperationalError as exc:
+            raise _unknown_outcome(exc) from None
 
     # -- UPDATE -------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._attach import MAX_INLINE_ATTACHMENT, attach_file
 from ._batch import MAX_BATCH, BatchRequest, BatchResponse
 from ._client import GraphClient
 from ._errors import Permissions
@@ -13,6 +14,7 @@ from ._transport import USER_AGENT, make_http_client, make_ssl_context
 __all__ = [
     "IDEMPOTENT_METHODS",
     "MAX_BATCH",
+    "MAX_INLINE_ATTACHMENT",
     "RETRY_STATUSES",
     "USER_AGENT",
     "BatchRequest",
@@ -21,6 +23,7 @@ __all__ = [
     "Permissions",
     "RetryPolicy",
     "TokenProvider",
+    "attach_file",
     "encode_query",
     "make_http_client",
     "make_ssl_context",

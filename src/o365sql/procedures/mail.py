@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from ..errors import NotSupportedError, OperationalError, ProgrammingError
-from ..graph import path_segment
+from ..errors import OperationalError, ProgrammingError
+from ..graph import MAX_INLINE_ATTACHMENT, attach_file, path_segment
 from ._common import (
     OUTPUT_FOLDER,
     OVERWRITE,
@@ -36,7 +34,6 @@ from ._registry import Procedure, ProcedureContext, ProcParam
 __all__ = ["PROCEDURES"]
 
 # Graph takes a fileAttachment inline only under 3 MB; larger ones go through an upload session (C9).
-MAX_INLINE_ATTACHMENT = 3 * 1024 * 1024
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -64,45 +61,9 @@ def _parent(args: Args, proc: str, scope: str, id_param: str) -> str:
 def _attach(
     ctx: ProcedureContext, item: str, name: str, data: bytes, content_type: str | None
 ) -> tuple[str, str, int]:
-    """Attach a file to the message or event at `item`: inline under 3 MB, else an upload session (which
-    Graph offers for messages): (id, name, size)."""
-    base = f"{item}/attachments"
-    ctype = content_type or "application/octet-stream"
-    if len(data) >= MAX_INLINE_ATTACHMENT and "/events/" in item:
-        raise NotSupportedError(
-            f"an event attachment of {len(data)} bytes is over Graph's 3 MB inline limit; attach it to a "
-            "message instead, or share the file from OneDrive"
-        )
-    if len(data) < MAX_INLINE_ATTACHMENT:
-        body = {
-            "@odata.type": "#microsoft.graph.fileAttachment",
-            "name": name,
-            "contentType": ctype,
-            "contentBytes": base64.b64encode(data).decode("ascii"),
-        }
-        made = json_of(post(ctx, base, body))
-        return str(made.get("id", "")), str(made.get("name", name)), int(made.get("size") or len(data))
-    session = json_of(
-        post(
-            ctx,
-            f"{base}/createUploadSession",
-            {
-                "AttachmentItem": {
-                    "attachmentType": "file",
-                    "name": name,
-                    "size": len(data),
-                    "contentType": ctype,
-                }
-            },
-        )
-    )
-    url = session.get("uploadUrl")
-    if not isinstance(url, str) or not url:
-        raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
-    final = ctx.graph.upload(url, data)
-    # the last fragment answers 201 with Location: .../attachments('<id>')
-    match = re.search(r"[Aa]ttachments\('([^']+)'\)", unquote(final.headers.get("Location", "")))
-    return (match.group(1) if match else ""), name, len(data)
+    """Attach a file to the message or event at `item` (inline under 3 MB, else an upload session)."""
+    made = attach_file(ctx.graph, item, name, data, content_type, permissions=ctx.permissions)
+    return str(made.get("id", "")), str(made.get("name", name)), int(made.get("size") or len(data))
 
 
 def _file_attachments(args: Args, proc: str) -> list[tuple[str, bytes]]:
@@ -413,8 +374,7 @@ def _procedures() -> tuple[Procedure, ...]:
         ),
         procedure(
             "AddAttachments",
-            "Attach a file to a message (inline under 3 MB, an upload session up to 150 MB) or to an event "
-            "(under 3 MB).",
+            "Attach a file to a message or event (inline under 3 MB, an upload session up to 150 MB).",
             (
                 p("Id", required=True, description="The message (usually a draft) or event."),
                 p("FileName", description="The attachment's name (default: LocalFile's name)."),

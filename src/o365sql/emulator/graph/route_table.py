@@ -61,6 +61,9 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route(
         "POST", r"messages/(?P<mid>[^/]+)/attachments/createUploadSession", uploads.create_attachment_session
     ),
+    _route(
+        "POST", r"events/(?P<eid>[^/]+)/attachments/createUploadSession", uploads.create_attachment_session
+    ),
     _route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", delta.drive_delta),
     _route("GET", r"calendarView/delta", delta.event_delta),
     _route("GET", r"mailFolders/(?P<fid>[^/]+)/messages/delta", delta.message_delta),
