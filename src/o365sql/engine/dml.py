@@ -25,7 +25,7 @@ from ..errors import DataError, Error, NotSupportedError, OperationalError, Prog
 from ..graph import attach_file, path_segment
 from ..schema import ColumnSpec, TableSpec
 from ._terms import fill
-from .convert import SQLValue, column_reader, parse_datetime
+from .convert import SQLValue, parse_datetime
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
@@ -125,9 +125,8 @@ def _json_column(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> Any:
         parsed = json.loads(value)
     except ValueError:
         if column.name in _RECIPIENT_COLUMNS or column.name == "attendees":
-            parsed = [r if column.name != "attendees" else {**r, "type": "required"}
-                      for r in _address_list(spec, column, value)]  # fmt: skip
-            return parsed
+            people = _address_list(spec, column, value)
+            return [{**r, "type": "required"} for r in people] if column.name == "attendees" else people
         raise DataError(f"{_where(spec, column)} takes JSON, and {value[:60]!r} is not valid JSON") from None
     if column.name in _RECIPIENT_COLUMNS or column.name == "attendees":
         return _recipients(spec, column, parsed)
@@ -265,7 +264,6 @@ class Writer:
     def __init__(self, spec: TableSpec, ctx: EngineContext) -> None:
         self.spec = spec
         self.ctx = ctx
-        self.readers = {c.name: column_reader(c) for c in spec.columns if c.kind in ("graph", "odata_type")}
 
     # -- checks -------------------------------------------------------------------------------------------
 
@@ -557,10 +555,14 @@ def partial_failure(exc: Error, spec: TableSpec, statement: str, log: WriteLog) 
         setattr(exc, "rows_written", log.rows)  # noqa: B010
         return exc
     shown = ", ".join(log.done[:5]) + (", ..." if len(log.done) > 5 else "")
+    this_row = (
+        "that row's outcome is unknown and the rows after it were not sent"
+        if UNKNOWN in exc.message
+        else "that row and any after it were not"
+    )
     message = (
         f"{exc.message}. {statement} on {spec.name} stopped at row {log.rows + 1}: the {log.rows} row(s) "
-        f"before it were written and stay written (Graph has no transactions; ids {shown}); that row and "
-        "any after it were not"
+        f"before it were written and stay written (Graph has no transactions; ids {shown}); {this_row}"
     )
     out = type(exc)(message, code=exc.code, status=exc.status, request_id=exc.request_id)
     setattr(out, "rows_written", log.rows)  # noqa: B010
