@@ -185,3 +185,12 @@ def test_pandas_to_sql_500_contacts(wemu: Emulator, raw: httpx.Client) -> None:
     assert len(posts) == 500 and all(path == "/v1.0/me/contacts" for _, path in posts)
     made = _contacts_named(raw, "Pandas")
     assert sorted(c["givenName"] for c in made) == sorted(frame["givenName"])
+
+
+def test_explain_never_writes(con: o365sql.Connection, wemu: Emulator) -> None:
+    mark = len(wemu.requests())
+    with pytest.raises(o365sql.NotSupportedError, match="explain\\(\\) describes reads only"):
+        o365sql.explain(
+            con, "WITH n(v) AS (VALUES ('Explained')) INSERT INTO Contacts (givenName) SELECT v FROM n"
+        )
+    assert writes_since(wemu, mark) == []

@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import apsw
 
-from ..errors import Error, PermissionDeniedError, permission_hint
+from ..errors import Error, NotSupportedError, PermissionDeniedError, permission_hint
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
 from ._run import describe, describe_plan, run
@@ -132,6 +132,9 @@ class Table:
 
     def _write(self, statement: str, action: Any) -> None:
         ctx = self.module.ctx
+        if ctx.recording is not None:
+            # explain() runs the statement to record its reads; a write (WITH ... INSERT) must not happen
+            raise NotSupportedError(f"explain() describes reads only; this statement would {statement}")
         try:
             action(ctx.log)
         except Error as exc:
