@@ -194,3 +194,15 @@ def test_explain_never_writes(con: o365sql.Connection, wemu: Emulator) -> None:
             con, "WITH n(v) AS (VALUES ('Explained')) INSERT INTO Contacts (givenName) SELECT v FROM n"
         )
     assert writes_since(wemu, mark) == []
+
+
+def test_writes_inside_an_sql_transaction_are_refused(wemu: Emulator) -> None:
+    from .conftest import connect
+
+    with connect(wemu) as c:
+        mark = len(wemu.requests())
+        c.execute("BEGIN")
+        with pytest.raises(o365sql.NotSupportedError, match="Graph has no transactions"):
+            c.execute("INSERT INTO Contacts (givenName) VALUES ('In a transaction')")
+        c.execute("ROLLBACK")
+        assert writes_since(wemu, mark) == []

@@ -84,7 +84,7 @@ class Module:
             spec = get_table(name)
         except KeyError as exc:
             raise apsw.SQLError(str(exc.args[0])) from None
-        return create_table_sql(spec), Table(self, spec)
+        return create_table_sql(spec), Table(self, spec, connection)
 
     Connect = Create
 
@@ -92,9 +92,11 @@ class Module:
 class Table:
     """apsw VTTable for one TableSpec."""
 
-    def __init__(self, module: Module, spec: TableSpec) -> None:
+    def __init__(self, module: Module, spec: TableSpec, db: apsw.Connection) -> None:
         self.module = module
         self.spec = spec
+        # weak: the connection owns its tables
+        self.db = weakref.ref(db)
         # rowid -> identity of a row a cursor of the running statement read (filled by Cursor.Rowid)
         self.identities: dict[int, RowIdentity] = {}
         self.next_rowid = 1
@@ -163,8 +165,17 @@ class Table:
         self._write("UPDATE", lambda log: self._writer().update(who, changed, log))
 
     def Begin(self) -> None:
-        """A write statement starts: forget the rowids of earlier statements."""
+        """A write statement starts: forget the rowids of earlier statements.
+
+        Inside an explicit BEGIN ... a ROLLBACK could not undo the write, so the write is refused there.
+        """
         self.identities.clear()
+        db = self.db()
+        if db is not None and not db.get_autocommit():
+            raise NotSupportedError(
+                f"{self.spec.name}: Graph has no transactions, so a write inside BEGIN ... COMMIT could not "
+                "be rolled back; run it outside the transaction (each statement takes effect when it runs)"
+            )
 
     def Sync(self) -> None:
         """Nothing to flush: every write went to Graph when it ran."""
