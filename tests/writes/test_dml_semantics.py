@@ -150,6 +150,19 @@ def test_sqlalchemy_orm_object_gets_its_id(wemu: Emulator, raw: httpx.Client) ->
         engine.dispose()
 
 
+def test_sqlalchemy_orm_add_all_gives_each_object_its_own_id(wemu: Emulator, raw: httpx.Client) -> None:
+    engine = _engine(wemu)
+    try:
+        with Session(engine) as session:
+            people = [Contact(givenName=f"Many{n}", surname="AddAll") for n in range(5)]
+            session.add_all(people)
+            session.commit()
+            for person in people:
+                assert get(raw, f"/me/contacts/{person.id}")["givenName"] == person.givenName
+    finally:
+        engine.dispose()
+
+
 def test_sqlalchemy_rollback_after_a_flush_warns_and_the_row_stays(wemu: Emulator, raw: httpx.Client) -> None:
     engine = _engine(wemu)
     try:
