@@ -43,6 +43,14 @@ def test_user_password_never_reaches_errors(con: o365sql.Connection, wemu: Emula
             (f"short@{_domain(wemu)}",),
         )
     assert "complexity" in str(info.value) and "Sh0rt!" not in str(info.value)
+    with pytest.raises(o365sql.DataError) as wrong_type:
+        con.execute(
+            "INSERT INTO Users (accountEnabled, displayName, mailNickname, userPrincipalName, "
+            "passwordProfile_password) VALUES (1, 'Numeric', 'numeric', ?, 98765432123)",
+            (f"numeric@{_domain(wemu)}",),
+        )
+    assert "passwordProfile_password takes text, not a value of type int" in str(wrong_type.value)
+    assert "98765432123" not in str(wrong_type.value)
 
 
 def test_group_and_members(con: o365sql.Connection, raw: httpx.Client, wemu: Emulator) -> None:

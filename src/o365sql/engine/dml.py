@@ -63,7 +63,10 @@ def _where(spec: TableSpec, column: ColumnSpec) -> str:
 
 
 def _type_error(spec: TableSpec, column: ColumnSpec, value: object, wanted: str) -> DataError:
-    shown = repr(value) if not isinstance(value, bytes) else f"a BLOB of {len(value)} bytes"
+    if "password" in column.name.lower():
+        shown = f"a value of type {type(value).__name__}"  # a secret never reaches an error message
+    else:
+        shown = repr(value) if not isinstance(value, bytes) else f"a BLOB of {len(value)} bytes"
     return DataError(f"{_where(spec, column)} takes {wanted}, not {shown}")
 
 
