@@ -85,7 +85,7 @@ def dismiss_reminder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if target is None:
         raise GraphError(404, "ErrorItemNotFound", NOT_FOUND)
     target["isReminderOn"] = False
-    bump(target, dt.datetime.now(dt.UTC))
+    bump(target, ctx.state.clock.now())
     return Result(status=200)
 
 
@@ -111,5 +111,5 @@ def snooze_reminder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         "dateTime": str(when["dateTime"]),
         "timeZone": str(when.get("timeZone") or "UTC"),
     }
-    bump(target, dt.datetime.now(dt.UTC))
+    bump(target, ctx.state.clock.now())
     return Result(status=200)

@@ -8,7 +8,6 @@ group-post-groups.md, group-post-members.md, group-delete-members.md).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -120,7 +119,7 @@ def create_user(ctx: Ctx, g: dict[str, str]) -> Result:
             {
                 "id": uid,
                 "businessPhones": [],
-                "createdDateTime": fmt_s(dt.datetime.now(dt.UTC)),
+                "createdDateTime": fmt_s(ctx.state.clock.now()),
                 "imAddresses": [],
                 "otherMails": [],
                 "proxyAddresses": [],
@@ -198,7 +197,7 @@ def create_group(ctx: Ctx, g: dict[str, str]) -> Result:
     store = ctx.store
     with store.lock:
         gid = str(uuid.uuid4())
-        now = fmt_s(dt.datetime.now(dt.UTC))
+        now = fmt_s(ctx.state.clock.now())
         domain = ctx.state.directory.tenant.domain
         mail = f"{data['mailNickname']}@{domain}" if data["mailEnabled"] else None
         group: Item = {k: None for k in specs.GROUP_DEFAULT}

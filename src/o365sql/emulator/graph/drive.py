@@ -17,6 +17,7 @@ from .errors import GraphError
 from .model import Drive
 from .query import entity_result, list_result
 from .store import GraphStore
+from .util import fmt_ms
 
 __all__ = [
     "create_folder",
@@ -220,7 +221,7 @@ def update_item(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     item["name"] = name
     if isinstance(data.get("description"), str):
         item["description"] = data["description"]
-    item["lastModifiedDateTime"] = fmt_ms(dt.datetime.now(dt.UTC))
+    item["lastModifiedDateTime"] = fmt_ms(ctx.state.clock.now())
     guid, _, version = item["eTag"].strip('"').partition(",")
     item["eTag"] = f'"{guid},{int(version or 1) + 1}"'
     _relocate(drv, item["id"])

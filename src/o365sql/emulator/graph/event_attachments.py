@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from typing import Any
 
 from . import specs
@@ -106,7 +105,7 @@ def add_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     _attachments(box, event)
     event["_new_att"] = [data]
     store_new_attachments(box, event)
-    bump(event, dt.datetime.now(dt.UTC))
+    bump(event, ctx.state.clock.now())
     att = box.attachments[event["id"]][-1]
     context = ctx.meta(f"{owner.base}/events('{g['eid']}')/attachments/$entity")
     return json_result({"@odata.context": context, **attachment_view(att)}, status=201)
@@ -120,5 +119,5 @@ def delete_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     remaining = [a for a in _attachments(box, event) if a["id"] != att["id"]]
     box.attachments[event["id"]] = remaining
     event["hasAttachments"] = any(not a["isInline"] for a in remaining)
-    bump(event, dt.datetime.now(dt.UTC))
+    bump(event, ctx.state.clock.now())
     return Result(status=204)

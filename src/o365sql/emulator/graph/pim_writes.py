@@ -7,7 +7,6 @@ contactfolder-update.md / contactfolder-delete.md. A name already used by a sibl
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from . import specs
@@ -116,7 +115,7 @@ def update_calendar(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         if any(c is not cal and c["name"].lower() == name.lower() for c in box.calendars.values()):
             raise _exists()
     cal.update(fields)
-    bump(cal, dt.datetime.now(dt.UTC))
+    bump(cal, ctx.state.clock.now())
     return _calendar_entity(ctx, owner, cal, False)
 
 
