@@ -11,7 +11,7 @@ from pathlib import Path
 
 from o365sql import procedures
 from o365sql.properties import IGNORED, PROPERTIES
-from o365sql.schema import TABLES
+from o365sql.schema import TABLES, ColumnSpec, TableSpec
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
@@ -68,23 +68,42 @@ def tables_page() -> str:
         delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
         scope = "(`{scope}` is `/me`, or `/users/{UserId}`)"
-        writes = ", ".join(sorted(spec.writes)) if spec.writes else "none (read-only)"
+        writes = (
+            ", ".join(st for st in ("INSERT", "UPDATE", "DELETE") if st in spec.writes)
+            if spec.writes
+            else "none (read-only)"
+        )
         kind = "A view (rows Graph computes). " if spec.is_view else ""
         key = ", ".join(spec.key)
         lines.append(f"Graph: `{spec.collection}` {scope}. Key: {key}. {kind}Writes: {writes}.")
         if delegated or application:
             deleg, app = " or ".join(delegated), " or ".join(application)
             lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")
-        lines.append("| column | type | filter | order | notes |\n| --- | --- | --- | --- | --- |")
+        if spec.writes:
+            deleg, app = (" or ".join(p) for p in spec.write_permissions)
+            lines.append(f"Writes ([how](writes.md)) need: {deleg} (delegated); {app} (application).\n")
+        lines.append(
+            "| column | type | filter | order | write | notes |\n| --- | --- | --- | --- | --- | --- |"
+        )
         for c in spec.columns:
-            if c.hidden:
+            writable = bool(spec.column_writes(c))
+            if c.hidden and not writable:
                 continue
             ops = ", ".join(sorted(c.filter_ops))
-            notes = c.description.rstrip(".")
-            if c.read_only and "read-only" not in notes.lower():
-                notes = f"{notes}. Read-only" if notes else "Read-only"
-            lines.append(f"| {c.name} | {c.type} | {ops} | {'yes' if c.orderable else ''} | {_cell(notes)} |")
+            notes = c.description.rstrip(".") + (" (hidden: name it to use it)" if c.hidden else "")
+            write = _write_cell(spec, c)
+            lines.append(
+                f"| {c.name} | {c.type} | {ops} | {'yes' if c.orderable else ''} | {write} | {_cell(notes)} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _write_cell(spec: TableSpec, column: ColumnSpec) -> str:
+    statements = spec.column_writes(column)
+    if not statements:
+        return "read-only" if spec.writes & {"INSERT", "UPDATE"} else ""
+    required = " (required)" if column.name in spec.insert_required else ""
+    return " ".join(s + (required if s == "INSERT" else "") for s in sorted(statements))
 
 
 def procedures_page() -> str:

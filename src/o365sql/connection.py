@@ -4,8 +4,9 @@
 client, opens an in-memory apsw connection and installs the engine's virtual tables, the system tables and the
 stored procedures into it. Connecting does no network I/O: the first statement that needs Graph does.
 
-Graph has no transactions: every INSERT, UPDATE, DELETE and EXEC is applied at once, so ``commit()`` and
-``rollback()`` do nothing (rollback cannot undo a write that already happened).
+Graph has no transactions: every INSERT, UPDATE, DELETE and EXEC is applied when it runs. ``commit()`` only
+marks the writes so far as seen; ``rollback()`` after writes raises NotSupportedError saying how many rows it
+cannot undo (docs/writes.md).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def connect(connection_string: str = "", **properties: Any) -> Connection:
 class Connection:
     """A DB-API 2.0 connection to Office 365 through Microsoft Graph.
 
-    Graph has no transactions: writes and EXEC apply at once; ``commit()``/``rollback()`` do nothing.
+    Graph has no transactions: writes and EXEC apply when they run; ``rollback()`` after writes raises.
     """
 
     Warning = Warning
@@ -119,6 +120,8 @@ class Connection:
         self._nullable_cache: dict[tuple[str, str], dict[str, bool]] = {}
         self._progress: ProgressCallback | None = None
         self._meter: StatementMeter | None = None  # the statement that ran last (progress reports on it)
+        # rows INSERT/UPDATE/DELETE wrote since the last commit()/rollback(): what rollback() cannot undo
+        self._uncommitted = 0
         systables.install(db, props)
 
     # -- state -------------------------------------------------------------------------------------------
@@ -206,13 +209,37 @@ class Connection:
         """Shortcut: a new cursor that has run ``operation`` once per parameter set."""
         return self.cursor().executemany(operation, seq_of_parameters)
 
+    @property
+    def autocommit(self) -> bool:
+        """Always True: Graph has no transactions, so every statement takes effect when it runs."""
+        return True
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        if not value:
+            raise NotSupportedError(
+                "autocommit cannot be turned off: Graph has no transactions, so every INSERT, UPDATE, "
+                "DELETE and EXEC takes effect when it runs"
+            )
+
     def commit(self) -> None:
-        """Does nothing: Graph has no transactions and every write was applied when it ran."""
+        """Nothing to send (every write took effect when it ran); rollback() has nothing to answer for."""
         self._check()
+        self._uncommitted = 0
 
     def rollback(self) -> None:
-        """Does nothing: Graph has no transactions, so writes that ran cannot be undone."""
+        """Nothing to undo when nothing was written since commit(); NotSupportedError otherwise.
+
+        Graph has no transactions: rows written since the last commit() stay written, and rollback() says so
+        rather than pretending (the count is then cleared, so a second rollback() passes).
+        """
         self._check()
+        written, self._uncommitted = self._uncommitted, 0
+        if written:
+            raise NotSupportedError(
+                f"rollback() cannot undo the {written} row(s) INSERT/UPDATE/DELETE wrote since the last "
+                "commit(): Graph has no transactions and each statement took effect when it ran"
+            )
 
     def close(self) -> None:
         """Close the cursors, the SQL engine and the HTTP connections; closing twice is harmless."""

@@ -14,7 +14,7 @@ import apsw
 from . import _types, procedures
 from ._diagnose import snippet, translate
 from ._statements import aggregate_type, cap_rows, column_names, single_statement
-from .engine import is_empty_in_failure, one_value_at_a_time
+from .engine import WriteLog, context_of, is_empty_in_failure, one_value_at_a_time, returning
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
 from .scale.stats import StatementMeter, StatementStats
 from .schema import TABLES
@@ -43,6 +43,19 @@ RawColumn = tuple[str, str | None, str | None, str | None, str | None]
 _COLUMN_TYPES = {t.lower(): {c.name.lower(): c.type for c in spec.columns} for t, spec in TABLES.items()}
 
 
+def _executemany_failure(exc: Error, index: int, written_before: int) -> Error:
+    """executemany() stopped at parameter set `index`: the error says what was written before it."""
+    this = getattr(exc, "rows_written", 0) or 0
+    setattr(exc, "rows_written", written_before + this)  # noqa: B010
+    if index and written_before:
+        exc.message = (
+            f"{exc.message}. executemany() stopped at parameter set {index + 1}: the {written_before} row(s) "
+            "written by the sets before it stay written (Graph has no transactions)"
+        )
+        exc.args = (exc.message, *exc.args[1:])
+    return exc
+
+
 class Cursor:
     """A DB-API 2.0 cursor. Rows stream: the next Graph page is fetched only when iteration reaches it."""
 
@@ -51,6 +64,9 @@ class Cursor:
         self.connection = connection
         self.arraysize = 1
         self.rowcount = -1
+        # ids of the items the last INSERT created, in order; old id -> new id of messages it moved
+        self.inserted_ids: list[str] = []
+        self.moved_ids: dict[str, str] = {}
         self._closed = False
         self._cur: apsw.Cursor | None = None
         self._rows: Iterator[Row] | None = None
@@ -87,7 +103,8 @@ class Cursor:
 
     @property
     def lastrowid(self) -> None:
-        """Always None: Graph ids are strings, not SQLite rowids (read the id column instead)."""
+        """Always None: Graph ids are text, not SQLite rowids. After an INSERT, read ``inserted_ids``, the SQL
+        function ``last_insert_id()`` or ``INSERT ... RETURNING id``."""
         return None
 
     def _check(self) -> None:
@@ -219,28 +236,39 @@ class Cursor:
         statement = single_statement(operation)
         cur = self._apsw_cursor()
         db = self.connection._db
+        ctx = context_of(db)
+        log = WriteLog()
+        if ctx is not None:
+            ctx.log = log
         before = db.total_changes()
         capped = cap_rows(statement, self.connection._props["MaxRows"])
         try:
             try:
                 self._start(cur, statement, capped, params, can_cache=True)
             except apsw.SQLError as exc:
-                if not is_empty_in_failure(exc):
-                    raise
+                if not is_empty_in_failure(exc) or log.rows:
+                    raise  # (a statement that already wrote is never run again)
                 with one_value_at_a_time(db):
                     self._start(cur, statement, capped, params, can_cache=False)
         except Error:
             self._reset()
+            self._after_write(log)
+            if log.rows:
+                self.rowcount = log.rows
             raise
         except Exception as exc:
             self._reset()
+            self._after_write(log)
             raise translate(self.connection._db, exc, operation, params) from exc
+        self._after_write(log)
         if self._raw is None:
             self.rowcount = db.total_changes() - before
             self._finish()
         else:
-            self._rows = cur
+            self._rows = returning(cur, self._raw, log) if log.created else cur
             self._has_results = True
+            if log.rows:
+                self.rowcount = log.rows
         return self
 
     def _start(
@@ -260,13 +288,25 @@ class Cursor:
                 self._capped = False
         cur.execute(statement, params, can_cache=can_cache)
 
+    def _after_write(self, log: WriteLog) -> None:
+        self.inserted_ids = log.created_ids
+        self.moved_ids = dict(log.moved)
+        self.connection._uncommitted += log.rows
+
     def executemany(self, operation: str, seq_of_parameters: Any) -> Cursor:
         """Run a statement once per parameter set; rowcount is the total of rows changed."""
         self._check()
         total = 0
+        created: list[str] = []
+        moved: dict[str, str] = {}
         is_exec = isinstance(operation, str) and procedures.is_exec(operation)
-        for params in seq_of_parameters:
-            self.execute(operation, params)
+        for n, params in enumerate(seq_of_parameters):
+            try:
+                self.execute(operation, params)
+            except Error as exc:
+                raise _executemany_failure(exc, n, total) from None
+            created.extend(self.inserted_ids)
+            moved.update(self.moved_ids)
             if is_exec:
                 continue
             if self._has_results:
@@ -278,6 +318,7 @@ class Cursor:
             total += max(self.rowcount, 0)
         self._reset()
         self.rowcount = -1 if is_exec else total
+        self.inserted_ids, self.moved_ids = created, moved
         return self
 
     def _run_exec(self, operation: str, parameters: Any) -> None:

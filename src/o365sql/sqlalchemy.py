@@ -6,12 +6,15 @@ The driver runs SQL in SQLite (apsw) over virtual tables, so the dialect is SQLi
 from __future__ import annotations
 
 import types
+import warnings
 from typing import Any
 
 from sqlalchemy import util
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine.url import URL
 from sqlalchemy.types import DateTime
+
+from .errors import NotSupportedError
 
 __all__ = ["O365Dialect", "connection_string_from_url"]
 
@@ -90,10 +93,19 @@ class O365Dialect(SQLiteDialect):
         return "SERIALIZABLE"
 
     def do_rollback(self, dbapi_connection: Any) -> None:
-        """Nothing to roll back: Graph applies each write at once."""
+        """Graph applied each write at once: rows written since the last commit stay, said as a warning.
+
+        The DB-API rollback() raises then; SQLAlchemy rolls back on its own paths (errors, returning a
+        connection to the pool), where an exception would hide the original one, so the dialect warns.
+        """
+        try:
+            dbapi_connection.rollback()
+        except NotSupportedError as exc:
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
 
     def do_commit(self, dbapi_connection: Any) -> None:
-        """Nothing to commit: Graph applies each write at once."""
+        """Nothing to send (Graph applied each write at once); rollback() then has nothing to answer for."""
+        dbapi_connection.commit()
 
 
 dialect = O365Dialect

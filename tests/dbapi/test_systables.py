@@ -27,15 +27,20 @@ def test_sys_tables_lists_schema_tables(con: Connection) -> None:
 def test_is_updateable_says_what_the_table_accepts(con: Connection) -> None:
     updatable = dict(con.execute("SELECT TableName, IsUpdateable FROM sys_tables").fetchall())
     assert updatable == {name: bool(spec.writes) for name, spec in schema.TABLES.items()}
-    # a table that refuses every write has no column a statement could set
-    read_only = con.execute(
+    assert {name for name, ok in updatable.items() if not ok} == set()
+    # a table that takes no INSERT or UPDATE (CalendarView: DELETE only) has no column a statement could set
+    settable = con.execute(
         "SELECT TableName, ColumnName FROM sys_tablecolumns WHERE NOT IsReadOnly"
     ).fetchall()
-    assert {t for t, _ in read_only} == {name for name, spec in schema.TABLES.items() if spec.writes}
+    assert {t for t, _ in settable} == {
+        name for name, spec in schema.TABLES.items() if spec.writes & {"INSERT", "UPDATE"}
+    }
+    assert ("Messages", "receivedDateTime") not in settable and ("Messages", "subject") in settable
+    assert ("GroupMembers", "id") in settable and ("GroupMembers", "displayName") not in settable
 
 
 def test_column_read_only_derives_from_writes() -> None:
-    messages = schema.TABLES["Messages"]
+    messages = dataclasses.replace(schema.TABLES["Messages"], writes=frozenset())
     subject, received = messages.column("subject"), messages.column("receivedDateTime")
     assert messages.column_read_only(subject) and not messages.updatable
     writable = dataclasses.replace(messages, writes=frozenset({"UPDATE"}))
@@ -129,3 +134,24 @@ def test_properties_view_is_masked(con: Connection) -> None:
     props = con.properties
     assert props["OAuthClientSecret"] == "********"
     assert props["InitiateOAuth"] == "OFF"
+
+
+def test_sys_tables_say_which_statements(con: Connection) -> None:
+    tables = dict(con.execute("SELECT TableName, Description FROM sys_tables").fetchall())
+    assert tables["CalendarView"].endswith("Accepts DELETE.")
+    assert tables["GroupMembers"].endswith("Accepts INSERT, DELETE.")
+    assert tables["Contacts"].endswith("Accepts INSERT, UPDATE, DELETE.")
+    notes = {
+        (t, c): d
+        for t, c, d in con.execute(
+            "SELECT TableName, ColumnName, Description FROM sys_tablecolumns"
+        ).fetchall()
+    }
+    assert notes[("GroupMembers", "GroupId")].endswith("Set by INSERT (required) only.")
+    assert notes[("Contacts", "parentFolderId")].endswith("Set by INSERT only.")
+    assert notes[("Contacts", "UserId")].endswith("Set by INSERT only.")
+    assert notes[("Events", "start_dateTime")].endswith("Set by INSERT (required) and UPDATE.")
+    assert notes[("Messages", "subject")].endswith("Set by INSERT and UPDATE.")
+    assert notes[("Messages", "receivedDateTime")].endswith("Read-only.")
+    assert notes[("CalendarView", "subject")].endswith("Read-only.")
+    assert notes[("Messages", "SEARCH")].endswith("Read-only.")

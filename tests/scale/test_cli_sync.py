@@ -58,3 +58,20 @@ def test_stats_prints_the_cost_of_each_statement_on_stderr(tenant: Emulator) -> 
     assert line.startswith(f"{len(rows)} rows, ") and " requests, " in line and line.endswith(" s")
     graph_requests = [r for r in tenant.requests() if r["path"].startswith("/v1.0/")]
     assert f"{len(graph_requests)} requests" in line
+
+
+def test_offline_refuses_writes_before_calling_graph(tenant: Emulator, tmp_path: Path) -> None:
+    import pytest
+
+    import o365sql
+
+    from .conftest import app_connect
+
+    cache = str(tmp_path / "cache.db")
+    with app_connect(tenant, CacheLocation=cache) as con:
+        con.execute("EXEC SyncTable Table = 'Users'")
+    tenant.reset()
+    with app_connect(tenant, CacheLocation=cache, Offline=True) as con:
+        with pytest.raises(o365sql.NotSupportedError, match="Offline=true"):
+            con.execute("UPDATE Users SET jobTitle = 'x' WHERE id IN (SELECT id FROM Users LIMIT 1)")
+    assert not [r for r in tenant.requests() if r["method"] != "GET"]

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from ..graph import BatchRequest, BatchResponse
+from ..graph import BatchRequest, BatchResponse, Permissions
 from ..properties import Properties
+from .convert import SQLValue
 
 if TYPE_CHECKING:
     from ..scale.cache import SyncCache
     from ..scale.scheduler import OwnerSkip
     from ..scale.stats import StatementMeter
 
-__all__ = ["EngineContext", "GraphLike", "PlannedRequest"]
+__all__ = ["EngineContext", "GraphLike", "PlannedRequest", "WriteLog"]
 
 
 class GraphLike(Protocol):
@@ -43,6 +44,22 @@ class GraphLike(Protocol):
         """JSON batching: BatchRequest in, BatchResponse(id, status, headers, body) out."""
         ...
 
+    def upload(self, upload_url: str, data: bytes) -> Any:
+        """PUT data to an upload session's URL in fragments; the last answer."""
+        ...
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        idempotent: bool | None = None,
+        permissions: Permissions | None = None,
+    ) -> Any:
+        """One request (POST/PATCH/DELETE for writes); 4xx/5xx raise DB-API errors naming `permissions`."""
+        ...
+
 
 @dataclass(frozen=True)
 class PlannedRequest:
@@ -64,6 +81,21 @@ class PlannedRequest:
         if self.note:
             lines.append(f"  note: {self.note}")
         return "\n".join(lines)
+
+
+@dataclass
+class WriteLog:
+    """What one statement wrote: created items (for RETURNING and last_insert_id), moves, row count."""
+
+    created: list[tuple[str, dict[str, Any], dict[str, SQLValue]]] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    done: list[str] = field(default_factory=list)
+
+    @property
+    def created_ids(self) -> list[str]:
+        """Ids of the items the statement created, in order."""
+        return [str(item.get("id", "")) for _table, item, _extra in self.created]
 
 
 class EngineContext:
@@ -96,6 +128,10 @@ class EngineContext:
         # the statement being measured (set by the DB-API cursor): skipped owners are reported to it
         self.meter: StatementMeter | None = None
         self._cache: SyncCache | None = None
+        # the id of the last item an INSERT created on this connection (SQL: last_insert_id())
+        self.last_insert_id: str | None = None
+        # what the running statement wrote (the DB-API cursor starts a new log for every statement)
+        self.log = WriteLog()
 
     @property
     def pushdown(self) -> bool:

@@ -17,6 +17,7 @@ from ._context import EngineContext, PlannedRequest
 from ._offline import cached_rows
 from ._terms import fill
 from .convert import SQLValue
+from .dml import ROW_SCOPE
 from .planner import Plan
 from .request import ME, Execution, Row
 
@@ -120,6 +121,7 @@ def _units(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iter
         for route in ex.routes:
             values: dict[str, str] = {"scope": scope, **route}
             extra: dict[str, SQLValue] = dict(ex.param_values)
+            extra[ROW_SCOPE] = scope
             if ex.spec.per_user:
                 extra["UserId"] = _user_value(ex, user)
             if ex.spec.parent_key:
@@ -170,6 +172,7 @@ def _expanded_items(ex: Execution, scope: str, user: SQLValue, owner_level: bool
             if not isinstance(children, list):
                 continue
             extra: dict[str, SQLValue] = dict(ex.param_values)
+            extra[ROW_SCOPE] = scope
             extra[spec.parent_key] = parent.get("id")
             if spec.per_user:
                 extra["UserId"] = _user_value(ex, user)

@@ -80,6 +80,9 @@ class Plan:
     pushdown: bool = True
     # SQL terms SQLite still evaluates (offered constraints not omitted, ORDER BY not consumed, LIMIT kept)
     checks: list[str] = field(default_factory=list)
+    # UPDATE: only the constrained and key columns are $select-ed; any other column SQLite reads after all
+    # (a SET expression, a WHERE term Graph was not offered) is fetched with one GET of the item
+    lazy: bool = False
 
     def encode(self) -> str:
         """idxStr text."""
@@ -93,6 +96,7 @@ class Plan:
                 "u": self.columns,
                 "p": int(self.pushdown),
                 "k": self.checks,
+                "z": int(self.lazy),
             },
             separators=(",", ":"),
         )
@@ -110,6 +114,7 @@ class Plan:
             columns=list(d["u"]),
             pushdown=bool(d["p"]),
             checks=list(d["k"]),
+            lazy=bool(d["z"]),
         )
 
 
@@ -289,7 +294,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         else:
             plan.checks.append("LIMIT/OFFSET")
 
-    plan.columns = _used_columns(spec, ii)
+    plan.columns, plan.lazy = _used_columns(spec, ii)
     ii.idxStr = plan.encode()
     ii.idxNum = 0
     # SQLite multiplies an inner table's cost by the outer rows, so a request (a round trip of 100+ ms) must
@@ -334,9 +339,19 @@ def _order_consumed(
     return True
 
 
-def _used_columns(spec: TableSpec, ii: apsw.IndexInfo) -> list[int]:
+def _used_columns(spec: TableSpec, ii: apsw.IndexInfo) -> tuple[list[int], bool]:
+    """(columns to $select, lazy): an UPDATE reads only its constraint and key columns up front."""
     used = set(ii.colUsed)
+    count = len(spec.columns)
+    keys = {spec.index_of(k) for k in spec.key} if spec.writes else set()
+    if spec.writes and count < 63 and any(c >= count for c in used):
+        # SQLite marks every column used for an UPDATE of a virtual table, though it reads only those the
+        # WHERE clause and SET expressions need (the others come back as no-change): bits beyond the last
+        # column only appear then.
+        wanted = {ii.get_aConstraint_iColumn(i) for i in range(ii.nConstraint)}
+        return sorted(c for c in wanted | keys if 0 <= c < count), True
     # colUsed bit 63 stands for "column 63 or any later one".
     if 63 in used:
-        used.update(range(63, len(spec.columns)))
-    return sorted(c for c in used if 0 <= c < len(spec.columns))
+        used.update(range(63, count))
+    # UPDATE and DELETE identify each row by its key (Cursor.Rowid), so writable tables always read it
+    return sorted(c for c in used | keys if 0 <= c < count), False

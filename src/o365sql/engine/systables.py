@@ -79,7 +79,8 @@ def data_type_code(type_name: str) -> tuple[int, int | None, int | None, int | N
 def _sys_tables() -> Iterable[tuple[Any, ...]]:
     for name in sorted(TABLES, key=str.lower):
         spec = TABLES[name]
-        yield (CATALOG, SCHEMA, spec.name, spec.table_type, spec.description, int(spec.updatable))
+        description = f"{spec.description} {spec.table_write_note()}"
+        yield (CATALOG, SCHEMA, spec.name, spec.table_type, description, int(spec.updatable))
 
 
 def _sys_tablecolumns() -> Iterable[tuple[Any, ...]]:
@@ -87,9 +88,10 @@ def _sys_tablecolumns() -> Iterable[tuple[Any, ...]]:
         spec = TABLES[name]
         for ordinal, col in enumerate(spec.columns, start=1):
             code, length, precision, scale = data_type_code(col.type)
+            description = f"{col.description.rstrip('.')}. {spec.column_write_note(col)}".lstrip(". ")
             yield (
                 CATALOG, SCHEMA, spec.name, col.name, col.type, code, length, precision, scale,
-                int(spec.nullable(col)), col.description, ordinal, 0, 0, int(col.hidden),
+                int(spec.nullable(col)), description, ordinal, 0, 0, int(col.hidden),
                 int(spec.column_read_only(col)), int(spec.is_key(col)),
             )  # fmt: skip
 

@@ -1,4 +1,9 @@
-"""The apsw virtual-table module: one WITHOUT ROWID table per schema TableSpec, rows streamed from Graph.
+"""The apsw virtual-table module: one virtual table per schema TableSpec, rows streamed from Graph.
+
+Read-only tables are WITHOUT ROWID tables keyed by Graph's string ids. Writable ones (TableSpec.writes)
+are rowid tables: SQLite refuses a composite PRIMARY KEY on a writable WITHOUT ROWID virtual table, and the
+rowid a cursor hands out stands for the whole identity of the row it read (owner, id, parent key), which
+xUpdate turns back into the item's Graph path (engine.dml).
 
 Joins: SQLite calls Filter on the inner table once per outer row. Each cursor lives for one statement, so it
 keeps an LRU of the last CACHE_ENTRIES distinct requests whose whole answer was at most CACHE_ROWS rows; an
@@ -17,11 +22,13 @@ from typing import Any, cast
 
 import apsw
 
-from ..errors import PermissionDeniedError, permission_hint
+from ..errors import Error, NotSupportedError, PermissionDeniedError, permission_hint
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
 from ._run import describe, describe_plan, run
+from ._terms import fill
 from .convert import SQLValue, column_reader
+from .dml import ROW_SCOPE, RowIdentity, Writer, partial_failure
 from .planner import Plan, best_index
 from .request import Row, build, cache_key
 
@@ -44,8 +51,13 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def rowid_table(spec: TableSpec) -> bool:
+    """Writable tables (and composite keys) are declared as rowid tables; the others WITHOUT ROWID."""
+    return bool(spec.writes) or len(spec.key) > 1
+
+
 def create_table_sql(spec: TableSpec) -> str:
-    """The declared schema SQLite sees: Graph's column names and our declared types, WITHOUT ROWID."""
+    """The declared schema SQLite sees: Graph's column names, our declared types and the key."""
     cols = []
     for c in spec.columns:
         decl = f"{_quote_ident(c.name)} {c.type}"
@@ -53,7 +65,8 @@ def create_table_sql(spec: TableSpec) -> str:
             decl += " HIDDEN"
         cols.append(decl)
     key = ", ".join(_quote_ident(k) for k in spec.key)
-    return f"CREATE TABLE {_quote_ident(spec.name)}({', '.join(cols)}, PRIMARY KEY({key})) WITHOUT ROWID"
+    tail = "" if rowid_table(spec) else " WITHOUT ROWID"
+    return f"CREATE TABLE {_quote_ident(spec.name)}({', '.join(cols)}, PRIMARY KEY({key})){tail}"
 
 
 class Module:
@@ -71,7 +84,7 @@ class Module:
             spec = get_table(name)
         except KeyError as exc:
             raise apsw.SQLError(str(exc.args[0])) from None
-        return create_table_sql(spec), Table(self, spec)
+        return create_table_sql(spec), Table(self, spec, connection)
 
     Connect = Create
 
@@ -79,9 +92,14 @@ class Module:
 class Table:
     """apsw VTTable for one TableSpec."""
 
-    def __init__(self, module: Module, spec: TableSpec) -> None:
+    def __init__(self, module: Module, spec: TableSpec, db: apsw.Connection) -> None:
         self.module = module
         self.spec = spec
+        # weak: the connection owns its tables
+        self.db = weakref.ref(db)
+        # rowid -> identity of a row a cursor of the running statement read (filled by Cursor.Rowid)
+        self.identities: dict[int, RowIdentity] = {}
+        self.next_rowid = 1
 
     def BestIndexObject(self, ii: apsw.IndexInfo) -> bool:
         """Choose the Graph request plan for this set of constraints (see engine.planner)."""
@@ -95,6 +113,86 @@ class Table:
         """Nothing to release."""
 
     Destroy = Disconnect
+
+    # -- writes (engine.dml) -------------------------------------------------------------------------------
+
+    def remember(self, who: RowIdentity) -> int:
+        """A rowid standing for this row's identity until the statement ends."""
+        rowid = self.next_rowid
+        self.next_rowid += 1
+        self.identities[rowid] = who
+        return rowid
+
+    def _identity(self, rowid: int) -> RowIdentity:
+        who = self.identities.get(rowid)
+        if who is None:
+            raise apsw.SQLError(f"{self.spec.name}: no row with rowid {rowid} was read by this statement")
+        return who
+
+    def _writer(self) -> Writer:
+        return Writer(self.spec, self.module.ctx)
+
+    def _write(self, statement: str, action: Any) -> None:
+        ctx = self.module.ctx
+        if ctx.recording is not None:
+            # explain() runs the statement to record its reads; a write (WITH ... INSERT) must not happen
+            raise NotSupportedError(f"explain() describes reads only; this statement would {statement}")
+        if ctx.offline:
+            # the rows came from the sync cache; a write goes to Graph and the next SyncTable brings it back
+            raise NotSupportedError(
+                f"{self.spec.name}: Offline=true answers from the sync cache and cannot {statement}; "
+                "connect without Offline to write, then run EXEC SyncTable to refresh the cache"
+            )
+        try:
+            action(ctx.log)
+        except Error as exc:
+            raise partial_failure(exc, self.spec, statement, ctx.log) from None
+
+    def UpdateInsertRow(self, rowid: int | None, fields: tuple[SQLValue, ...]) -> int:
+        """INSERT: POST the item (engine.dml); the rowid returned means nothing outside this statement."""
+        values: dict[str, SQLValue] = {
+            c.name: v for c, v in zip(self.spec.columns, fields, strict=True) if v is not None
+        }
+        self._write("INSERT", lambda log: self._writer().insert(values, log))
+        self.next_rowid += 1
+        return self.next_rowid
+
+    def UpdateDeleteRow(self, rowid: int) -> None:
+        """DELETE: remove the item the cursor read as `rowid`."""
+        who = self._identity(rowid)
+        self._write("DELETE", lambda log: self._writer().delete(who, log))
+
+    def UpdateChangeRow(self, rowid: int, newrowid: int, fields: tuple[Any, ...]) -> None:
+        """UPDATE: PATCH the columns the statement set (the others arrive as apsw.no_change)."""
+        who = self._identity(rowid)
+        changed = {
+            c.name: v for c, v in zip(self.spec.columns, fields, strict=True) if v is not apsw.no_change
+        }
+        self._write("UPDATE", lambda log: self._writer().update(who, changed, log))
+
+    def Begin(self) -> None:
+        """A write statement starts: forget the rowids of earlier statements.
+
+        Inside an explicit BEGIN ... a ROLLBACK could not undo the write, so the write is refused there.
+        """
+        self.identities.clear()
+        db = self.db()
+        if db is not None and not db.get_autocommit():
+            raise NotSupportedError(
+                f"{self.spec.name}: Graph has no transactions, so a write inside BEGIN ... COMMIT could not "
+                "be rolled back; run it outside the transaction (each statement takes effect when it runs)"
+            )
+
+    def Sync(self) -> None:
+        """Nothing to flush: every write went to Graph when it ran."""
+
+    def Commit(self) -> None:
+        """The statement ended: its rowids mean nothing any more."""
+        self.identities.clear()
+
+    def Rollback(self) -> None:
+        """The statement failed: writes already sent stay (Graph has no transactions)."""
+        self.identities.clear()
 
 
 _UNSET: Any = object()
@@ -116,6 +214,8 @@ class Cursor:
         self.cache: OrderedDict[str, list[Row]] = OrderedDict()
         # the columns this statement uses (colUsed), converted once per row in _advance
         self.used: list[tuple[int, Any, str]] = []
+        # an UPDATE's plan reads few columns; the others are fetched per row only if SQLite asks for them
+        self.lazy: set[int] | None = None
 
     def Filter(self, indexnum: int, indexname: str, constraintargs: tuple[Any, ...] | None) -> None:
         """Start a scan for the plan BestIndex chose, with the constraint values now known."""
@@ -125,6 +225,7 @@ class Cursor:
         plan = Plan.decode(indexname)
         # colUsed: count(*) uses no column, so no row converts any (Column still converts on demand)
         self.used = [(i, self.readers[i], self.names[i]) for i in plan.columns]
+        self.lazy = set(plan.columns) if plan.lazy else None
         if ctx.recording is not None:
             ctx.recording.plans.add(indexname)
             if ctx.recording.requests and any(a is None or a == set() for a in args):
@@ -188,14 +289,42 @@ class Cursor:
         v = self.values[number]
         if v is _UNSET:
             reader = self.readers[number]
+            if reader is not None and self.lazy is not None and number not in self.lazy:
+                self._fetch_whole_item()
             v = reader(self.item) if reader is not None else self.extra.get(self.names[number])
             self.values[number] = v
         result: SQLValue = v
         return result
 
+    def _fetch_whole_item(self) -> None:
+        """GET the current item with every column (an UPDATE read a column its plan did not select)."""
+        assert self.lazy is not None
+        self.lazy.update(range(len(self.names)))
+        spec = self.table.spec
+        if spec.item is None:
+            return
+        who = self._identity()
+        path = fill(spec.item, {"scope": who.scope, **dict(who.keys)})
+        self.item = {**self.item, **self.table.module.ctx.graph.get_json(path)}
+
+    def _identity(self) -> RowIdentity:
+        spec = self.table.spec
+        keys: list[tuple[str, str]] = []
+        for name in spec.key:
+            i = spec.index_of(name)
+            reader = self.readers[i]
+            value = reader(self.item) if reader is not None else self.extra.get(name)
+            keys.append((name, "" if value is None else str(value)))
+        scope = self.extra.get(ROW_SCOPE)
+        return RowIdentity(scope if isinstance(scope, str) else "", tuple(keys))
+
     def Rowid(self) -> int:
-        """WITHOUT ROWID tables have none; SQLite does not ask."""
-        return 0
+        """A writable table's row: a number standing for its identity (asked only by UPDATE/DELETE)."""
+        return self.table.remember(self._identity())
+
+    def ColumnNoChange(self, number: int) -> Any:
+        """UPDATE asks for a column it does not set: say unchanged, so it stays out of the PATCH."""
+        return apsw.no_change
 
     def _drop_stream(self) -> None:
         rows = self.rows
@@ -231,6 +360,13 @@ def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool
     )
 
 
+def _last_insert_id(module: Module) -> Any:
+    def last_insert_id() -> str | None:
+        return module.ctx.last_insert_id
+
+    return last_insert_id
+
+
 _MODULES: weakref.WeakKeyDictionary[apsw.Connection, Module] = weakref.WeakKeyDictionary()
 
 
@@ -244,9 +380,10 @@ def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") ->
         existing.ctx = ctx
     else:
         module = Module(ctx)
-        # read_only: no xUpdate, so SQLite answers INSERT/UPDATE/DELETE with "table X may not be modified".
-        # It also allows the child tables' two-column keys, which writable WITHOUT ROWID tables can't have.
-        db.create_module(MODULE_NAME, cast(Any, module), use_bestindex_object=True, read_only=True)
+        # last_insert_id(): the id of the last item an INSERT created on this connection (Graph ids are
+        # text, so cursor.lastrowid cannot hold it)
+        db.create_module(MODULE_NAME, cast(Any, module), use_bestindex_object=True, use_no_change=True)
+        db.create_scalar_function("last_insert_id", _last_insert_id(module), 0)
         _MODULES[db] = module
     for name in TABLES:
         db.execute(

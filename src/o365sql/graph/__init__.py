@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._attach import MAX_INLINE_ATTACHMENT, attach_file
 from ._batch import MAX_BATCH, BatchRequest, BatchResponse
 from ._client import GraphClient
 from ._counters import Counters, Traffic
@@ -14,6 +15,7 @@ from ._transport import USER_AGENT, make_http_client, make_ssl_context
 __all__ = [
     "IDEMPOTENT_METHODS",
     "MAX_BATCH",
+    "MAX_INLINE_ATTACHMENT",
     "RETRY_STATUSES",
     "USER_AGENT",
     "BatchRequest",
@@ -24,6 +26,7 @@ __all__ = [
     "RetryPolicy",
     "TokenProvider",
     "Traffic",
+    "attach_file",
     "encode_query",
     "make_http_client",
     "make_ssl_context",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import mimetypes
 import os
 import re
@@ -13,13 +14,12 @@ from typing import Any
 
 import httpx
 
+from .._addresses import parse_address_list
 from ..errors import GraphError, OperationalError, ProgrammingError
-from ..graph import path_segment
-from ..graph._errors import graph_error, network_error
+from ..graph import Permissions, path_segment
 from ._registry import Procedure, ProcedureContext, ProcParam
 
 __all__ = [
-    "CHUNK",
     "OUTPUT_FOLDER",
     "OVERWRITE",
     "STATUS",
@@ -37,16 +37,12 @@ __all__ = [
     "safe_name",
     "scope_path",
     "text",
-    "upload_session",
     "user_param",
     "write_out",
 ]
 
 Row = tuple[Any, ...]
 Args = dict[str, Any]
-
-# Upload-session fragments: a multiple of 320 KiB (OneDrive's rule), at most 4 MB (Outlook's advice).
-CHUNK = 320 * 1024 * 12
 
 
 def scope_path(ctx: ProcedureContext, args: Args, proc: str) -> str:
@@ -141,39 +137,24 @@ def json_of(response: httpx.Response) -> dict[str, Any]:
 def post(ctx: ProcedureContext, path: str, body: dict[str, Any] | None) -> httpx.Response:
     # Graph actions are not idempotent: the client must never repeat one that may have been applied.
     response: httpx.Response = ctx.graph.request(
-        "POST", path, json=body if body is not None else {}, idempotent=False
+        "POST", path, json=body if body is not None else {}, idempotent=False, permissions=ctx.permissions
     )
     return response
 
 
-def upload_session(ctx: ProcedureContext, upload_url: str, data: bytes) -> httpx.Response:
-    """PUT ``data`` to a pre-authenticated upload URL in fragments; the last answer is returned.
-
-    The URL carries its own credential, so no Authorization header goes with it (C9/C10); a fragment that
-    fails is not repeated, since its effect is unknown.
-    """
-    http: httpx.Client = ctx.http
-    total = len(data)
-    response: httpx.Response | None = None
-    for start in range(0, total, CHUNK):
-        chunk = data[start : start + CHUNK]
-        end = start + len(chunk) - 1
-        try:
-            response = http.put(
-                upload_url,
-                content=chunk,
-                headers={
-                    "Content-Range": f"bytes {start}-{end}/{total}",
-                    "Content-Type": "application/octet-stream",
-                },
-            )
-        except httpx.TransportError as exc:
-            raise network_error(exc, "PUT", "the upload session URL", maybe_applied=True) from exc
-        if response.status_code >= 400:
-            raise graph_error(response, "PUT", "the upload session URL")
-    if response is None:
-        raise ProgrammingError("an upload session needs at least one byte")
-    return response
+def recipients(args: Args, proc: str, name: str) -> list[dict[str, Any]]:
+    """``a@x.com; B <b@y.com>`` as Graph recipients; ProgrammingError naming the parameter if one is bad."""
+    try:
+        parsed = parse_address_list(text(args, name))
+    except ValueError as exc:
+        raise ProgrammingError(
+            f"{proc} parameter {name}: {exc.args[0]!r} is not an email address; give addresses "
+            "separated by ';'"
+        ) from None
+    return [
+        {"emailAddress": {"address": address, **({"name": display} if display else {})}}
+        for display, address in parsed
+    ]
 
 
 def guess_type(name: str) -> str:
@@ -203,12 +184,16 @@ def procedure(
     params: tuple[ProcParam, ...],
     columns: tuple[tuple[str, str], ...],
     func: Callable[[ProcedureContext, Args], list[Row]],
+    permissions: Permissions | None = None,
 ) -> Procedure:
-    """A Procedure acting on a mailbox or drive: UserId added last, Graph's "/me is only valid" explained."""
+    """A Procedure acting on a mailbox or drive: UserId added last, Graph's "/me is only valid" explained.
+
+    ``permissions`` (delegated, application) are what its writes need: a 403 on one names them.
+    """
 
     def run(ctx: ProcedureContext, args: Args) -> list[Row]:
         try:
-            return func(ctx, args)
+            return func(dataclasses.replace(ctx, permissions=permissions), args)
         except GraphError as exc:
             # a static OAuthAccessToken may be app-only without the connection knowing: Graph then refuses /me
             if "/me request is only valid" in str(exc) and not (args.get("UserId") or ctx.user_id):

@@ -11,7 +11,7 @@ import httpx
 
 from .._types import parse_bool
 from ..errors import DataError, ProgrammingError
-from ..graph import GraphClient, TokenProvider
+from ..graph import GraphClient, Permissions, TokenProvider
 from ..properties import Properties
 
 __all__ = [
@@ -47,6 +47,8 @@ class ProcedureContext:
     tokens: TokenProvider
     http: httpx.Client
     user_id: str | None = None
+    # what the running procedure's writes need (delegated, application): a 403 names it
+    permissions: Permissions | None = None
 
     @property
     def app_only(self) -> bool:

@@ -1,10 +1,12 @@
-"""Calendar procedures: RespondToEvent, CancelEvent."""
+"""Calendar procedures: RespondToEvent, CancelEvent, ForwardEvent, Dismiss/SnoozeEventReminder."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..errors import ProgrammingError
 from ..graph import path_segment
-from ._common import STATUS, Args, Row, need, post, procedure, scope_path, text
+from ._common import STATUS, Args, Row, need, post, procedure, recipients, scope_path, text
 from ._registry import Procedure, ProcedureContext, ProcParam
 
 __all__ = ["PROCEDURES"]
@@ -40,6 +42,50 @@ def _cancel(ctx: ProcedureContext, args: Args) -> list[Row]:
     return [("Success",)]
 
 
+def _forward(ctx: ProcedureContext, args: Args) -> list[Row]:
+    proc = "ForwardEvent"
+    scope = scope_path(ctx, args, proc)
+    eid = need(args, proc, "EventId")
+    to = recipients(args, proc, "ToRecipients")
+    if not to:
+        raise ProgrammingError(f"{proc} needs ToRecipients: the addresses to forward to, separated by ';'")
+    post(
+        ctx,
+        f"{scope}/events/{path_segment(eid)}/forward",
+        {"toRecipients": to, "comment": text(args, "Comment")},
+    )
+    return [("Success",)]
+
+
+def _dismiss(ctx: ProcedureContext, args: Args) -> list[Row]:
+    proc = "DismissEventReminder"
+    scope = scope_path(ctx, args, proc)
+    eid = need(args, proc, "EventId")
+    post(ctx, f"{scope}/events/{path_segment(eid)}/dismissReminder", None)
+    return [("Success",)]
+
+
+def _snooze(ctx: ProcedureContext, args: Args) -> list[Row]:
+    proc = "SnoozeEventReminder"
+    scope = scope_path(ctx, args, proc)
+    eid = need(args, proc, "EventId")
+    raw = need(args, proc, "NewReminderTime")
+    try:
+        when = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ProgrammingError(
+            f"{proc} parameter NewReminderTime: {raw!r} is not a date-time (ISO 8601, such as "
+            "2030-01-31T09:00:00Z)"
+        ) from None
+    utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    body = {"newReminderTime": {"dateTime": utc.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}}
+    post(ctx, f"{scope}/events/{path_segment(eid)}/snoozeReminder", body)
+    return [("Success",)]
+
+
+_CALENDAR_WRITE = (("Calendars.ReadWrite",), ("Calendars.ReadWrite",))
+
+
 def _procedures() -> tuple[Procedure, ...]:
     p = ProcParam
     return (
@@ -54,6 +100,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             STATUS,
             _respond,
+            _CALENDAR_WRITE,
         ),
         procedure(
             "CancelEvent",
@@ -64,6 +111,38 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             STATUS,
             _cancel,
+            _CALENDAR_WRITE,
+        ),
+        procedure(
+            "ForwardEvent",
+            "Forward a meeting to other people (POST events/{id}/forward); the organizer is told.",
+            (
+                p("EventId", required=True, description="The meeting."),
+                p("ToRecipients", required=True, description="Addresses separated by ';'."),
+                p("Comment", description="Text sent with the forwarded meeting."),
+            ),
+            STATUS,
+            _forward,
+            (("Calendars.Read",), ("Calendars.Read",)),
+        ),
+        procedure(
+            "DismissEventReminder",
+            "Dismiss an event's reminder (POST events/{id}/dismissReminder).",
+            (p("EventId", required=True, description="The event."),),
+            STATUS,
+            _dismiss,
+            _CALENDAR_WRITE,
+        ),
+        procedure(
+            "SnoozeEventReminder",
+            "Snooze an event's reminder until NewReminderTime (POST events/{id}/snoozeReminder).",
+            (
+                p("EventId", required=True, description="The event."),
+                p("NewReminderTime", "DATETIME", required=True, description="When to remind again (UTC)."),
+            ),
+            STATUS,
+            _snooze,
+            _CALENDAR_WRITE,
         ),
     )
 

@@ -21,7 +21,6 @@ from ._common import (
     safe_name,
     scope_path,
     text,
-    upload_session,
     write_out,
 )
 from ._registry import Procedure, ProcedureContext, ProcParam
@@ -76,6 +75,7 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
             params={"@microsoft.graph.conflictBehavior": conflict},
             content=data,
             headers={"Content-Type": "application/octet-stream"},
+            permissions=ctx.permissions,
         )
         made = json_of(response)
     else:
@@ -89,7 +89,7 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
         url = session.get("uploadUrl")
         if not isinstance(url, str) or not url:
             raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
-        made = json_of(upload_session(ctx, url, data))
+        made = json_of(ctx.graph.upload(url, data))
     return [(made.get("id"), made.get("name", name), made.get("size", len(data)))]
 
 
@@ -125,6 +125,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             (("Id", "TEXT"), ("Name", "TEXT"), ("Size", "INTEGER")),
             _upload_file,
+            (("Files.ReadWrite",), ("Files.ReadWrite.All",)),
         ),
     )
 

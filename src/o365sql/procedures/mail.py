@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from ..errors import NotSupportedError, OperationalError, ProgrammingError
-from ..graph import path_segment
+from ..errors import OperationalError, ProgrammingError
+from ..graph import MAX_INLINE_ATTACHMENT, attach_file, path_segment
 from ._common import (
     OUTPUT_FOLDER,
     OVERWRITE,
@@ -25,10 +23,10 @@ from ._common import (
     post,
     procedure,
     read_local,
+    recipients,
     safe_name,
     scope_path,
     text,
-    upload_session,
     write_out,
 )
 from ._registry import Procedure, ProcedureContext, ProcParam
@@ -36,35 +34,6 @@ from ._registry import Procedure, ProcedureContext, ProcParam
 __all__ = ["PROCEDURES"]
 
 # Graph takes a fileAttachment inline only under 3 MB; larger ones go through an upload session (C9).
-MAX_INLINE_ATTACHMENT = 3 * 1024 * 1024
-_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
-
-
-def _recipients(args: Args, proc: str, name: str) -> list[dict[str, Any]]:
-    """``a@x.com; B <b@y.com>`` as Graph recipients; ProgrammingError naming the parameter if one is bad."""
-    out: list[dict[str, Any]] = []
-    pieces: list[str] = []
-    for part in text(args, name).split(";"):
-        # ';' is the separator; ',' is accepted too unless it may be inside a display name ("Doe, Jo <a@x>")
-        pieces.extend([part] if "<" in part else part.split(","))
-    for raw in pieces:
-        entry = raw.strip()
-        if not entry:
-            continue
-        display = None
-        match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", entry)
-        if match:
-            display, entry = match.group(1).strip().strip('"') or None, match.group(2).strip()
-        if not _ADDRESS.match(entry):
-            raise ProgrammingError(
-                f"{proc} parameter {name}: {raw.strip()!r} is not an email address; give addresses "
-                "separated by ';'"
-            )
-        address: dict[str, Any] = {"address": entry}
-        if display:
-            address["name"] = display
-        out.append({"emailAddress": address})
-    return out
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -78,42 +47,23 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
+_KINDS = {"message": "messages", "event": "events"}
+
+
+def _parent(args: Args, proc: str, scope: str, id_param: str) -> str:
+    """The path of the message or event (DestinationType, default Message) the procedure acts on."""
+    kind = (text(args, "DestinationType").strip() or "Message").lower()
+    if kind not in _KINDS:
+        raise ProgrammingError(f"{proc} parameter DestinationType must be Message or Event, not {kind!r}")
+    return f"{scope}/{_KINDS[kind]}/{path_segment(need(args, proc, id_param))}"
+
+
 def _attach(
-    ctx: ProcedureContext, scope: str, message_id: str, name: str, data: bytes, content_type: str | None
+    ctx: ProcedureContext, item: str, name: str, data: bytes, content_type: str | None
 ) -> tuple[str, str, int]:
-    """Add a file attachment to a message (inline under 3 MB, else an upload session): (id, name, size)."""
-    base = f"{scope}/messages/{path_segment(message_id)}/attachments"
-    ctype = content_type or "application/octet-stream"
-    if len(data) < MAX_INLINE_ATTACHMENT:
-        body = {
-            "@odata.type": "#microsoft.graph.fileAttachment",
-            "name": name,
-            "contentType": ctype,
-            "contentBytes": base64.b64encode(data).decode("ascii"),
-        }
-        made = json_of(post(ctx, base, body))
-        return str(made.get("id", "")), str(made.get("name", name)), int(made.get("size") or len(data))
-    session = json_of(
-        post(
-            ctx,
-            f"{base}/createUploadSession",
-            {
-                "AttachmentItem": {
-                    "attachmentType": "file",
-                    "name": name,
-                    "size": len(data),
-                    "contentType": ctype,
-                }
-            },
-        )
-    )
-    url = session.get("uploadUrl")
-    if not isinstance(url, str) or not url:
-        raise OperationalError("Graph's createUploadSession answer has no uploadUrl")
-    final = upload_session(ctx, url, data)
-    # the last fragment answers 201 with Location: .../attachments('<id>')
-    match = re.search(r"[Aa]ttachments\('([^']+)'\)", unquote(final.headers.get("Location", "")))
-    return (match.group(1) if match else ""), name, len(data)
+    """Attach a file to the message or event at `item` (inline under 3 MB, else an upload session)."""
+    made = attach_file(ctx.graph, item, name, data, content_type, permissions=ctx.permissions)
+    return str(made.get("id", "")), str(made.get("name", name)), int(made.get("size") or len(data))
 
 
 def _file_attachments(args: Args, proc: str) -> list[tuple[str, bytes]]:
@@ -143,6 +93,11 @@ def _send_mail(ctx: ProcedureContext, args: Args) -> list[Row]:
     if ctype not in ("text", "html"):
         raise ProgrammingError(f"{proc} parameter ContentType must be text or html, not {ctype!r}")
     message: dict[str, Any] = {}
+    # send as (from) / on behalf of (sender): Exchange checks the mailbox's Send As / Send on Behalf rights
+    for param, field in (("FromEmail", "from"), ("SenderEmail", "sender")):
+        who = _address(args, proc, param)
+        if who is not None:
+            message[field] = who
     if args.get("Subject") is not None:
         message["subject"] = text(args, "Subject")
     if args.get("Content") is not None:
@@ -152,7 +107,7 @@ def _send_mail(ctx: ProcedureContext, args: Args) -> list[Row]:
         ("CCRecipients", "ccRecipients"),
         ("BccRecipients", "bccRecipients"),
     ):
-        found = _recipients(args, proc, param)
+        found = recipients(args, proc, param)
         if found:
             message[field] = found
     files = _file_attachments(args, proc)
@@ -190,9 +145,11 @@ def _send_mail(ctx: ProcedureContext, args: Args) -> list[Row]:
         if not draft_id:
             raise OperationalError(f"{proc}: Graph created the draft but returned no id")
     elif message:
-        ctx.graph.request("PATCH", f"{scope}/messages/{path_segment(draft_id)}", json=message)
+        ctx.graph.request(
+            "PATCH", f"{scope}/messages/{path_segment(draft_id)}", json=message, permissions=_MAIL_WRITE
+        )
     for name, data in files:
-        _attach(ctx, scope, draft_id, name, data, guess_type(name))
+        _attach(ctx, f"{scope}/messages/{path_segment(draft_id)}", name, data, guess_type(name))
     post(ctx, f"{scope}/messages/{path_segment(draft_id)}/send", None)
     return [("Success",)]
 
@@ -210,7 +167,7 @@ def _forward(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "ForwardMail"
     scope = scope_path(ctx, args, proc)
     mid = need(args, proc, "MessageId")
-    to = _recipients(args, proc, "ToRecipients")
+    to = recipients(args, proc, "ToRecipients")
     if not to:
         raise ProgrammingError(f"{proc} needs ToRecipients: the addresses to forward to, separated by ';'")
     body = {"comment": text(args, "Comment"), "toRecipients": to}
@@ -240,25 +197,26 @@ def _create_folder(ctx: ProcedureContext, args: Args) -> list[Row]:
 def _add_attachments(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "AddAttachments"
     scope = scope_path(ctx, args, proc)
-    mid = need(args, proc, "Id")
-    kind = (text(args, "DestinationType").strip() or "Message").lower()
-    if kind != "message":
-        raise NotSupportedError(f"{proc} parameter DestinationType: only Message is supported, not {kind!r}")
+    item = _parent(args, proc, scope, "Id")
     local = text(args, "LocalFile").strip()
     name = text(args, "FileName").strip() or (Path(local).name if local else "")
     if not name:
         raise ProgrammingError(f"{proc} needs FileName")
     data = content(args, proc, "ContentBytes")
     ctype = text(args, "ContentType").strip() or guess_type(name)
-    aid, got_name, size = _attach(ctx, scope, mid, name, data, ctype)
+    aid, got_name, size = _attach(ctx, item, name, data, ctype)
     return [(aid, got_name, size, ctype)]
 
 
 def _download_attachments(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "DownloadAttachments"
     scope = scope_path(ctx, args, proc)
-    mid = need(args, proc, "MessageId")
-    base = f"{scope}/messages/{path_segment(mid)}/attachments"
+    if text(args, "EventId").strip() and text(args, "MessageId").strip():
+        raise ProgrammingError(f"{proc} takes MessageId or EventId, not both")
+    if text(args, "EventId").strip():
+        base = f"{scope}/events/{path_segment(need(args, proc, 'EventId'))}/attachments"
+    else:
+        base = f"{scope}/messages/{path_segment(need(args, proc, 'MessageId'))}/attachments"
     folder = output_dir(args, proc)
     only = text(args, "AttachmentId").strip()
     select = {"$select": "id,name,contentType,size"}
@@ -280,6 +238,45 @@ def _download_attachments(ctx: ProcedureContext, args: Args) -> list[Row]:
             file_data = base64.b64encode(data).decode("ascii")
         rows.append((aid, name, item.get("contentType"), len(data), file_data, file_path))
     return rows
+
+
+def _delete_attachment(ctx: ProcedureContext, args: Args) -> list[Row]:
+    proc = "DeleteAttachment"
+    scope = scope_path(ctx, args, proc)
+    item = _parent(args, proc, scope, "Id")
+    aid = need(args, proc, "AttachmentId")
+    ctx.graph.request("DELETE", f"{item}/attachments/{path_segment(aid)}", permissions=ctx.permissions)
+    return [("Success",)]
+
+
+def _download_email(ctx: ProcedureContext, args: Args) -> list[Row]:
+    proc = "DownloadEmail"
+    scope = scope_path(ctx, args, proc)
+    mid = need(args, proc, "MessageId")
+    # GET messages/{id}/$value: the message as MIME (RFC 822), what an .eml file holds
+    data: bytes = ctx.graph.get_bytes(f"{scope}/messages/{path_segment(mid)}/$value")
+    folder = output_dir(args, proc)
+    if folder is None:
+        return [(mid, len(data), base64.b64encode(data).decode("ascii"), None)]
+    name = safe_name(text(args, "FileName").strip() or f"{mid[-24:]}.eml", "message.eml")
+    path = write_out(folder, name, data, bool(args.get("Overwrite")), proc)
+    return [(mid, len(data), None, path)]
+
+
+def _address(args: Args, proc: str, name: str) -> dict[str, Any] | None:
+    value = text(args, name).strip()
+    if not value:
+        return None
+    found = recipients(args, proc, name)
+    if len(found) != 1:
+        raise ProgrammingError(f"{proc} parameter {name} takes one address, not {value!r}")
+    return found[0]
+
+
+# what the writes need, least privileged first (delegated, application): a 403 names them
+_MAIL_SEND = (("Mail.Send",), ("Mail.Send",))
+_MAIL_WRITE = (("Mail.ReadWrite",), ("Mail.ReadWrite",))
+_ATTACHMENTS_WRITE = (("Mail.ReadWrite", "Calendars.ReadWrite"), ("Mail.ReadWrite", "Calendars.ReadWrite"))
 
 
 def _procedures() -> tuple[Procedure, ...]:
@@ -310,9 +307,15 @@ def _procedures() -> tuple[Procedure, ...]:
                     description="Keep a copy in Sent Items (default true).",
                     default=True,
                 ),
+                p("FromEmail", description="Send as this address (needs Send As rights on that mailbox)."),
+                p(
+                    "SenderEmail",
+                    description="Send on behalf of: the account shown as sender (Send on Behalf rights).",
+                ),
             ),
             STATUS,
             _send_mail,
+            _MAIL_SEND,
         ),
         procedure(
             "ReplyToMessage",
@@ -329,6 +332,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             STATUS,
             _reply,
+            _MAIL_SEND,
         ),
         procedure(
             "ForwardMail",
@@ -340,6 +344,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             STATUS,
             _forward,
+            _MAIL_SEND,
         ),
         procedure(
             "MoveMail",
@@ -354,6 +359,7 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             (("Id", "TEXT"), ("Status", "TEXT")),
             _move,
+            _MAIL_WRITE,
         ),
         procedure(
             "CreateFolder",
@@ -364,26 +370,55 @@ def _procedures() -> tuple[Procedure, ...]:
             ),
             (("Id", "TEXT"), ("DisplayName", "TEXT"), ("ParentFolderId", "TEXT")),
             _create_folder,
+            _MAIL_WRITE,
         ),
         procedure(
             "AddAttachments",
-            "Attach a file to a message (inline under 3 MB, an upload session up to 150 MB).",
+            "Attach a file to a message or event (inline under 3 MB, an upload session up to 150 MB).",
             (
-                p("Id", required=True, description="The message (usually a draft)."),
+                p("Id", required=True, description="The message (usually a draft) or event."),
                 p("FileName", description="The attachment's name (default: LocalFile's name)."),
                 p("ContentBytes", description="The content, base64."),
                 p("LocalFile", description="A local file to attach instead of ContentBytes."),
                 p("ContentType", description="The MIME type (default: guessed from FileName)."),
-                p("DestinationType", description="Message (the only kind supported).", default="Message"),
+                p("DestinationType", description="Message (default) or Event.", default="Message"),
             ),
             (("Id", "TEXT"), ("Name", "TEXT"), ("Size", "INTEGER"), ("ContentType", "TEXT")),
             _add_attachments,
+            _ATTACHMENTS_WRITE,
+        ),
+        procedure(
+            "DeleteAttachment",
+            "Remove an attachment from a message or event (DELETE .../attachments/{id}).",
+            (
+                p("Id", required=True, description="The message or event."),
+                p("AttachmentId", required=True, description="The attachment."),
+                p("DestinationType", description="Message (default) or Event.", default="Message"),
+            ),
+            STATUS,
+            _delete_attachment,
+            _ATTACHMENTS_WRITE,
+        ),
+        procedure(
+            "DownloadEmail",
+            "A message as a MIME .eml file (GET messages/{id}/$value): base64 (FileData) or written to "
+            "OutputFolder (FilePath).",
+            (
+                p("MessageId", required=True, description="The message."),
+                p("FileName", description="The file name in OutputFolder (default: from the id, .eml)."),
+                OUTPUT_FOLDER,
+                OVERWRITE,
+            ),
+            (("Id", "TEXT"), ("Size", "INTEGER"), ("FileData", "TEXT"), ("FilePath", "TEXT")),
+            _download_email,
         ),
         procedure(
             "DownloadAttachments",
-            "A message's attachments: content as base64 (FileData) or written to OutputFolder (FilePath).",
+            "A message's or event's attachments: content as base64 (FileData) or written to OutputFolder "
+            "(FilePath).",
             (
-                p("MessageId", required=True, description="The message."),
+                p("MessageId", description="The message (or give EventId)."),
+                p("EventId", description="The event (instead of MessageId)."),
                 p("AttachmentId", description="Only this attachment (default: all)."),
                 OUTPUT_FOLDER,
                 OVERWRITE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._types import COLUMN_TYPES, ColumnSpec, ColumnType, TableSpec, col
-from .calendar import CALENDAR_VIEW, CALENDARS, EVENTS
+from .calendar import CALENDAR_VIEW, CALENDARS, EVENT_ATTACHMENTS, EVENTS
 from .contacts import CONTACT_FOLDERS, CONTACTS
 from .directory import GROUP_MEMBERS, GROUPS, USERS
 from .files import FILES
@@ -30,6 +30,7 @@ TABLES: dict[str, TableSpec] = {
         MAIL_FOLDERS,
         MESSAGE_ATTACHMENTS,
         EVENTS,
+        EVENT_ATTACHMENTS,
         CALENDAR_VIEW,
         CALENDARS,
         CONTACTS,

@@ -114,6 +114,13 @@ class TableSpec:
     # The statements Graph accepts on the table, a subset of {"INSERT", "UPDATE", "DELETE"}; empty means
     # read-only. sys_tables.IsUpdateable and sys_tablecolumns.IsReadOnly derive from it (see below).
     writes: frozenset[str] = frozenset()
+    # The columns an INSERT must give (Graph's required properties); a missing one is a ProgrammingError.
+    insert_required: tuple[str, ...] = ()
+    # Columns only an INSERT sets: they choose where the item is created (folder, calendar, group, message),
+    # so an UPDATE refuses them. UserId is one on every per-user table.
+    insert_only: tuple[str, ...] = ()
+    # The permissions a write needs, least privileged first (delegated, application): a 403 names them.
+    write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # A view: rows computed by Graph (CalendarView expands recurrences), listed as VIEW in sys_tables.
     is_view: bool = False
 
@@ -134,6 +141,37 @@ class TableSpec:
     def column_read_only(self, column: ColumnSpec) -> bool:
         """True when no statement can set the column: it is read-only, or the table takes no INSERT/UPDATE."""
         return column.read_only or not (self.writes & {"INSERT", "UPDATE"})
+
+    def column_writes(self, column: ColumnSpec) -> frozenset[str]:
+        """The statements that can set the column (INSERT and/or UPDATE); empty when it is read-only.
+
+        The owner (UserId) and the columns in insert_only choose where an item is created: INSERT only.
+        """
+        if self.column_read_only(column):
+            return frozenset()
+        statements = set(self.writes & {"INSERT", "UPDATE"})
+        if column.kind in ("scope", "param") or column.name in self.insert_only:
+            statements.discard("UPDATE")
+        return frozenset(statements)
+
+    def table_write_note(self) -> str:
+        """What sys_tables and the docs say about writes: the statements the table accepts."""
+        if not self.writes:
+            return "Read-only."
+        accepted = ", ".join(s for s in ("INSERT", "UPDATE", "DELETE") if s in self.writes)
+        return f"Accepts {accepted}."
+
+    def column_write_note(self, column: ColumnSpec) -> str:
+        """What sys_tablecolumns and the docs say about writing the column."""
+        statements = self.column_writes(column)
+        if not statements:
+            return "Read-only."
+        required = " (required)" if column.name in self.insert_required else ""
+        if statements == {"INSERT"}:
+            return f"Set by INSERT{required} only."
+        if statements == {"UPDATE"}:
+            return "Set by UPDATE only."
+        return f"Set by INSERT{required} and UPDATE."
 
     def nullable(self, column: ColumnSpec) -> bool:
         """True when the column can be NULL: key columns and columns Graph always fills cannot."""

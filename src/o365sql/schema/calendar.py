@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ._types import ColumnSpec, TableSpec, col
-from .mail import USER_ID
+from .mail import USER_ID, attachment_columns
 
-__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS"]
+__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS", "EVENT_ATTACHMENTS"]
 
 CALENDAR_ID = col(
     "CalendarId",
@@ -100,6 +100,10 @@ EVENTS = TableSpec(
     max_page=1000,
     supports_skip=True,
     orderby_rule="outlook",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("start_dateTime", "end_dateTime"),
+    insert_only=("CalendarId",),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     columns=_event_columns(True),
 )
 
@@ -112,7 +116,11 @@ CALENDAR_VIEW = TableSpec(
     description="Events and expanded occurrences inside a time window: "
     "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now).",
     collection="{scope}/calendarView",
+    item="{scope}/events/{id}",
     per_user=True,
+    # DELETE of a row removes that occurrence (or the whole event when it is a single instance)
+    writes=frozenset({"DELETE"}),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     routes={"CalendarId": "{scope}/calendars/{CalendarId}/calendarView"},
     max_page=1000,
     window=("start_dateTime", "end_dateTime"),
@@ -128,11 +136,14 @@ CALENDARS = TableSpec(
     item="{scope}/calendars/{id}",
     per_user=True,
     max_page=1000,
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("name",),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Calendar id (the key)"),
         col("name", desc="Name"),
         col("color", desc="Colour theme"),
-        col("hexColor", desc="Colour as #rrggbb"),
+        col("hexColor", read_only=True, desc="Colour as #rrggbb"),
         col("isDefaultCalendar", "BOOLEAN", read_only=True, desc="The default calendar"),
         col("canEdit", "BOOLEAN", read_only=True, desc="You can write to it"),
         col("canShare", "BOOLEAN", read_only=True, desc="You can share it"),
@@ -142,4 +153,25 @@ CALENDARS = TableSpec(
         col("changeKey", read_only=True, desc="Version"),
         USER_ID,
     ),
+)
+
+EVENT_ATTACHMENTS = TableSpec(
+    name="EventAttachments",
+    permissions=(("Calendars.Read",), ("Calendars.Read",)),
+    typical_rows=1,
+    parent_table="Events",
+    description="Attachments of events (metadata; content via DownloadAttachments with EventId). Give "
+    "EventId, or the table lists every event of the calendar first.",
+    collection="{scope}/events/{EventId}/attachments",
+    item="{scope}/events/{EventId}/attachments/{id}",
+    key=("EventId", "id"),
+    per_user=True,
+    parent_key="EventId",
+    fanout_collection="{scope}/events",
+    max_page=None,
+    writes=frozenset({"INSERT", "DELETE"}),
+    insert_required=("EventId", "name", "contentBytes"),
+    insert_only=("EventId", "contentBytes"),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
+    columns=attachment_columns("EventId", "The event the attachment belongs to"),
 )

@@ -27,6 +27,9 @@ CONTACTS = TableSpec(
     max_page=1000,
     supports_skip=True,
     orderby_rule="outlook",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_only=("parentFolderId",),
+    write_permissions=(("Contacts.ReadWrite",), ("Contacts.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Contact id (the key)"),
         col("displayName", ops="prefix", desc="Display name"),
@@ -57,7 +60,7 @@ CONTACTS = TableSpec(
         col("spouseName", desc="Spouse"),
         col("children", "JSON", desc="Children (JSON)"),
         col("categories", "JSON", desc="Categories (JSON)"),
-        col("parentFolderId", read_only=True, desc="Contact folder id"),
+        col("parentFolderId", desc="Contact folder id (INSERT: create the contact there)"),
         col(
             "createdDateTime",
             "DATETIME",
@@ -90,6 +93,9 @@ CONTACT_FOLDERS = TableSpec(
     item="{scope}/contactFolders/{id}",
     per_user=True,
     max_page=1000,
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("displayName",),
+    write_permissions=(("Contacts.ReadWrite",), ("Contacts.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Folder id (the key)"),
         col("displayName", ops="eq", desc="Folder name"),

@@ -26,6 +26,10 @@ FILES = TableSpec(
     max_page=200,
     recursive="drive",
     select_always=("folder", "parentReference", "root"),
+    # INSERT creates a folder (file content goes through UploadFile); UPDATE renames or moves
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("name",),
+    write_permissions=(("Files.ReadWrite",), ("Files.ReadWrite.All",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Item id (the key)"),
         col("name", desc="File or folder name"),
@@ -38,7 +42,7 @@ FILES = TableSpec(
         col("file_mimeType", read_only=True, desc="MIME type (files only)"),
         col("file_hashes_quickXorHash", read_only=True, desc="QuickXorHash (files only)"),
         col("folder_childCount", "INTEGER", read_only=True, desc="Children (folders only)"),
-        col("parentReference_id", read_only=True, desc="Parent folder id"),
+        col("parentReference_id", desc="Parent folder id (UPDATE moves the item; INSERT creates there)"),
         col("parentReference_path", read_only=True, desc="Parent path (/drive/root:/...)"),
         col("parentReference_driveId", read_only=True, desc="Drive id"),
         col("createdBy_user_displayName", read_only=True, desc="Created by"),
@@ -46,7 +50,6 @@ FILES = TableSpec(
         col(
             "ParentId",
             path="parentReference/id",
-            read_only=True,
             hidden=True,
             desc="Alias of parentReference_id",
         ),

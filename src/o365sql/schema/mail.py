@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._types import SEARCH_COLUMN, ColumnSpec, TableSpec, col
 
-__all__ = ["MAIL_FOLDERS", "MESSAGES", "MESSAGE_ATTACHMENTS"]
+__all__ = ["MAIL_FOLDERS", "MESSAGES", "MESSAGE_ATTACHMENTS", "USER_ID", "attachment_columns"]
 
 USER_ID = col(
     "UserId",
@@ -18,6 +18,31 @@ def _recipient(prefix: str, desc: str) -> tuple[ColumnSpec, ...]:
     return (
         col(f"{prefix}_emailAddress_name", desc=f"{desc}: display name"),
         col(f"{prefix}_emailAddress_address", ops="eq", desc=f"{desc}: email address"),
+    )
+
+
+def attachment_columns(parent: str, desc: str) -> tuple[ColumnSpec, ...]:
+    """The columns of an attachments table (messages' and events'): the parent's id column first."""
+    return (
+        col(parent, kind="param", not_null=True, desc=desc),
+        col("id", read_only=True, not_null=True, desc="Attachment id"),
+        col("name", desc="File name"),
+        col("contentType", desc="MIME type"),
+        col("size", "INTEGER", read_only=True, desc="Size in bytes"),
+        col("isInline", "BOOLEAN", desc="Inline (shown in the body)"),
+        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
+        col(
+            "attachmentType",
+            kind="odata_type",
+            read_only=True,
+            desc="fileAttachment, itemAttachment or referenceAttachment",
+        ),
+        col(
+            "contentBytes",
+            hidden=True,
+            desc="Content as base64 (file attachments); INSERT takes base64 text or a BLOB",
+        ),
+        USER_ID,
     )
 
 
@@ -35,6 +60,8 @@ MESSAGES = TableSpec(
     max_page=1000,
     supports_skip=True,
     orderby_rule="outlook",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Message id (the key)"),
         col("subject", ops="prefix", desc="Subject"),
@@ -85,7 +112,8 @@ MESSAGES = TableSpec(
         col(
             "parentFolderId",
             ops="eq",
-            desc="Folder id; well-known names (inbox, drafts, sentitems, ...) work",
+            desc="Folder id; well-known names (inbox, drafts, sentitems, ...) work. INSERT creates the draft "
+            "there (default Drafts); UPDATE moves the message, which gives it a new id",
         ),
         col("conversationId", ops="eq", read_only=True, desc="Conversation id"),
         col("conversationIndex", read_only=True, desc="Position in the conversation (base64)"),
@@ -101,6 +129,7 @@ MESSAGES = TableSpec(
         col(
             SEARCH_COLUMN,
             kind="param",
+            read_only=True,
             hidden=True,
             desc="Graph's $search (KQL): WHERE SEARCH = 'budget from:ana' reads only the messages it finds",
         ),
@@ -119,10 +148,14 @@ MAIL_FOLDERS = TableSpec(
     max_page=1000,
     recursive="mailfolders",
     select_always=("childFolderCount",),
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("displayName",),
+    insert_only=("parentFolderId",),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Folder id (the key)"),
         col("displayName", ops="eq", desc="Folder name"),
-        col("parentFolderId", read_only=True, desc="Parent folder id"),
+        col("parentFolderId", desc="Parent folder id (INSERT: create below it; default the top level)"),
         col("childFolderCount", "INTEGER", read_only=True, desc="Number of child folders"),
         col("unreadItemCount", "INTEGER", read_only=True, desc="Unread messages"),
         col("totalItemCount", "INTEGER", read_only=True, desc="Messages"),
@@ -146,17 +179,9 @@ MESSAGE_ATTACHMENTS = TableSpec(
     fanout_collection="{scope}/messages",
     fanout_expand="attachments",
     max_page=None,
-    columns=(
-        col("MessageId", kind="param", not_null=True, desc="The message the attachment belongs to"),
-        col("id", read_only=True, not_null=True, desc="Attachment id"),
-        col("name", desc="File name"),
-        col("contentType", desc="MIME type"),
-        col("size", "INTEGER", read_only=True, desc="Size in bytes"),
-        col("isInline", "BOOLEAN", desc="Inline (shown in the body)"),
-        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
-        col(
-            "attachmentType", kind="odata_type", desc="fileAttachment, itemAttachment or referenceAttachment"
-        ),
-        USER_ID,
-    ),
+    writes=frozenset({"INSERT", "DELETE"}),
+    insert_required=("MessageId", "name", "contentBytes"),
+    insert_only=("MessageId", "contentBytes"),
+    write_permissions=(("Mail.ReadWrite",), ("Mail.ReadWrite",)),
+    columns=attachment_columns("MessageId", "The message the attachment belongs to"),
 )

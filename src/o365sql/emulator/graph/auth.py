@@ -16,9 +16,12 @@ __all__ = [
     "CONTACTS",
     "FILES",
     "GROUPS",
+    "GROUPS_WRITE",
     "MAIL",
     "MAIL_SEND",
+    "MEMBERS_WRITE",
     "USERS",
+    "USERS_WRITE",
     "Perm",
     "authenticate",
     "open_drive",
@@ -109,6 +112,23 @@ GROUPS = Perm(
         "Directory.Read.All",
         "Directory.ReadWrite.All",
     },
+)
+
+# Directory writes (user-create.md, group-post-groups.md, group-post-members.md): delegated writes need the
+# ReadWrite scopes (or Directory.AccessAsUser.All); an application needs the ReadWrite app roles.
+_DIR_WRITE = {"Directory.ReadWrite.All", "Directory.AccessAsUser.All"}
+USERS_WRITE = Perm(
+    {"User.ReadWrite.All", *_DIR_WRITE},
+    {"User.ReadWrite.All", *_DIR_WRITE},
+    {"User.ReadWrite.All", "Directory.ReadWrite.All"},
+)
+GROUPS_WRITE = Perm(
+    {"Group.ReadWrite.All", *_DIR_WRITE}, set(), {"Group.ReadWrite.All", "Directory.ReadWrite.All"}
+)
+MEMBERS_WRITE = Perm(
+    {"GroupMember.ReadWrite.All", "Group.ReadWrite.All", *_DIR_WRITE},
+    set(),
+    {"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"},
 )
 
 

@@ -241,6 +241,17 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if not cal["canEdit"]:
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
     data = ctx.json_body()
+    txn = data.get("transactionId")
+    if txn is not None:
+        # event.md: transactionId lets the server "avoid redundant POST operations in case of client
+        # retries to create the same event": a retry gets the event the first POST made. [U] status 201
+        if not isinstance(txn, str) or not txn:
+            raise GraphError(
+                400, "ErrorInvalidRequest", "The transactionId must be a non-empty string."
+            )  # [U]
+        for existing in box.events.values():
+            if existing.get("transactionId") == txn:
+                return _event_entity(ctx, owner, existing, 201)
     eid = outlook_id(box.key, K_EVENT, box.next_number())
     event = new_event_fields(ctx.store.basis, box, owner.user, eid, cal["id"])
     now = fmt_s(ctx.state.clock.now())

@@ -14,8 +14,10 @@ from .auth import open_drive
 from .drive_items import content_of, download_url, drive_finish, new_item, store_file
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
+from .model import Drive
 from .query import entity_result, list_result
 from .store import GraphStore
+from .util import fmt_ms
 
 __all__ = [
     "create_folder",
@@ -145,6 +147,86 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     return json_result(
         {"@odata.context": ctx.meta(f"{owner.base}/drive/items/$entity"), **shaped}, status=201
     )
+
+
+def _relocate(drv: Drive, iid: str) -> None:
+    """Recompute the parentReference and webUrl of an item and everything below it (after a move/rename)."""
+    item = drv.items[iid]
+    parent = drv.items[item["parentReference"]["id"]]
+    ppath = drv.path_of(parent["id"])
+    item["parentReference"]["name"] = parent["name"] if parent["id"] != drv.root_id else "Documents"
+    item["parentReference"]["path"] = "/drive/root:" + ("/" + ppath if ppath else "")
+    item["webUrl"] = f"{drv.drive['webUrl']}/{ppath + '/' if ppath else ''}{item['name']}"
+    for child in drv.children.get(iid, []):
+        _relocate(drv, child)
+
+
+def _free_name(drv: Drive, folder: Item, item: Item, name: str, behavior: str) -> str:
+    """The name the item gets in `folder`: 409 when taken (conflictBehavior fail), else renamed/replaced."""
+    taken = {drv.items[c]["name"].lower(): c for c in drv.children.get(folder["id"], []) if c != item["id"]}
+    if name.lower() not in taken:
+        return name
+    if behavior == "replace":
+        drv.remove(taken[name.lower()])
+        return name
+    if behavior == "rename":
+        n = 1
+        while f"{name} {n}".lower() in taken:
+            n += 1
+        return f"{name} {n}"
+    raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")  # [U] the message
+
+
+def update_item(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
+    """PATCH /me/drive/items/{id}: rename (name) and/or move (parentReference.id); 200 with the item.
+
+    driveitem-move.md / driveitem-update.md: a name taken in the target folder is 409 nameAlreadyExists
+    unless @microsoft.graph.conflictBehavior says rename or replace; the id and the content stay the same.
+    """
+    drv = open_drive(ctx, owner, write=True)
+    item = drv.item_at(g["path"]) if "path" in g else drv.item(g["iid"])
+    if item["id"] == drv.root_id:
+        raise GraphError(403, "accessDenied", "The root folder cannot be changed.")  # [U]
+    data = ctx.json_body()
+    for key in data:
+        if key not in ("name", "parentReference", "description", "@microsoft.graph.conflictBehavior"):
+            raise GraphError(400, "invalidRequest", f"Property '{key}' cannot be updated.")  # [U]
+    name = data.get("name", item["name"])
+    if not isinstance(name, str) or not name.strip() or any(ch in name for ch in '"*:<>?/\\|'):
+        raise GraphError(
+            400, "invalidRequest", "Invalid request: the name is missing or has invalid characters."
+        )
+    target = drv.items[item["parentReference"]["id"]]
+    ref = data.get("parentReference")
+    if ref is not None:
+        if not isinstance(ref, dict) or not isinstance(ref.get("id"), str):
+            raise GraphError(400, "invalidRequest", "parentReference needs the id of the new parent folder.")
+        target = drv.item(ref["id"])
+        if "folder" not in target:
+            raise GraphError(400, "invalidRequest", "The new parent is not a folder.")  # [U]
+        node = target
+        while node["id"] != drv.root_id:  # not into itself or its own subtree
+            if node["id"] == item["id"]:
+                raise GraphError(400, "invalidRequest", "An item cannot be moved into itself.")  # [U]
+            node = drv.items[node["parentReference"]["id"]]
+    behavior = str(data.get("@microsoft.graph.conflictBehavior", "fail")).lower()
+    name = _free_name(drv, target, item, name, behavior)
+    old_parent = item["parentReference"]["id"]
+    if target["id"] != old_parent:
+        drv.children[old_parent].remove(item["id"])
+        drv.items[old_parent]["folder"]["childCount"] -= 1
+        drv.children.setdefault(target["id"], []).append(item["id"])
+        target["folder"]["childCount"] += 1
+        item["parentReference"]["id"] = target["id"]
+    item["name"] = name
+    if isinstance(data.get("description"), str):
+        item["description"] = data["description"]
+    item["lastModifiedDateTime"] = fmt_ms(ctx.state.clock.now())
+    guid, _, version = item["eTag"].strip('"').partition(",")
+    item["eTag"] = f'"{guid},{int(version or 1) + 1}"'
+    _relocate(drv, item["id"])
+    shaped = drive_finish(ctx, owner, drv)(item, {k: item[k] for k in specs.DRIVE_ITEM_DEFAULT if k in item})
+    return json_result({"@odata.context": ctx.meta(f"{owner.base}/drive/items/$entity"), **shaped})
 
 
 def delete_item(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:

@@ -400,6 +400,12 @@ def build_events(basis: DemoBasis, box: Mailbox, user: Item, count: int) -> None
         if rng.random() < 0.05:
             extra.update(sensitivity="private")
         make(subject, start, end, project_cal if "Falcon" in subject else default_cal, **extra)
+    # an agenda or a deck on some meetings; its own generator, so the events above stay as they were
+    att_rng = random.Random(f"{basis.seed}/event-attachments/{user['id']}")
+    for event in box.events.values():
+        if event["type"] == "singleInstance" and att_rng.random() < 0.15:
+            event["_att"] = [(att_rng.choice((0, 1, 3)), att_rng.randrange(2_000, 60_000))]
+            event["hasAttachments"] = True
 
 
 # -- contacts ------------------------------------------------------------------------------------------------

@@ -18,10 +18,13 @@ from . import (
     calendar_actions,
     contacts,
     delta,
+    directory_writes,
     drive,
+    event_attachments,
     mail,
     mail_folders,
     mail_send,
+    pim_writes,
     uploads,
     users,
 )
@@ -57,6 +60,9 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     ),
     _route(
         "POST", r"messages/(?P<mid>[^/]+)/attachments/createUploadSession", uploads.create_attachment_session
+    ),
+    _route(
+        "POST", r"events/(?P<eid>[^/]+)/attachments/createUploadSession", uploads.create_attachment_session
     ),
     _route("GET", r"drive/root/delta(?:\(token='(?P<token>[^']*)'\))?", delta.drive_delta),
     _route("GET", r"calendarView/delta", delta.event_delta),
@@ -109,6 +115,21 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
         calendar_actions.respond,
     ),
     _route("POST", r"events/(?P<eid>[^/]+)/cancel", calendar_actions.cancel),
+    _route("POST", r"events/(?P<eid>[^/]+)/forward", calendar_actions.forward),
+    _route("POST", r"events/(?P<eid>[^/]+)/dismissReminder", calendar_actions.dismiss_reminder),
+    _route("POST", r"events/(?P<eid>[^/]+)/snoozeReminder", calendar_actions.snooze_reminder),
+    _route("GET", r"events/(?P<eid>[^/]+)/attachments", event_attachments.list_attachments),
+    _route("GET", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)", event_attachments.get_attachment),
+    _route(
+        "GET", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)/\$value", event_attachments.attachment_value
+    ),
+    _route("POST", r"events/(?P<eid>[^/]+)/attachments", event_attachments.add_attachment),
+    _route(
+        "DELETE", r"events/(?P<eid>[^/]+)/attachments/(?P<aid>[^/]+)", event_attachments.delete_attachment
+    ),
+    _route("POST", r"calendars", pim_writes.create_calendar),
+    _route("PATCH", r"calendars/(?P<cid>[^/]+)", pim_writes.update_calendar),
+    _route("DELETE", r"calendars/(?P<cid>[^/]+)", pim_writes.delete_calendar),
     # Outlook contacts
     _route("GET", r"contacts", contacts.list_contacts),
     _route("GET", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts/(?P<cid>[^/]+)", contacts.get_contact),
@@ -119,6 +140,9 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("POST", r"(?:contactFolders/(?P<fid>[^/]+)/)?contacts", contacts.create_contact),
     _route("PATCH", r"contacts/(?P<cid>[^/]+)", contacts.update_contact),
     _route("DELETE", r"contacts/(?P<cid>[^/]+)", contacts.delete_contact),
+    _route("POST", r"contactFolders(?:/(?P<pid>[^/]+)/childFolders)?", pim_writes.create_contact_folder),
+    _route("PATCH", r"contactFolders/(?P<fid>[^/]+)", pim_writes.update_contact_folder),
+    _route("DELETE", r"contactFolders/(?P<fid>[^/]+)", pim_writes.delete_contact_folder),
     # OneDrive
     _route("GET", r"drive", drive.get_drive),
     _route("GET", r"drive/(?:root|items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):?)", drive.get_item),
@@ -135,8 +159,11 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
         "POST", r"drive/(?:root|items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)/children", drive.create_folder
     ),
     _route("DELETE", r"drive/(?:items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)", drive.delete_item),
+    _route("PATCH", r"drive/(?:items/(?P<iid>[^/:]+)|root:/(?P<path>[^:]+):)", drive.update_item),
     # the directory
     _route("GET", r"", users.get_user),
+    _route("PATCH", r"", directory_writes.update_user),
+    _route("DELETE", r"", directory_writes.delete_user),
     _route("GET", r"memberOf", users.member_of),
 )
 
@@ -150,4 +177,12 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"groups/\$count", users.count_groups),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)", users.get_group),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/(?P<rel>members|owners)", users.group_members),
+    _route("POST", r"users", directory_writes.create_user),
+    _route("POST", r"groups", directory_writes.create_group),
+    _route("PATCH", r"groups/(?P<gid>[^/$][^/]*)", directory_writes.update_group),
+    _route("DELETE", r"groups/(?P<gid>[^/$][^/]*)", directory_writes.delete_group),
+    _route("POST", r"groups/(?P<gid>[^/$][^/]*)/members/\$ref", directory_writes.add_member),
+    _route(
+        "DELETE", r"groups/(?P<gid>[^/$][^/]*)/members/(?P<mid>[^/]+)/\$ref", directory_writes.remove_member
+    ),
 )

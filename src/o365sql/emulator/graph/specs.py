@@ -439,6 +439,7 @@ USER_SELECTABLE = frozenset(USER_DEFAULT) | {
     "mailNickname",
     "onPremisesSyncEnabled",
     "otherMails",
+    "passwordProfile",
     "postalCode",
     "proxyAddresses",
     "showInAddressList",

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .auth import MAIL, open_drive, open_mailbox
+from .auth import CALENDARS, MAIL, open_drive, open_mailbox
 from .drive_items import store_file
 from .envelope import JSON_CT, Ctx, Owner, Result, json_result
 from .errors import GraphError
@@ -37,9 +37,21 @@ _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 # -- Outlook ----------------------------------------------------------------------------------------------
 def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
-    """POST .../attachments/createUploadSession: 201 uploadSession for 3 MB to 150 MB."""
-    box = open_mailbox(ctx, owner, MAIL, write=True)
-    message = box.message(g["mid"])
+    """POST messages|events/{id}/attachments/createUploadSession: 201 uploadSession for 3 MB to 150 MB.
+
+    attachment-createuploadsession.md: the item can be a message or an event.
+    """
+    if "eid" in g:
+        box = open_mailbox(ctx, owner, CALENDARS, write=True)
+        target, kind = box.event(g["eid"]), "Events"
+        if target["id"] not in box.events:
+            # [U] attachments of one occurrence are not emulated
+            raise GraphError(
+                400, "ErrorInvalidRequest", "Attachments of an occurrence are not supported here."
+            )
+    else:
+        box = open_mailbox(ctx, owner, MAIL, write=True)
+        target, kind = box.message(g["mid"]), "Messages"
     data = ctx.json_body()
     item = data.get("AttachmentItem") or data.get("attachmentItem")
     if not isinstance(item, dict) or not isinstance(item.get("size"), int) or not item.get("name"):
@@ -63,7 +75,8 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
         owner.id,
         size,
         {
-            "message": message["id"],
+            "item": target["id"],
+            "kind": kind,
             "name": str(item["name"]),
             "contentType": str(item.get("contentType") or "application/octet-stream"),
             "isInline": str(bool(item.get("isInline", False))),
@@ -72,7 +85,7 @@ def create_attachment_session(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Resu
     )
     ctx.store.upload_sessions[sid] = session
     url = (
-        f"{ctx.state.base_url}/api/v2.0/Users('{owner.id}')/Messages('{quote(message['id'])}')"
+        f"{ctx.state.base_url}/api/v2.0/Users('{owner.id}')/{kind}('{quote(target['id'])}')"
         f"/AttachmentSessions('{sid}')?authtoken={session.token}"
     )
     return json_result(
@@ -185,7 +198,9 @@ async def outlook_put(request: Request) -> Response:
                 },
             )
         box = store.mailbox(session.user_id)
-        message = box.messages.get(session.target["message"])
+        kind = session.target["kind"]
+        items = box.events if kind == "Events" else box.messages
+        message = items.get(session.target["item"])
         if message is None:
             return _error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         message["_new_att"] = [
@@ -201,7 +216,8 @@ async def outlook_put(request: Request) -> Response:
         del store.upload_sessions[request.path_params["sid"]]
     graph = request.app.state.emulator.graph_url
     location = (
-        f"{graph}/users('{session.user_id}')/messages('{quote(message['id'])}')/attachments('{att['id']}')"
+        f"{graph}/users('{session.user_id}')/{kind.lower()}('{quote(message['id'])}')"
+        f"/attachments('{att['id']}')"
     )
     return Response(b"", status_code=201, headers={"Location": location})
 
@@ -263,6 +279,11 @@ def routes() -> list[BaseRoute]:
     return [
         Route(
             "/api/v2.0/Users('{uid}')/Messages('{mid}')/AttachmentSessions('{sid}')",
+            outlook_put,
+            methods=["PUT"],
+        ),
+        Route(
+            "/api/v2.0/Users('{uid}')/Events('{mid}')/AttachmentSessions('{sid}')",
             outlook_put,
             methods=["PUT"],
         ),

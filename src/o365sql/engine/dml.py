@@ -1,0 +1,573 @@
+"""INSERT, UPDATE and DELETE on the Graph tables: apsw's xUpdate calls turned into POST, PATCH and DELETE.
+
+Writable tables are declared as rowid virtual tables (SQLite allows no composite PRIMARY KEY on a writable
+WITHOUT ROWID virtual table, and GroupMembers/MessageAttachments need one). The rowid SQLite hands to
+xUpdate is a number the cursor gave the row it read; it stands for that row's RowIdentity (owner, id, parent
+key), so UPDATE and DELETE address exactly the item the WHERE clause chose, in its own mailbox.
+
+Every statement takes effect when it runs (Graph has no transactions). Only the columns an UPDATE sets go
+into the PATCH body (SQLite reports the others as unchanged through xColumnNoChange).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from .._addresses import is_address, parse_address_list
+from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
+from ..graph import attach_file, path_segment
+from ..schema import ColumnSpec, TableSpec
+from ._terms import fill
+from .convert import SQLValue, parse_datetime
+
+if TYPE_CHECKING:
+    from ._context import EngineContext, WriteLog
+
+__all__ = [
+    "ROW_SCOPE",
+    "RowIdentity",
+    "Writer",
+    "build_body",
+    "graph_value",
+    "partial_failure",
+]
+
+# the extra-column key under which a row carries the scope path it was read from ("/me", "/users/x", "")
+ROW_SCOPE = "\x00scope"
+_RECIPIENT_COLUMNS = frozenset({"toRecipients", "ccRecipients", "bccRecipients", "replyTo"})
+_ATTENDEE_TYPES = frozenset({"required", "optional", "resource"})
+_LOCAL_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
+
+
+@dataclass(frozen=True)
+class RowIdentity:
+    """Which Graph item a row read by a cursor is: its owner's scope path and its key values."""
+
+    scope: str
+    keys: tuple[tuple[str, str], ...]
+
+    def key(self, name: str) -> str:
+        """The value of key column `name`."""
+        return dict(self.keys)[name]
+
+
+def _where(spec: TableSpec, column: ColumnSpec) -> str:
+    return f"{spec.name}.{column.name}"
+
+
+def _type_error(spec: TableSpec, column: ColumnSpec, value: object, wanted: str) -> DataError:
+    if "password" in column.name.lower():
+        shown = f"a value of type {type(value).__name__}"  # a secret never reaches an error message
+    else:
+        shown = repr(value) if not isinstance(value, bytes) else f"a BLOB of {len(value)} bytes"
+    return DataError(f"{_where(spec, column)} takes {wanted}, not {shown}")
+
+
+def _address_list(spec: TableSpec, column: ColumnSpec, text: str) -> list[dict[str, Any]]:
+    """`a@x.com; Name <b@y.com>` as [{"emailAddress": {...}}] (the form SendMail also takes)."""
+    try:
+        parsed = parse_address_list(text)
+    except ValueError as exc:
+        raise DataError(
+            f"{_where(spec, column)}: {exc.args[0]!r} is not an email address (name@domain)"
+        ) from None
+    return [{"emailAddress": _email(spec, column, address, name)} for name, address in parsed]
+
+
+def _email(spec: TableSpec, column: ColumnSpec, address: object, name: object = None) -> dict[str, Any]:
+    if not isinstance(address, str) or not is_address(address):
+        raise DataError(f"{_where(spec, column)}: {address!r} is not an email address (name@domain)")
+    out: dict[str, Any] = {"address": address.strip()}
+    if name is not None:
+        if not isinstance(name, str):
+            raise DataError(f"{_where(spec, column)}: a display name must be text, not {name!r}")
+        out["name"] = name
+    return out
+
+
+def _recipients(spec: TableSpec, column: ColumnSpec, parsed: Any) -> list[dict[str, Any]]:
+    """A JSON array of recipients (objects with emailAddress, or plain address strings), validated."""
+    if not isinstance(parsed, list):
+        raise DataError(f"{_where(spec, column)} takes a JSON array of recipients or 'a@x.com; b@y.com'")
+    out: list[dict[str, Any]] = []
+    for entry in parsed:
+        if isinstance(entry, str):
+            out.append({"emailAddress": _email(spec, column, entry)})
+            continue
+        ea = entry.get("emailAddress") if isinstance(entry, dict) else None
+        if not isinstance(ea, dict):
+            raise DataError(
+                f"{_where(spec, column)}: each recipient is an address or "
+                '{"emailAddress": {"address": "a@x.com", "name": "..."}}, '
+                f"not {json.dumps(entry)}"
+            )
+        recipient: dict[str, Any] = {"emailAddress": _email(spec, column, ea.get("address"), ea.get("name"))}
+        if column.name == "attendees":
+            kind = entry.get("type", "required")
+            if kind not in _ATTENDEE_TYPES:
+                raise DataError(
+                    f"{_where(spec, column)}: attendee type {kind!r} is not one of required, optional, "
+                    "resource"
+                )
+            recipient["type"] = kind
+        out.append(recipient)
+    return out
+
+
+def _json_column(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> Any:
+    if not isinstance(value, str):
+        raise _type_error(spec, column, value, "JSON text")
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        if column.name in _RECIPIENT_COLUMNS or column.name == "attendees":
+            people = _address_list(spec, column, value)
+            return [{**r, "type": "required"} for r in people] if column.name == "attendees" else people
+        raise DataError(f"{_where(spec, column)} takes JSON, and {value[:60]!r} is not valid JSON") from None
+    if column.name in _RECIPIENT_COLUMNS or column.name == "attendees":
+        return _recipients(spec, column, parsed)
+    if column.name == "emailAddresses":
+        if not isinstance(parsed, list):
+            raise DataError(f"{_where(spec, column)} takes a JSON array of addresses")
+        return [
+            _email(spec, column, e) if isinstance(e, str)
+            else _email(spec, column, e.get("address"), e.get("name")) if isinstance(e, dict)
+            else _email(spec, column, e)
+            for e in parsed
+        ]  # fmt: skip
+    return parsed
+
+
+def _datetime_text(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> tuple[str, bool]:
+    """(text to send, it named its own offset); DataError if it is no date-time."""
+    if not isinstance(value, str):
+        raise _type_error(spec, column, value, "a date-time (ISO 8601 text such as 2026-01-31T09:00:00Z)")
+    text = value.strip()
+    if _LOCAL_DATETIME.match(text):
+        dt = parse_datetime(text)
+        if dt is None:
+            raise DataError(f"{_where(spec, column)}: {value!r} is not a valid date-time")
+        return text.replace(" ", "T"), False
+    dt = parse_datetime(text)
+    if dt is None:
+        raise DataError(
+            f"{_where(spec, column)}: {value!r} is not a date-time; use ISO 8601 such as "
+            "2026-01-31T09:00:00Z (UTC), 2026-01-31T09:00:00+01:00, or a local time with the time zone column"
+        )
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ"), True
+
+
+def graph_value(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> Any:
+    """The JSON value Graph takes for an SQL value written to `column` (DataError naming it if wrong)."""
+    if value is None:
+        return None
+    kind = column.type
+    if kind == "BOOLEAN":
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise _type_error(spec, column, value, "a boolean (1/0, true/false)")
+    if kind == "INTEGER":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise _type_error(spec, column, value, "an integer")
+    if kind == "REAL":
+        if isinstance(value, int | float):
+            return float(value)
+        raise _type_error(spec, column, value, "a number")
+    if kind == "JSON":
+        return _json_column(spec, column, value)
+    if kind == "DATETIME":
+        text, own_offset = _datetime_text(spec, column, value)
+        if own_offset:
+            return text
+        # a DateTimeOffset property: a time without an offset is taken as UTC, as datetime parameters are
+        local = parse_datetime(text)
+        assert local is not None
+        return local.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not isinstance(value, str):
+        raise _type_error(spec, column, value, "text")
+    return value
+
+
+def _set_path(body: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = body
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    node[path[-1]] = value
+
+
+def build_body(spec: TableSpec, values: Mapping[str, SQLValue]) -> dict[str, Any]:
+    """The Graph JSON for the given Graph-backed columns, nested along their paths.
+
+    A dateTimeTimeZone (start, end, flag dates) gets its timeZone: the table's time-zone column when given
+    (then the value is a local time in that zone), else UTC (a value with an offset is converted to UTC).
+    """
+    body: dict[str, Any] = {}
+    zones: dict[tuple[str, ...], str] = {}
+    for name, value in values.items():
+        column = spec.column(name)
+        if column.kind != "graph" or column.graph_path.startswith("@"):
+            continue
+        if column.type == "DATETIME" and column.datetime_style == "dtz":
+            continue
+        converted = graph_value(spec, column, value)
+        if column.name.endswith("_timeZone") and converted is not None:
+            zones[column.path[:-1]] = converted
+        _set_path(body, column.path, converted)
+    for name, value in values.items():
+        column = spec.column(name)
+        if column.kind != "graph" or column.type != "DATETIME" or column.datetime_style != "dtz":
+            continue
+        parent = column.path[:-1]
+        if value is None:
+            _set_path(body, parent, None)
+            continue
+        text, own_offset = _datetime_text(spec, column, value)
+        zone = zones.get(parent)
+        if own_offset and zone is not None and zone.upper() != "UTC":
+            raise DataError(
+                f"{_where(spec, column)}: {value!r} carries its own UTC offset, and the time zone column "
+                f"says {zone!r}; give a local time (no offset) with the time zone, or a UTC time alone"
+            )
+        _set_path(body, parent, {"dateTime": text.rstrip("Z"), "timeZone": zone or "UTC"})
+    return body
+
+
+def _content_bytes(spec: TableSpec, column: ColumnSpec, value: SQLValue) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise DataError(
+                f"{_where(spec, column)} takes a BLOB or base64 text; {value[:40]!r} is not base64"
+            ) from None
+    raise _type_error(spec, column, value, "a BLOB or base64 text")
+
+
+class Writer:
+    """The Graph requests behind xUpdate for one table of one connection."""
+
+    def __init__(self, spec: TableSpec, ctx: EngineContext) -> None:
+        self.spec = spec
+        self.ctx = ctx
+
+    # -- checks -------------------------------------------------------------------------------------------
+
+    def _accepts(self, statement: str) -> None:
+        spec = self.spec
+        if statement in spec.writes:
+            return
+        if not spec.writes:
+            raise NotSupportedError(f"{spec.name} is read-only: it accepts no INSERT, UPDATE or DELETE")
+        accepted = ", ".join(s for s in ("INSERT", "UPDATE", "DELETE") if s in spec.writes)
+        raise NotSupportedError(f"{spec.name} does not accept {statement}; it accepts {accepted}")
+
+    def _permissions(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.spec.write_permissions
+
+    def _scope(self, user: SQLValue) -> str:
+        spec = self.spec
+        if not spec.per_user:
+            return ""
+        if user is not None:
+            if not isinstance(user, str) or not user.strip():
+                raise DataError(f"{spec.name}.UserId takes a user id or userPrincipalName, not {user!r}")
+            return "/users/" + path_segment(user.strip())
+        if self.ctx.default_user:
+            return "/users/" + path_segment(self.ctx.default_user)
+        if self.ctx.app_only:
+            raise ProgrammingError(
+                f"INSERT INTO {spec.name} needs UserId: an app-only connection has no signed-in user; give "
+                "UserId in the INSERT or set the UserId connection property"
+            )
+        return "/me"
+
+    def _request(
+        self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
+    ) -> dict[str, Any]:
+        try:
+            response = self.ctx.graph.request(
+                method, path, json=body, idempotent=idempotent, permissions=self._permissions()
+            )
+        except OperationalError as exc:
+            raise _unknown_outcome(exc) from None
+        except Error as exc:
+            # a static OAuthAccessToken may be app-only without the connection knowing: Graph refuses /me
+            if path.startswith("/me/") and "/me request is only valid" in exc.message:
+                raise ProgrammingError(
+                    f"{self.spec.name}: the access token is app-only (no signed-in user), so there is no "
+                    "/me; give UserId (the mailbox's id or userPrincipalName) or set the UserId connection "
+                    "property"
+                ) from None
+            raise
+        if not response.content:
+            return {}
+        try:
+            data = response.json()
+        except ValueError:
+            return {}
+        return cast(dict[str, Any], data) if isinstance(data, dict) else {}
+
+    # -- INSERT -------------------------------------------------------------------------------------------
+
+    def insert(self, values: dict[str, SQLValue], log: WriteLog) -> None:
+        """POST one new item from the non-NULL column values of an INSERT row."""
+        spec = self.spec
+        self._accepts("INSERT")
+        for name in values:
+            column = spec.column(name)
+            if column.kind == "param" and name not in (spec.parent_key, *spec.routes, *spec.insert_only):
+                raise NotSupportedError(
+                    f"{spec.name}.{column.name} is a query parameter, not a value to insert"
+                )
+            if column.read_only:
+                raise NotSupportedError(
+                    f"{spec.name}.{column.name} is read-only: Graph sets it; leave it out of the INSERT"
+                )
+        for name in spec.insert_required:
+            if values.get(name) is None:
+                raise ProgrammingError(
+                    f"INSERT INTO {spec.name} needs {name}: Graph requires it to create "
+                    f"{'a' if spec.name[0] not in 'AEIOU' else 'an'} {spec.name.rstrip('s')} item"
+                )
+        scope = self._scope(values.pop("UserId", None)) if spec.per_user else ""
+        routes = {k: v for k, v in values.items() if k in spec.routes or k == spec.parent_key}
+        for name, v in routes.items():
+            if not isinstance(v, str) or not v.strip():
+                raise DataError(f"{spec.name}.{name} takes an id (text), not {v!r}")
+        body_values = {k: v for k, v in values.items() if k not in routes}
+        handler = {
+            "Events": self._insert_event,
+            "Users": self._insert_user,
+            "Files": self._insert_folder,
+            "GroupMembers": self._insert_member,
+            "MessageAttachments": self._insert_attachment,
+            "EventAttachments": self._insert_attachment,
+        }.get(spec.name, self._insert_generic)
+        item = handler(scope, routes, body_values)
+        extra: dict[str, SQLValue] = {k: v for k, v in routes.items()}
+        if spec.per_user:
+            extra["UserId"] = (
+                None if scope in ("", "/me") else values.get("UserId") or scope.rsplit("/", 1)[-1]
+            )
+        log.created.append((spec.name, item, extra))
+        log.rows += 1
+        log.done.append(str(item.get("id", "")))
+        self.ctx.last_insert_id = str(item.get("id", "")) or self.ctx.last_insert_id
+
+    def _collection_for(self, scope: str, routes: dict[str, SQLValue]) -> str:
+        spec = self.spec
+        template = spec.collection
+        values: dict[str, str] = {"scope": scope}
+        for name, v in routes.items():
+            if name in spec.routes:
+                template = spec.routes[name]
+            values[name] = str(v)
+        return fill(template, values)
+
+    def _insert_generic(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        body = build_body(self.spec, values)
+        return self._request("POST", self._collection_for(scope, routes), body)
+
+    def _insert_event(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        body = build_body(self.spec, values)
+        # transactionId makes the create safe to repeat: Graph answers a retry with the event it made first
+        body["transactionId"] = str(uuid.uuid4())
+        return self._request("POST", self._collection_for(scope, routes), body, idempotent=True)
+
+    def _insert_user(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        body = build_body(self.spec, values)
+        profile = body.setdefault("passwordProfile", {})
+        profile.setdefault("forceChangePasswordNextSignIn", True)
+        return self._request("POST", "/users", body)
+
+    def _insert_folder(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        parent = routes.get("parentReference_id") or routes.get("ParentId")
+        body = build_body(self.spec, {k: v for k, v in values.items() if k == "name"})
+        extra = set(values) - {"name"}
+        if extra:
+            raise NotSupportedError(
+                f"INSERT INTO Files creates a folder from name and parentReference_id only; "
+                f"{', '.join(sorted(extra))} cannot be set (upload file content with EXEC UploadFile)"
+            )
+        body["folder"] = {}
+        body["@microsoft.graph.conflictBehavior"] = "fail"
+        where = (
+            f"{scope}/drive/items/{path_segment(str(parent))}/children"
+            if parent
+            else f"{scope}/drive/root/children"
+        )
+        return self._request("POST", where, body)
+
+    def _insert_member(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        member = values.get("id")
+        if not isinstance(member, str) or not member.strip():
+            raise DataError(f"GroupMembers.id takes the member's object id (text), not {member!r}")
+        group = str(routes["GroupId"])
+        ref = {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + member.strip()}
+        self._request("POST", f"/groups/{path_segment(group)}/members/$ref", ref)
+        return {"id": member.strip()}
+
+    def _insert_attachment(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        spec = self.spec
+        data = _content_bytes(spec, spec.column("contentBytes"), values.pop("contentBytes"))
+        body = build_body(spec, values)
+        item = self._collection_for(scope, routes).rsplit("/attachments", 1)[0]
+        inline = body.get("isInline")
+        try:
+            return attach_file(
+                self.ctx.graph,
+                item,
+                str(body["name"]),
+                data,
+                body.get("contentType"),
+                is_inline=inline if isinstance(inline, bool) else None,
+                permissions=self._permissions(),
+            )
+        except OperationalError as exc:
+            raise _unknown_outcome(exc) from None
+
+    # -- UPDATE -------------------------------------------------------------------------------------------
+
+    def _item_path(self, who: RowIdentity) -> str:
+        assert self.spec.item is not None
+        return fill(self.spec.item, {"scope": who.scope, **dict(who.keys)})
+
+    def update(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
+        """PATCH the changed columns of one row (a move for parentFolderId on Messages)."""
+        spec = self.spec
+        self._accepts("UPDATE")
+        for name in changed:
+            column = spec.column(name)
+            if column.read_only:
+                raise NotSupportedError(f"{spec.name}.{column.name} is read-only: it cannot be updated")
+            if column.kind != "graph" or name in spec.insert_only or name in spec.key:
+                raise NotSupportedError(
+                    f"{spec.name}.{column.name} chooses where the item lives and is set only by INSERT; "
+                    "it cannot be updated"
+                )
+        if not changed:
+            return
+        if spec.name == "Messages":
+            self._update_message(who, changed, log)
+        elif spec.name == "Users":
+            self._update_user(who, changed)
+        else:
+            self._patch(who, changed)
+        log.rows += 1
+        log.done.append(who.key("id"))
+
+    def _patch(self, who: RowIdentity, changed: dict[str, SQLValue]) -> dict[str, Any]:
+        spec = self.spec
+        for name in changed:
+            column = spec.column(name)
+            if column.name.endswith("_timeZone"):
+                partner = column.name[: -len("_timeZone")] + "_dateTime"
+                if partner not in changed:
+                    raise ProgrammingError(
+                        f"UPDATE {spec.name}: set {partner} together with {column.name} (Graph replaces the "
+                        "whole date-time and zone)"
+                    )
+        body = build_body(spec, changed)
+        return self._request("PATCH", self._item_path(who), body)
+
+    def _update_message(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
+        moving = "parentFolderId" in changed
+        target = changed.pop("parentFolderId", None)
+        if moving and (not isinstance(target, str) or not target.strip()):
+            raise DataError(f"Messages.parentFolderId takes a folder id or well-known name, not {target!r}")
+        if changed:
+            self._patch(who, changed)
+        if isinstance(target, str):
+            if not target.strip():
+                raise DataError(
+                    f"Messages.parentFolderId takes a folder id or well-known name, not {target!r}"
+                )
+            moved = self._request("POST", self._item_path(who) + "/move", {"destinationId": target.strip()})
+            new_id = moved.get("id")
+            if isinstance(new_id, str):
+                log.moved[who.key("id")] = new_id
+
+    def _update_user(self, who: RowIdentity, changed: dict[str, SQLValue]) -> None:
+        if "passwordProfile_password" in changed and changed["passwordProfile_password"] is None:
+            raise ProgrammingError("UPDATE Users: passwordProfile_password cannot be set to NULL")
+        self._patch(who, changed)
+
+    # -- DELETE -------------------------------------------------------------------------------------------
+
+    def delete(self, who: RowIdentity, log: WriteLog) -> None:
+        """DELETE one item (GroupMembers: remove the membership reference)."""
+        self._accepts("DELETE")
+        if self.spec.name == "GroupMembers":
+            path = f"/groups/{path_segment(who.key('GroupId'))}/members/{path_segment(who.key('id'))}/$ref"
+        else:
+            path = self._item_path(who)
+        self._request("DELETE", path)
+        log.rows += 1
+        log.done.append(who.key("id"))
+
+
+UNKNOWN = "may or may not have been applied"
+
+
+def _unknown_outcome(exc: OperationalError) -> OperationalError:
+    """A write that ended without Graph's answer (a broken connection, a 5xx after retries): say so."""
+    if UNKNOWN in exc.message or (exc.status is not None and exc.status < 500):
+        return exc
+    out = type(exc)(
+        f"{exc.message}; the outcome is unknown: the write {UNKNOWN}. Check before running it again",
+        code=exc.code,
+        status=exc.status,
+        request_id=exc.request_id,
+    )
+    return out
+
+
+def partial_failure(exc: Error, spec: TableSpec, statement: str, log: WriteLog) -> Error:
+    """The same error, saying how many rows of the statement were already written (they stay written)."""
+    if log.rows == 0 or getattr(exc, "rows_written", None) is not None:
+        setattr(exc, "rows_written", log.rows)  # noqa: B010
+        return exc
+    shown = ", ".join(log.done[:5]) + (", ..." if len(log.done) > 5 else "")
+    this_row = (
+        "that row's outcome is unknown and the rows after it were not sent"
+        if UNKNOWN in exc.message
+        else "that row and any after it were not"
+    )
+    message = (
+        f"{exc.message}. {statement} on {spec.name} stopped at row {log.rows + 1}: the {log.rows} row(s) "
+        f"before it were written and stay written (Graph has no transactions; ids {shown}); {this_row}"
+    )
+    out = type(exc)(message, code=exc.code, status=exc.status, request_id=exc.request_id)
+    setattr(out, "rows_written", log.rows)  # noqa: B010
+    setattr(out, "written_ids", list(log.done))  # noqa: B010
+    return out
