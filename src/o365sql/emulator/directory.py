@@ -42,6 +42,7 @@ DELEGATED_PERMISSIONS = (
     "Group.Read.All",
     "Group.ReadWrite.All",
     "GroupMember.Read.All",
+    "Group-Conversation.Read.All",
     "Mail.Read",
     "Mail.ReadBasic",
     "Mail.ReadWrite",
@@ -60,6 +61,8 @@ DELEGATED_PERMISSIONS = (
     "Files.ReadWrite",
     "Files.Read.All",
     "Files.ReadWrite.All",
+    "Tasks.Read",
+    "Tasks.ReadWrite",
     "offline_access",
     "openid",
     "profile",
@@ -74,6 +77,7 @@ APP_PERMISSIONS = (
     "Group.Read.All",
     "Group.ReadWrite.All",
     "GroupMember.Read.All",
+    "Group-Conversation.Read.All",
     "Mail.Read",
     "Mail.ReadWrite",
     "Mail.Send",
@@ -83,6 +87,8 @@ APP_PERMISSIONS = (
     "Contacts.ReadWrite",
     "Files.Read.All",
     "Files.ReadWrite.All",
+    "Tasks.Read.All",
+    "Tasks.ReadWrite.All",
 )
 
 

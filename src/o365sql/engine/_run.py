@@ -12,7 +12,7 @@ from ..errors import NotFoundError
 from ..graph import BatchRequest, path_segment
 from ..scale.drive import drive_items
 from ..scale.scheduler import OwnerJob, fan_out_page, is_owner_failure, run_owners
-from ..schema import TableSpec
+from ..schema import TableSpec, get_table
 from ._context import EngineContext, PlannedRequest
 from ._offline import cached_rows
 from ._terms import fill
@@ -85,23 +85,28 @@ def _iter_scopes(ex: Execution) -> Iterator[tuple[str, SQLValue]]:
             yield "/users/" + path_segment(uid), uid
 
 
-def _iter_parents(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iterator[str]:
+def _iter_parents(
+    ex: Execution, scope: str, user: SQLValue, owner_level: bool, route: dict[str, str]
+) -> Iterator[str]:
     if ex.parents is not None:
         yield from ex.parents
         return
     assert ex.spec.fanout_collection is not None
     params = {"$select": "id"}
-    if ex.plan.pushdown and ex.spec.fanout_collection.endswith("/messages"):
-        params["$top"] = "1000"
-    elif ex.plan.pushdown:
-        params["$top"] = "999"
-    path = fill(ex.spec.fanout_collection, {"scope": scope})
+    # the parents' own page limit (Planner takes no $top at all)
+    top = get_table(ex.spec.parent_table).max_page if ex.spec.parent_table else 999
+    if ex.plan.pushdown and top:
+        params["$top"] = str(top)
+    # the parents' collection may sit below a routing value (Posts: the threads of /groups/{GroupId})
+    path = fill(ex.spec.fanout_collection, {"scope": scope, **route})
     try:
         for parent in ex.ctx.graph.iter_items(path, params):
             pid = parent.get("id")
             if isinstance(pid, str) and pid:
                 yield pid
     except NotFoundError as exc:
+        if route:
+            return  # a routing value (Posts' GroupId) naming nothing: no rows
         _check_owner(ex, exc, user, False, owner_level)
         if ex.scopes is None:
             return  # a user without a mailbox/drive during a fan-out
@@ -117,8 +122,8 @@ def _units(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iter
     "Below the owner" means the path also names a folder, parent or other routing value, whose 404 means no
     rows (the query asked for something that does not exist), not a missing mailbox.
     """
-    for parent in _iter_parents(ex, scope, user, owner_level):
-        for route in ex.routes:
+    for route in ex.routes:
+        for parent in _iter_parents(ex, scope, user, owner_level, route):
             values: dict[str, str] = {"scope": scope, **route}
             extra: dict[str, SQLValue] = dict(ex.param_values)
             extra[ROW_SCOPE] = scope

@@ -267,6 +267,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         requests *= max(1, parents // 50) if spec.fanout_expand else parents
     if spec.recursive and not routed - {"UserId"}:
         requests *= 20
+    if any(name not in routed for name in spec.required_routes):
+        requests *= 1e9  # the scan cannot run without it: any plan that supplies it wins
 
     consumed = _order_consumed(spec, ctx, ii, plan, fan_out, routed, id_usable)
     if ii.nOrderBy:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .._types import format_datetime
+from ..errors import ProgrammingError
 from ..graph import path_segment
 from ..schema import TableSpec
 from ..schema._types import SEARCH_COLUMN
@@ -200,6 +201,12 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.scopes = None
     else:
         ex.scopes = [("", None)]
+    missing = [name for name in spec.required_routes if name not in route_terms]
+    if missing:
+        raise ProgrammingError(
+            f"{spec.name} needs {' and '.join(missing)}: add WHERE {missing[0]} = '...' "
+            f"or join from the table that has it"
+        )
     if spec.parent_key:
         ex.parents = route_terms.get(spec.parent_key)
         if ex.parents is not None and len(ex.parents) == 1:

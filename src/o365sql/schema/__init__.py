@@ -7,7 +7,9 @@ from .calendar import CALENDAR_VIEW, CALENDARS, EVENT_ATTACHMENTS, EVENTS
 from .contacts import CONTACT_FOLDERS, CONTACTS
 from .directory import GROUP_MEMBERS, GROUPS, USERS
 from .files import FILES
+from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
+from .tasks import BUCKETS, PLANNER_TASKS, PLANS, TASK_LISTS, TASKS
 
 __all__ = [
     "COLUMN_TYPES",
@@ -36,6 +38,14 @@ TABLES: dict[str, TableSpec] = {
         CONTACTS,
         CONTACT_FOLDERS,
         FILES,
+        CONVERSATIONS,
+        THREADS,
+        POSTS,
+        TASK_LISTS,
+        TASKS,
+        PLANS,
+        BUCKETS,
+        PLANNER_TASKS,
     )
 }
 

@@ -130,6 +130,11 @@ class TableSpec:
         return "VIEW" if self.is_view else "TABLE"
 
     @property
+    def required_routes(self) -> tuple[str, ...]:
+        """Routing columns the collection's path cannot do without (Posts: GroupId): a query must give them."""
+        return tuple(c for c in self.routes if "{" + c + "}" in self.collection)
+
+    @property
     def updatable(self) -> bool:
         """True when Graph accepts some write on the table (sys_tables.IsUpdateable)."""
         return bool(self.writes)

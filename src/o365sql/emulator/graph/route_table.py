@@ -21,10 +21,12 @@ from . import (
     directory_writes,
     drive,
     event_attachments,
+    group_content,
     mail,
     mail_folders,
     mail_send,
     pim_writes,
+    tasks,
     uploads,
     users,
 )
@@ -165,6 +167,12 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("PATCH", r"", directory_writes.update_user),
     _route("DELETE", r"", directory_writes.delete_user),
     _route("GET", r"memberOf", users.member_of),
+    # To Do and Planner
+    _route("GET", r"todo/lists", tasks.list_todo_lists),
+    _route("GET", r"todo/lists/(?P<lid>[^/]+)", tasks.get_todo_list),
+    _route("GET", r"todo/lists/(?P<lid>[^/]+)/tasks", tasks.todo_tasks),
+    _route("GET", r"planner/plans", tasks.my_plans),
+    _route("GET", r"planner/tasks", tasks.my_planner_tasks),
 )
 
 TOP_ROUTES: tuple[Route[TopHandler], ...] = (
@@ -185,4 +193,21 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route(
         "DELETE", r"groups/(?P<gid>[^/$][^/]*)/members/(?P<mid>[^/]+)/\$ref", directory_writes.remove_member
     ),
+    # group content and Planner
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/conversations", group_content.list_conversations),
+    _route(
+        "GET",
+        r"groups/(?P<gid>[^/$][^/]*)/conversations/(?P<cid>[^/]+)/threads",
+        group_content.conversation_threads,
+    ),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/threads", group_content.list_threads),
+    _route(
+        "GET",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:conversations/(?P<cid>[^/]+)/)?threads/(?P<tid>[^/]+)/posts",
+        group_content.thread_posts,
+    ),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/planner/plans", tasks.group_plans),
+    _route("GET", r"planner/plans/(?P<pid>[^/]+)", tasks.get_plan),
+    _route("GET", r"planner/plans/(?P<pid>[^/]+)/buckets", tasks.plan_buckets),
+    _route("GET", r"planner/plans/(?P<pid>[^/]+)/tasks", tasks.plan_tasks),
 )

@@ -10,6 +10,8 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
+from .gen_groups import GroupContent, build_group_content
+from .gen_tasks import Planner, TodoLists, build_planner, build_todo
 from .model import DemoBasis, Drive, Mailbox, UploadSession
 
 __all__ = ["GraphStore"]
@@ -40,6 +42,9 @@ class GraphStore:
         self._mailboxes: dict[str, Mailbox] = {}
         self._drives: dict[str, Drive] = {}
         self.drive_owner: dict[str, str] = {}  # drive id -> user id
+        self._group_content: dict[str, GroupContent] = {}
+        self._planners: dict[str, Planner] = {}
+        self._todo: dict[str, TodoLists] = {}
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
         self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
@@ -85,6 +90,36 @@ class GraphStore:
                 self._drives[user_id] = drv
                 self.drive_owner[drv.drive["id"]] = user_id
             return drv
+
+    def group_content(self, group_id: str) -> GroupContent:
+        """A group's conversations, threads and posts, generated on first use."""
+        with self.lock:
+            found = self._group_content.get(group_id)
+            if found is None:
+                found = build_group_content(self.basis, self.groups_by_id[group_id], self._members(group_id))
+                self._group_content[group_id] = found
+            return found
+
+    def planner(self, group_id: str) -> Planner:
+        """A group's Planner plans, buckets and tasks, generated on first use."""
+        with self.lock:
+            found = self._planners.get(group_id)
+            if found is None:
+                found = build_planner(self.basis, self.groups_by_id[group_id], self._members(group_id))
+                self._planners[group_id] = found
+            return found
+
+    def todo(self, user_id: str) -> TodoLists:
+        """A user's To Do lists and tasks, generated on first use."""
+        with self.lock:
+            found = self._todo.get(user_id)
+            if found is None:
+                found = build_todo(self.basis, self.users_by_id[user_id])
+                self._todo[user_id] = found
+            return found
+
+    def _members(self, group_id: str) -> list[Item]:
+        return [self.users_by_id[u] for u in self.members.get(group_id, []) if u in self.users_by_id]
 
     def drive_by_id(self, drive_id: str) -> Drive | None:
         """A drive by its id (drives are named after their owners, so this builds it if needed)."""
