@@ -149,8 +149,10 @@ def test_same_rows_with_pushdown_off(open_db: Open, sql: str) -> None:
 
 def test_every_table_reads(open_db: Open) -> None:
     db = open_db()
-    for name in TABLES:
-        n = db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    for name, spec in TABLES.items():
+        # a table whose path needs a group (Posts) reads every group's
+        where = " WHERE GroupId IN (SELECT id FROM Groups)" if "GroupId" in spec.required_routes else ""
+        n = db.execute(f'SELECT count(*) FROM "{name}"{where}').fetchone()[0]
         assert n > 0, name
 
 

@@ -354,6 +354,14 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Contacts",
         "ContactFolders",
         "Files",
+        "Conversations",
+        "Threads",
+        "Posts",
+        "TaskLists",
+        "Tasks",
+        "Plans",
+        "Buckets",
+        "PlannerTasks",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")

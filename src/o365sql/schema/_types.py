@@ -131,7 +131,7 @@ class TableSpec:
 
     @property
     def required_routes(self) -> tuple[str, ...]:
-        """Routing columns the collection's path cannot do without (Posts: GroupId): a query must give them."""
+        """Routing columns the collection's path needs (Posts: GroupId): a query must give them."""
         return tuple(c for c in self.routes if "{" + c + "}" in self.collection)
 
     @property

@@ -18,8 +18,8 @@ CONVERSATIONS = TableSpec(
     permissions=_PERMISSIONS,
     typical_rows=50,
     parent_table="Groups",
-    description="Conversations of Microsoft 365 groups (GET /groups/{id}/conversations). Give GroupId, or the "
-    "table lists every group first (groups without a mailbox have none).",
+    description="Conversations of Microsoft 365 groups (GET /groups/{id}/conversations). Give GroupId, or "
+    "the table lists every group first (groups without a mailbox have none).",
     collection="/groups/{GroupId}/conversations",
     key=("GroupId", "id"),
     parent_key="GroupId",

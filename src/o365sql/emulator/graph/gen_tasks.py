@@ -1,4 +1,4 @@
-"""The demo tenant's tasks: Microsoft To Do lists and tasks per user, Planner plans, buckets and tasks per group.
+"""The demo tenant's tasks: To Do lists and tasks per user; Planner plans, buckets and tasks per group.
 
 Built on first use (per user, per group) from (seed, id, day), like mailboxes and drives.
 """

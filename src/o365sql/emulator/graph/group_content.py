@@ -10,6 +10,7 @@ from .envelope import Ctx, Result
 from .errors import GraphError
 from .gen_groups import GroupContent, is_unified
 from .query import list_result
+from .users import _group
 
 __all__ = [
     "CONVERSATIONS",
@@ -46,17 +47,6 @@ def require(ctx: Ctx, perm: Perm, code: str = "ErrorAccessDenied") -> None:
     held = perm.app if ctx.grant.app_only else perm.own | perm.shared
     if not ctx.grant.has_any(held):
         raise GraphError(403, code, "Insufficient privileges to complete the operation.")
-
-
-def _group(ctx: Ctx, gid: str) -> Item:
-    group = ctx.store.groups_by_id.get(gid.lower())
-    if group is None:
-        raise GraphError(
-            404,
-            "Request_ResourceNotFound",
-            f"Resource '{gid}' does not exist or one of its queried reference-property objects are not present.",
-        )
-    return group
 
 
 def _content(ctx: Ctx, gid: str) -> tuple[Item, GroupContent]:

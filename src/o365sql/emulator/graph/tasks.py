@@ -1,4 +1,4 @@
-"""To Do routes (/me/todo/lists, their tasks) and Planner routes (plans of a group or user, buckets, tasks)."""
+"""To Do routes (/me/todo/lists and their tasks); Planner routes (plans, buckets, tasks)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ __all__ = [
     "get_todo_list",
     "group_plans",
     "list_todo_lists",
-    "my_plans",
     "my_planner_tasks",
+    "my_plans",
     "plan_buckets",
     "plan_tasks",
     "todo_tasks",
