@@ -19,7 +19,10 @@ def test_sys_tables_lists_schema_tables(con: Connection) -> None:
     rows = cur.fetchall()
     assert {r[2] for r in rows} == set(schema.TABLES)
     assert all(r[0] == "o365sql" and r[1] == "Office365" for r in rows)
-    assert {r[2]: r[3] for r in rows if r[3] != "TABLE"} == {"CalendarView": "VIEW"}
+    assert {r[2]: r[3] for r in rows if r[3] != "TABLE"} == {
+        "CalendarView": "VIEW",
+        "EventOccurrences": "VIEW",
+    }
     assert all(isinstance(r[5], bool) for r in rows)
     assert [d[0] for d in cur.description] == [c for c, _ in systables.SYSTEM_TABLES["sys_tables"]]
 

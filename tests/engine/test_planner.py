@@ -362,6 +362,10 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Plans",
         "Buckets",
         "PlannerTasks",
+        "EventOccurrences",
+        "CalendarGroups",
+        "MailboxSettings",
+        "Rules",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")

@@ -89,6 +89,7 @@ APP_PERMISSIONS = (
     "Files.ReadWrite.All",
     "Tasks.Read.All",
     "Tasks.ReadWrite.All",
+    "MailboxSettings.Read",
 )
 
 

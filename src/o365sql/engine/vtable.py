@@ -349,8 +349,8 @@ def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool
         return exc
     delegated: tuple[str, ...]
     application: tuple[str, ...]
-    if _PROFILE_REQUEST.match(head):
-        # the profile lookup that fills UserId (GET /me), not the table's own collection
+    if _PROFILE_REQUEST.match(head) and spec.collection != "{scope}":
+        # the profile lookup that fills UserId (GET /me), not the table's own read (MailboxSettings reads /me)
         delegated, application = ("User.Read",), ("User.Read.All",)
     else:
         delegated, application = spec.permissions

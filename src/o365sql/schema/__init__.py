@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ._types import COLUMN_TYPES, ColumnSpec, ColumnType, TableSpec, col
 from .calendar import CALENDAR_VIEW, CALENDARS, EVENT_ATTACHMENTS, EVENTS
+from .calendar_more import CALENDAR_GROUPS, EVENT_OCCURRENCES
 from .contacts import CONTACT_FOLDERS, CONTACTS
 from .directory import GROUP_MEMBERS, GROUPS, USERS
 from .files import FILES
 from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
+from .mailbox import MAILBOX_SETTINGS, RULES
 from .tasks import BUCKETS, PLANNER_TASKS, PLANS, TASK_LISTS, TASKS
 
 __all__ = [
@@ -46,6 +48,10 @@ TABLES: dict[str, TableSpec] = {
         PLANS,
         BUCKETS,
         PLANNER_TASKS,
+        EVENT_OCCURRENCES,
+        CALENDAR_GROUPS,
+        MAILBOX_SETTINGS,
+        RULES,
     )
 }
 

@@ -125,6 +125,12 @@ MESSAGES = TableSpec(
         col("flag_completedDateTime_dateTime", "DATETIME", dtz=True, desc="Flag completed (UTC)"),
         col("changeKey", read_only=True, desc="Version of the item"),
         col("webLink", read_only=True, desc="Outlook on the web link"),
+        col(
+            "internetMessageHeaders",
+            "JSON",
+            read_only=True,
+            desc="Internet message headers (JSON array of name/value); Graph sends them only when selected",
+        ),
         USER_ID,
         col(
             SEARCH_COLUMN,

@@ -25,6 +25,7 @@ from . import (
     mail,
     mail_folders,
     mail_send,
+    mailbox_settings,
     pim_writes,
     tasks,
     uploads,
@@ -167,6 +168,8 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("PATCH", r"", directory_writes.update_user),
     _route("DELETE", r"", directory_writes.delete_user),
     _route("GET", r"memberOf", users.member_of),
+    _route("GET", r"calendarGroups", mailbox_settings.list_calendar_groups),
+    _route("GET", r"mailFolders/(?P<fid>[^/]+)/messageRules", mailbox_settings.list_message_rules),
     # To Do and Planner
     _route("GET", r"todo/lists", tasks.list_todo_lists),
     _route("GET", r"todo/lists/(?P<lid>[^/]+)", tasks.get_todo_list),

@@ -524,7 +524,12 @@ USERS = ResourceSpec(
     ),
 )
 
-USER_ENTITY = dataclasses.replace(USERS, not_implemented_select=frozenset())
+# mailboxSettings is returned for one user, on $select only (user.md)
+USER_ENTITY = dataclasses.replace(
+    USERS,
+    not_implemented_select=frozenset(),
+    selectable=USER_SELECTABLE | USER_SINGLE_ONLY | {"mailboxSettings"},
+)
 
 GROUP_DEFAULT = (
     "id",

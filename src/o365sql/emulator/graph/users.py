@@ -9,6 +9,7 @@ from . import specs
 from .auth import GROUPS, USERS, require_directory
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
+from .mailbox_settings import mailbox_settings_of, require_settings
 from .query import entity_result, list_result, odata_error
 
 __all__ = [
@@ -71,7 +72,12 @@ def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     """GET /me and /users/{id|upn}."""
     require_directory(ctx, USERS, self_id=owner.id)
     suffix = _select_suffix(ctx)
-    return entity_result(ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
+    if "mailboxsettings" not in ctx.select_list():
+        return entity_result(ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
+    require_settings(ctx, owner.id)
+    settings = mailbox_settings_of(ctx.store.seed, owner.user)
+    user = {**owner.user, "mailboxSettings": settings}
+    return entity_result(ctx, user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
 
 
 def list_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
