@@ -67,7 +67,7 @@ def tables_page() -> str:
     for name, spec in sorted(TABLES.items()):
         delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
-        scope = "(`{scope}` is `/me`, or `/users/{UserId}`)"
+        scope = " (`{scope}` is `/me`, or `/users/{UserId}`)" if spec.per_user else ""
         writes = (
             ", ".join(st for st in ("INSERT", "UPDATE", "DELETE") if st in spec.writes)
             if spec.writes
@@ -75,7 +75,11 @@ def tables_page() -> str:
         )
         kind = "A view (rows Graph computes). " if spec.is_view else ""
         key = ", ".join(spec.key)
-        lines.append(f"Graph: `{spec.collection}` {scope}. Key: {key}. {kind}Writes: {writes}.")
+        lines.append(f"Graph: `{spec.collection}`{scope}. Key: {key}. {kind}Writes: {writes}.")
+        if spec.parent_table and spec.parent_key:
+            lines.append(f"Parent: {spec.parent_table} ({spec.parent_key}).")
+        if spec.required_routes:
+            lines.append(f"Required: {', '.join(spec.required_routes)} (a WHERE term or a join gives it).")
         if delegated or application:
             deleg, app = " or ".join(delegated), " or ".join(application)
             lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")
