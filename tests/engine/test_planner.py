@@ -366,6 +366,12 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "CalendarGroups",
         "MailboxSettings",
         "Rules",
+        "DirectReports",
+        "Licenses",
+        "OrgContacts",
+        "Devices",
+        "DirectoryRoles",
+        "DirectoryRoleMembers",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")

@@ -51,6 +51,10 @@ DELEGATED_PERMISSIONS = (
     "Mail.Send",
     "Mail.Send.Shared",
     "MailboxSettings.Read",
+    "LicenseAssignment.Read.All",
+    "OrgContact.Read.All",
+    "Device.Read.All",
+    "RoleManagement.Read.Directory",
     "Calendars.Read",
     "Calendars.ReadWrite",
     "Calendars.Read.Shared",
@@ -90,6 +94,10 @@ APP_PERMISSIONS = (
     "Tasks.Read.All",
     "Tasks.ReadWrite.All",
     "MailboxSettings.Read",
+    "LicenseAssignment.Read.All",
+    "OrgContact.Read.All",
+    "Device.Read.All",
+    "RoleManagement.Read.Directory",
 )
 
 

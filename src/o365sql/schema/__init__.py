@@ -7,6 +7,14 @@ from .calendar import CALENDAR_VIEW, CALENDARS, EVENT_ATTACHMENTS, EVENTS
 from .calendar_more import CALENDAR_GROUPS, EVENT_OCCURRENCES
 from .contacts import CONTACT_FOLDERS, CONTACTS
 from .directory import GROUP_MEMBERS, GROUPS, USERS
+from .directory_more import (
+    DEVICES,
+    DIRECT_REPORTS,
+    DIRECTORY_ROLE_MEMBERS,
+    DIRECTORY_ROLES,
+    LICENSES,
+    ORG_CONTACTS,
+)
 from .files import FILES
 from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
@@ -52,6 +60,12 @@ TABLES: dict[str, TableSpec] = {
         CALENDAR_GROUPS,
         MAILBOX_SETTINGS,
         RULES,
+        DIRECT_REPORTS,
+        LICENSES,
+        ORG_CONTACTS,
+        DEVICES,
+        DIRECTORY_ROLES,
+        DIRECTORY_ROLE_MEMBERS,
     )
 }
 

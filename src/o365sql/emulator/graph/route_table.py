@@ -18,6 +18,7 @@ from . import (
     calendar_actions,
     contacts,
     delta,
+    directory_more,
     directory_writes,
     drive,
     event_attachments,
@@ -168,6 +169,8 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("PATCH", r"", directory_writes.update_user),
     _route("DELETE", r"", directory_writes.delete_user),
     _route("GET", r"memberOf", users.member_of),
+    _route("GET", r"directReports", directory_more.direct_reports),
+    _route("GET", r"manager", directory_more.manager),
     _route("GET", r"calendarGroups", mailbox_settings.list_calendar_groups),
     _route("GET", r"mailFolders/(?P<fid>[^/]+)/messageRules", mailbox_settings.list_message_rules),
     # To Do and Planner
@@ -196,6 +199,11 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route(
         "DELETE", r"groups/(?P<gid>[^/$][^/]*)/members/(?P<mid>[^/]+)/\$ref", directory_writes.remove_member
     ),
+    _route("GET", r"subscribedSkus", directory_more.list_skus),
+    _route("GET", r"contacts", directory_more.list_org_contacts),
+    _route("GET", r"devices", directory_more.list_devices),
+    _route("GET", r"directoryRoles", directory_more.list_directory_roles),
+    _route("GET", r"directoryRoles/(?P<rid>[^/]+)/members", directory_more.role_members),
     # group content and Planner
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/conversations", group_content.list_conversations),
     _route(

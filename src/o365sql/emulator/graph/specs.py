@@ -424,6 +424,12 @@ USER_DEFAULT = (
 USER_SELECTABLE = frozenset(USER_DEFAULT) | {
     "accountEnabled",
     "ageGroup",
+    "assignedLicenses",
+    "assignedPlans",
+    "employeeHireDate",
+    "onPremisesImmutableId",
+    "onPremisesLastSyncDateTime",
+    "onPremisesSamAccountName",
     "city",
     "companyName",
     "country",

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
+from .gen_directory import build_directory_extra
 from .gen_groups import GroupContent, build_group_content
 from .gen_tasks import Planner, TodoLists, build_planner, build_todo
 from .model import DemoBasis, Drive, Mailbox, UploadSession
@@ -37,6 +38,7 @@ class GraphStore:
         self.users: list[Item] = generate.graph_users(self.basis)
         self.basis.users = self.users
         self.users_by_id: dict[str, Item] = {u["id"]: u for u in self.users}
+        self.directory_extra = build_directory_extra(self.basis)  # also writes licences into the users
         self.groups, self.members, self.owners = generate.build_groups(self.basis)
         self.groups_by_id: dict[str, Item] = {g["id"]: g for g in self.groups}
         self._mailboxes: dict[str, Mailbox] = {}
