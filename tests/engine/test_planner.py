@@ -372,6 +372,10 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Devices",
         "DirectoryRoles",
         "DirectoryRoleMembers",
+        "Teams",
+        "Channels",
+        "ChannelMessages",
+        "TeamMembers",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")

@@ -55,6 +55,10 @@ DELEGATED_PERMISSIONS = (
     "OrgContact.Read.All",
     "Device.Read.All",
     "RoleManagement.Read.Directory",
+    "Team.ReadBasic.All",
+    "Channel.ReadBasic.All",
+    "ChannelMessage.Read.All",
+    "TeamMember.Read.All",
     "Calendars.Read",
     "Calendars.ReadWrite",
     "Calendars.Read.Shared",
@@ -98,6 +102,10 @@ APP_PERMISSIONS = (
     "OrgContact.Read.All",
     "Device.Read.All",
     "RoleManagement.Read.Directory",
+    "Team.ReadBasic.All",
+    "Channel.ReadBasic.All",
+    "ChannelMessage.Read.All",
+    "TeamMember.Read.All",
 )
 
 

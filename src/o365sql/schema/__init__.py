@@ -20,6 +20,7 @@ from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
 from .mailbox import MAILBOX_SETTINGS, RULES
 from .tasks import BUCKETS, PLANNER_TASKS, PLANS, TASK_LISTS, TASKS
+from .teams import CHANNEL_MESSAGES, CHANNELS, TEAM_MEMBERS, TEAMS
 
 __all__ = [
     "COLUMN_TYPES",
@@ -66,6 +67,10 @@ TABLES: dict[str, TableSpec] = {
         DEVICES,
         DIRECTORY_ROLES,
         DIRECTORY_ROLE_MEMBERS,
+        TEAMS,
+        CHANNELS,
+        CHANNEL_MESSAGES,
+        TEAM_MEMBERS,
     )
 }
 

@@ -29,6 +29,7 @@ from . import (
     mailbox_settings,
     pim_writes,
     tasks,
+    teams,
     uploads,
     users,
 )
@@ -204,6 +205,10 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"devices", directory_more.list_devices),
     _route("GET", r"directoryRoles", directory_more.list_directory_roles),
     _route("GET", r"directoryRoles/(?P<rid>[^/]+)/members", directory_more.role_members),
+    _route("GET", r"teams", teams.list_teams),
+    _route("GET", r"teams/(?P<tid>[^/]+)/channels", teams.list_channels),
+    _route("GET", r"teams/(?P<tid>[^/]+)/channels/(?P<cid>[^/]+)/messages", teams.channel_messages),
+    _route("GET", r"teams/(?P<tid>[^/]+)/members", teams.list_members),
     # group content and Planner
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/conversations", group_content.list_conversations),
     _route(

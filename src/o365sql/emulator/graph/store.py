@@ -13,6 +13,7 @@ from . import generate
 from .gen_directory import build_directory_extra
 from .gen_groups import GroupContent, build_group_content
 from .gen_tasks import Planner, TodoLists, build_planner, build_todo
+from .gen_teams import TeamContent, build_team
 from .model import DemoBasis, Drive, Mailbox, UploadSession
 
 __all__ = ["GraphStore"]
@@ -47,6 +48,7 @@ class GraphStore:
         self._group_content: dict[str, GroupContent] = {}
         self._planners: dict[str, Planner] = {}
         self._todo: dict[str, TodoLists] = {}
+        self._teams: dict[str, TeamContent] = {}
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
         self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
@@ -118,6 +120,17 @@ class GraphStore:
             if found is None:
                 found = build_todo(self.basis, self.users_by_id[user_id])
                 self._todo[user_id] = found
+            return found
+
+    def team(self, group_id: str) -> TeamContent:
+        """The team of a group (its id is the group's), generated on first use."""
+        with self.lock:
+            found = self._teams.get(group_id)
+            if found is None:
+                group = self.groups_by_id[group_id]
+                owners = self.owners.get(group_id, [])
+                found = build_team(self.basis, group, self._members(group_id), owners)
+                self._teams[group_id] = found
             return found
 
     def _members(self, group_id: str) -> list[Item]:

@@ -1,0 +1,150 @@
+"""Teams, Channels, ChannelMessages and TeamMembers against the raw Graph resources: rows, pushed filters,
+parent-key joins and permissions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+
+import o365sql
+from o365sql.emulator import Emulator
+from o365sql.schema import TABLES
+
+from .conftest import connection_string, token_for
+from .test_tables_vs_graph import Item, compare, pages, select_for
+
+Rows = list[tuple[tuple[Any, ...], Item]]
+
+
+def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
+    return [
+        (r["path"], unquote(r["query"]).replace("+", " "))
+        for r in emulator.requests()
+        if fragment in r["path"]
+    ]
+
+
+def _teams(raw: httpx.Client) -> list[Item]:
+    return list(pages(raw, "/teams", select_for(TABLES["Teams"])))
+
+
+def _channels(raw: httpx.Client) -> list[tuple[str, Item]]:
+    spec = TABLES["Channels"]
+    return [
+        (t["id"], c) for t in _teams(raw) for c in pages(raw, f"/teams/{t['id']}/channels", select_for(spec))
+    ]
+
+
+def test_teams_are_the_team_groups(con: o365sql.Connection, raw: httpx.Client) -> None:
+    teams = _teams(raw)
+    compare(con, TABLES["Teams"], "SELECT * FROM Teams", [((t["id"],), t) for t in teams])
+    groups = pages(raw, "/groups", {"$select": "id,resourceProvisioningOptions"})
+    assert sorted(t["id"] for t in teams) == sorted(
+        g["id"] for g in groups if "Team" in g["resourceProvisioningOptions"]
+    )
+
+
+def test_channels(con: o365sql.Connection, raw: httpx.Client) -> None:
+    rows: Rows = [((tid, c["id"]), c) for tid, c in _channels(raw)]
+    compare(con, TABLES["Channels"], "SELECT * FROM Channels", rows)
+
+
+def test_members(con: o365sql.Connection, raw: httpx.Client) -> None:
+    spec = TABLES["TeamMembers"]
+    rows: Rows = [
+        ((t["id"], m["id"]), m)
+        for t in _teams(raw)
+        for m in pages(raw, f"/teams/{t['id']}/members", select_for(spec))
+    ]
+    compare(con, spec, "SELECT * FROM TeamMembers", rows)
+
+
+def test_channel_messages_joined_from_channels(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    spec = TABLES["ChannelMessages"]
+    channels = _channels(raw)
+    rows: Rows = [
+        ((tid, c["id"], m["id"]), m)
+        for tid, c in channels
+        for m in pages(raw, f"/teams/{tid}/channels/{c['id']}/messages", select_for(spec))
+    ]
+    emulator.reset()
+    sql = "SELECT m.* FROM Channels c JOIN ChannelMessages m ON m.TeamId = c.TeamId AND m.ChannelId = c.id"
+    compare(con, spec, sql, rows)
+    sent = _sent(emulator, "/messages")
+    assert sorted(p for p, _ in sent) == sorted(
+        f"/v1.0/teams/{tid}/channels/{c['id']}/messages" for tid, c in channels
+    )
+    assert all("$top=50" in q for _, q in sent)  # the resource's page limit
+
+
+def test_channel_messages_need_a_team(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="ChannelMessages needs TeamId"):
+        con.execute("SELECT id FROM ChannelMessages").fetchall()
+
+
+def test_teams_join_members_reads_one_team(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    (team,) = [t for t in _teams(raw) if t["displayName"] == "Engineering"]
+    members = pages(raw, f"/teams/{team['id']}/members", {"$select": "displayName,roles"})
+    want = sorted(m["displayName"] for m in members if "owner" in m["roles"])
+    emulator.reset()
+    sql = (
+        "SELECT m.displayName FROM Teams t JOIN TeamMembers m ON m.TeamId = t.id "
+        "WHERE t.displayName = 'Engineering' AND m.roles LIKE '%owner%'"
+    )
+    assert sorted(r[0] for r in con.execute(sql).fetchall()) == want and want
+    assert [p for p, _ in _sent(emulator, "/members")] == [f"/v1.0/teams/{team['id']}/members"]
+    ((_path, query),) = _sent(emulator, "/v1.0/teams")[:1]
+    assert "$filter=displayName eq 'Engineering'" in query
+
+
+def test_channel_membership_type_is_pushed(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    tid = _teams(raw)[0]["id"]
+    want = sorted(
+        c["id"]
+        for c in pages(raw, f"/teams/{tid}/channels", {"$select": "id,membershipType"})
+        if c["membershipType"] == "standard"
+    )
+    emulator.reset()
+    got = con.execute(
+        "SELECT id FROM Channels WHERE TeamId = ? AND membershipType = 'standard'", (tid,)
+    ).fetchall()
+    assert sorted(r[0] for r in got) == want and want
+    ((path, query),) = _sent(emulator, "/channels")
+    assert path == f"/v1.0/teams/{tid}/channels" and "$filter=membershipType eq 'standard'" in query
+
+
+@pytest.mark.parametrize(
+    ("sql", "table", "permission"),
+    [
+        ("SELECT id FROM Teams", "Teams", "Team.ReadBasic.All"),
+        ("SELECT id FROM Channels WHERE TeamId = '{tid}'", "Channels", "Channel.ReadBasic.All"),
+        (
+            "SELECT id FROM ChannelMessages WHERE TeamId = '{tid}' AND ChannelId = 'x'",
+            "ChannelMessages",
+            "ChannelMessage.Read.All",
+        ),
+        ("SELECT id FROM TeamMembers WHERE TeamId = '{tid}'", "TeamMembers", "TeamMember.Read.All"),
+    ],
+)
+def test_missing_permission_is_named(
+    emulator: Emulator, raw: httpx.Client, sql: str, table: str, permission: str
+) -> None:
+    token = token_for(emulator, frozenset({"User.Read"}))
+    tid = _teams(raw)[0]["id"]
+    with (
+        o365sql.connect(connection_string(emulator, token)) as con,
+        pytest.raises(o365sql.errors.PermissionDeniedError) as info,
+    ):
+        con.execute(sql.format(tid=tid)).fetchall()
+    err = info.value
+    assert err.status == 403 and table in str(err) and permission in str(err)
