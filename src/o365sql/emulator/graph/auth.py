@@ -18,6 +18,7 @@ __all__ = [
     "GROUPS",
     "GROUPS_WRITE",
     "MAIL",
+    "MAILBOX_SETTINGS",
     "MAIL_SEND",
     "MEMBERS_WRITE",
     "USERS",
@@ -26,6 +27,7 @@ __all__ = [
     "authenticate",
     "open_drive",
     "open_mailbox",
+    "require_any",
     "require_directory",
     "require_drive",
     "require_mailbox",
@@ -94,6 +96,12 @@ FILES = (
         {"Files.ReadWrite.All", "Sites.ReadWrite.All"},
         {"Files.ReadWrite.All", "Sites.ReadWrite.All"},
     ),
+)
+# user-get-mailboxsettings.md / mailfolder-list-messagerules.md: MailboxSettings.Read (delegated and app).
+MAILBOX_SETTINGS = Perm(
+    {"MailboxSettings.Read", "MailboxSettings.ReadWrite"},
+    set(),
+    {"MailboxSettings.Read", "MailboxSettings.ReadWrite"},
 )
 _DIR_ALL = {"Directory.Read.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"}
 USERS = Perm(
@@ -200,6 +208,14 @@ def require_directory(ctx: Ctx, perm: Perm, self_id: str | None = None) -> None:
         ok = grant.has_any(perm.shared or perm.own)
     if not ok:
         raise GraphError(403, "Authorization_RequestDenied", INSUFFICIENT)
+
+
+def require_any(ctx: Ctx, perm: Perm, code: str) -> None:
+    """403 `code` unless the grant holds one of the permissions (delegated or application), whoever reads."""
+    assert ctx.grant is not None
+    held = perm.app if ctx.grant.app_only else perm.own | perm.shared
+    if not ctx.grant.has_any(held):
+        raise GraphError(403, code, INSUFFICIENT)
 
 
 def open_mailbox(ctx: Ctx, owner: Owner, perms: Perm | tuple[Perm, Perm], write: bool = False) -> Mailbox:

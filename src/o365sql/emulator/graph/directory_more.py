@@ -14,9 +14,9 @@ from ..odata import ResourceSpec
 from . import specs
 from .auth import USERS, Perm, require_directory
 from .envelope import Ctx, Owner, Result
+from .errors import directory_not_found
 from .query import entity_result, list_result
 from .specs import _rule, _typed
-from .users import _not_found
 
 __all__ = [
     "CONTACTS",
@@ -205,7 +205,7 @@ def role_members(ctx: Ctx, g: dict[str, str]) -> Result:
     require_directory(ctx, ROLES)
     extra = ctx.store.directory_extra
     if g["rid"].lower() not in extra.role_members:
-        raise _not_found(g["rid"])
+        raise directory_not_found(g["rid"])
     users = [ctx.store.users_by_id[u] for u in extra.role_members[g["rid"].lower()]]
     return list_result(
         ctx, users, specs.MEMBERS, ctx.meta("directoryObjects"), finish=_as("user"), token_paging="directory"
@@ -227,7 +227,7 @@ def manager(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     require_directory(ctx, USERS)
     boss = ctx.store.directory_extra.managers.get(owner.id)
     if boss is None:
-        raise _not_found("manager")
+        raise directory_not_found("manager")
     user = ctx.store.users_by_id[boss]
     return entity_result(
         ctx, user, specs.USER_ENTITY, ctx.meta("directoryObjects/$entity"), finish=_as("user")

@@ -56,3 +56,12 @@ def unknown_property(key: str, kind: str) -> GraphError:
         f"The property '{key}' does not exist on type 'microsoft.graph.{kind}'. Make sure to only use "
         "property names that are defined by the type or mark the type as open type.",
     )
+
+
+def directory_not_found(key: str) -> GraphError:
+    """The directory's 404 for an object (user, group, role, manager) that does not exist."""
+    return GraphError(
+        404,
+        "Request_ResourceNotFound",
+        f"Resource '{key}' does not exist or one of its queried reference-property objects are not present.",
+    )

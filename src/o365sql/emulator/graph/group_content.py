@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from . import specs_content
-from .auth import Perm
+from .auth import Perm, require_any
 from .envelope import Ctx, Result
 from .errors import GraphError
 from .gen_groups import GroupContent, is_unified
 from .query import list_result
-from .users import _group
 
 __all__ = [
     "CONVERSATIONS",
     "conversation_threads",
     "list_conversations",
     "list_threads",
-    "require",
     "thread_posts",
 ]
 
@@ -41,17 +39,9 @@ CONVERSATIONS = Perm(
 )
 
 
-def require(ctx: Ctx, perm: Perm, code: str = "ErrorAccessDenied") -> None:
-    """403 unless the grant holds one of the permissions (delegated or application)."""
-    assert ctx.grant is not None
-    held = perm.app if ctx.grant.app_only else perm.own | perm.shared
-    if not ctx.grant.has_any(held):
-        raise GraphError(403, code, "Insufficient privileges to complete the operation.")
-
-
 def _content(ctx: Ctx, gid: str) -> tuple[Item, GroupContent]:
-    require(ctx, CONVERSATIONS)
-    group = _group(ctx, gid)
+    require_any(ctx, CONVERSATIONS, "ErrorAccessDenied")
+    group = ctx.store.group(gid)
     if not is_unified(group):
         # [U] a security or distribution group has no group mailbox to hold conversations
         raise GraphError(404, "ErrorInvalidGroup", "The group has no mailbox.")

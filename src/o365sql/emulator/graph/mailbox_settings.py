@@ -1,17 +1,16 @@
-"""Mailbox settings, inbox rules and calendar groups: per-mailbox data made from (seed, user) on demand.
+"""Inbox rules and calendar groups: /me/mailFolders/inbox/messageRules and /me/calendarGroups.
 
-Routes: /me/calendarGroups, /me/mailFolders/inbox/messageRules; mailboxSettings is served on the user
-(GET /users/{id}?$select=mailboxSettings, user.md: "returned only on $select").
+mailboxSettings is served on the user (GET /users/{id}?$select=mailboxSettings, user.md: "returned only on
+$select"); gen_settings.py makes its data.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
 from typing import Any
 
 from ..odata import ResourceSpec
-from .auth import CALENDARS, MAIL, Perm, open_mailbox, require_mailbox
+from .auth import CALENDARS, MAIL, MAILBOX_SETTINGS, open_mailbox, require_mailbox
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
 from .query import list_result
@@ -20,21 +19,13 @@ from .util import K_CALENDAR, change_key, outlook_id
 
 __all__ = [
     "CALENDAR_GROUPS",
-    "MAILBOX_SETTINGS",
     "MESSAGE_RULES",
     "list_calendar_groups",
     "list_message_rules",
-    "mailbox_settings_of",
 ]
 
 Item = dict[str, Any]
 
-# user-get-mailboxsettings.md / mailfolder-list-messagerules.md: MailboxSettings.Read (delegated and app).
-MAILBOX_SETTINGS = Perm(
-    {"MailboxSettings.Read", "MailboxSettings.ReadWrite"},
-    set(),
-    {"MailboxSettings.Read", "MailboxSettings.ReadWrite"},
-)
 
 CALENDAR_GROUPS = ResourceSpec(
     name="calendarGroup",
@@ -70,50 +61,11 @@ MESSAGE_RULES = ResourceSpec(
     filter_code="ErrorInvalidUrlQuery",
 )
 
-_ZONES = {"US": "Pacific Standard Time", "IE": "GMT Standard Time", "DE": "W. Europe Standard Time"}
 _CLASS_IDS = (
     "0006f0b7-0000-0000-c000-000000000046",
     "0006f0b8-0000-0000-c000-000000000046",
     "0006f0b9-0000-0000-c000-000000000046",
 )
-
-
-def mailbox_settings_of(seed: int, user: Item) -> Item:
-    """The user's mailboxSettings: time zone from the usage location; every third user is out of office."""
-    rng = random.Random(f"{seed}/mailboxsettings/{user['id']}")
-    zone = _ZONES.get(user.get("usageLocation") or "", "Eastern Standard Time")
-    away = rng.random() < 0.34
-    return {
-        "archiveFolder": outlook_id(hashlib.sha256(user["id"].encode()).digest()[:16], 1, 1),
-        "timeZone": zone,
-        "automaticRepliesSetting": {
-            "status": "alwaysEnabled" if away else "disabled",
-            "externalAudience": "contactsOnly" if away else "all",
-            "internalReplyMessage": f"{user['displayName']} is away this week." if away else "",
-            "externalReplyMessage": "I am out of the office." if away else "",
-            "scheduledStartDateTime": {"dateTime": "2026-01-05T08:00:00.0000000", "timeZone": "UTC"},
-            "scheduledEndDateTime": {"dateTime": "2026-01-09T17:00:00.0000000", "timeZone": "UTC"},
-        },
-        "language": {
-            "locale": user.get("preferredLanguage") or "en-US",
-            "displayName": "English (United States)",
-        },
-        "dateFormat": "M/d/yyyy",
-        "timeFormat": "h:mm tt",
-        "delegateMeetingMessageDeliveryOptions": "sendToDelegateOnly",
-        "userPurpose": "user",
-        "workingHours": {
-            "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-            "startTime": "08:00:00.0000000",
-            "endTime": "17:00:00.0000000",
-            "timeZone": {"name": zone},
-        },
-    }
-
-
-def require_settings(ctx: Ctx, owner_id: str) -> None:
-    """403 ErrorAccessDenied unless the grant may read the mailbox's settings."""
-    require_mailbox(ctx, owner_id, MAILBOX_SETTINGS)
 
 
 def list_calendar_groups(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
@@ -133,7 +85,7 @@ def list_calendar_groups(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 
 def list_message_rules(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/mailFolders/inbox/messageRules (the inbox is the only folder with rules)."""
-    require_settings(ctx, owner.id)
+    require_mailbox(ctx, owner.id, MAILBOX_SETTINGS)
     box = open_mailbox(ctx, owner, MAIL)
     folder = box.mail_folder(g["fid"])
     if folder["id"] != box.wellknown["inbox"]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
+from .errors import directory_not_found
 from .gen_directory import build_directory_extra
 from .gen_groups import GroupContent, build_group_content
 from .gen_tasks import Planner, TodoLists, build_planner, build_todo
@@ -67,6 +68,13 @@ class GraphStore:
             ):
                 return user
         return None
+
+    def group(self, key: str) -> Item:
+        """A group by object id (case-insensitive), or the directory's 404."""
+        found = self.groups_by_id.get(key.lower())
+        if found is None:
+            raise directory_not_found(key)
+        return found
 
     def user_by_address(self, address: str) -> Item | None:
         """A tenant user by e-mail address, or None for outside senders."""

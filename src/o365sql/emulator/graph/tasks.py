@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import specs_content
-from .auth import Perm, require_mailbox
+from .auth import Perm, require_any, require_mailbox
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
 from .gen_tasks import Planner, TodoLists
-from .group_content import require
 from .query import entity_result, list_result
 
 __all__ = [
@@ -85,7 +84,7 @@ def _planners(ctx: Ctx, user_id: str | None = None) -> list[Planner]:
 
 
 def _plan(ctx: Ctx, pid: str) -> tuple[Planner, Item]:
-    require(ctx, PLANNER, code="Forbidden")
+    require_any(ctx, PLANNER, "Forbidden")
     for planner in _planners(ctx):
         for plan in planner.plans:
             if plan["id"] == pid:
@@ -95,7 +94,7 @@ def _plan(ctx: Ctx, pid: str) -> tuple[Planner, Item]:
 
 def group_plans(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /groups/{id}/planner/plans."""
-    require(ctx, PLANNER, code="Forbidden")
+    require_any(ctx, PLANNER, "Forbidden")
     group = ctx.store.groups_by_id.get(g["gid"].lower())
     if group is None:
         raise GraphError(404, "NotFound", _NOT_FOUND)
@@ -105,14 +104,14 @@ def group_plans(ctx: Ctx, g: dict[str, str]) -> Result:
 
 def my_plans(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/planner/plans: the plans of the user's groups."""
-    require(ctx, PLANNER, code="Forbidden")
+    require_any(ctx, PLANNER, "Forbidden")
     plans = [p for planner in _planners(ctx, owner.id) for p in planner.plans]
     return list_result(ctx, plans, specs_content.PLANS, ctx.meta("Collection(microsoft.graph.plannerPlan)"))
 
 
 def my_planner_tasks(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/planner/tasks: the tasks assigned to the user."""
-    require(ctx, PLANNER, code="Forbidden")
+    require_any(ctx, PLANNER, "Forbidden")
     tasks = [
         t
         for planner in _planners(ctx)

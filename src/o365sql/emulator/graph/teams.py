@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..odata import ResourceSpec
-from .auth import Perm
+from .auth import Perm, require_any
 from .envelope import Ctx, Result
 from .errors import GraphError
 from .gen_teams import TeamContent, is_team
-from .group_content import require
 from .query import list_result
 from .specs import EQ, _rule, _typed
 
@@ -159,21 +158,21 @@ def _as_member(item: Item, shaped: Item) -> Item:
 
 def list_teams(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /teams."""
-    require(ctx, TEAMS_PERM, code="Forbidden")
+    require_any(ctx, TEAMS_PERM, "Forbidden")
     teams = [ctx.store.team(grp["id"]).team for grp in ctx.store.groups if is_team(grp)]
     return list_result(ctx, teams, TEAMS, ctx.meta("teams"), token_paging="directory")
 
 
 def list_channels(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /teams/{id}/channels."""
-    require(ctx, CHANNELS_PERM, code="Forbidden")
+    require_any(ctx, CHANNELS_PERM, "Forbidden")
     team = _team(ctx, g["tid"])
     return list_result(ctx, team.channels, CHANNELS, ctx.meta(f"teams('{team.team['id']}')/channels"))
 
 
 def channel_messages(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /teams/{id}/channels/{id}/messages (top-level messages, newest first)."""
-    require(ctx, MESSAGES_PERM, code="Forbidden")
+    require_any(ctx, MESSAGES_PERM, "Forbidden")
     team = _team(ctx, g["tid"])
     messages = team.messages.get(g["cid"])
     if messages is None:
@@ -184,7 +183,7 @@ def channel_messages(ctx: Ctx, g: dict[str, str]) -> Result:
 
 def list_members(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /teams/{id}/members."""
-    require(ctx, MEMBERS_PERM, code="Forbidden")
+    require_any(ctx, MEMBERS_PERM, "Forbidden")
     team = _team(ctx, g["tid"])
     context = ctx.meta(f"teams('{team.team['id']}')/members")
     return list_result(ctx, team.members, TEAM_MEMBERS, context, finish=_as_member, token_paging="directory")

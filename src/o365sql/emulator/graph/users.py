@@ -6,10 +6,10 @@ from typing import Any
 
 from ..odata import ODataError, ResourceSpec, prepare_query, run_query
 from . import specs
-from .auth import GROUPS, USERS, require_directory
+from .auth import GROUPS, MAILBOX_SETTINGS, USERS, require_directory, require_mailbox
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
-from .mailbox_settings import mailbox_settings_of, require_settings
+from .gen_settings import mailbox_settings_of
 from .query import entity_result, list_result, odata_error
 
 __all__ = [
@@ -24,14 +24,6 @@ __all__ = [
 ]
 
 Item = dict[str, Any]
-
-
-def _not_found(key: str) -> GraphError:
-    return GraphError(
-        404,
-        "Request_ResourceNotFound",
-        f"Resource '{key}' does not exist or one of its queried reference-property objects are not present.",
-    )
 
 
 def _select_suffix(ctx: Ctx) -> str:
@@ -74,7 +66,7 @@ def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     suffix = _select_suffix(ctx)
     if "mailboxsettings" not in ctx.select_list():
         return entity_result(ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
-    require_settings(ctx, owner.id)
+    require_mailbox(ctx, owner.id, MAILBOX_SETTINGS)
     settings = mailbox_settings_of(ctx.store.seed, owner.user)
     user = {**owner.user, "mailboxSettings": settings}
     return entity_result(ctx, user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
@@ -98,17 +90,10 @@ def count_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
     return _count(ctx, ctx.store.groups, specs.GROUPS)
 
 
-def _group(ctx: Ctx, gid: str) -> Item:
-    group = ctx.store.groups_by_id.get(gid.lower())
-    if group is None:
-        raise _not_found(gid)
-    return group
-
-
 def get_group(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups/{id}."""
     require_directory(ctx, GROUPS)
-    group = _group(ctx, groups["gid"])
+    group = ctx.store.group(groups["gid"])
     return entity_result(ctx, group, specs.GROUPS, ctx.meta(f"groups{_select_suffix(ctx)}/$entity"))
 
 
@@ -119,7 +104,7 @@ def _as_user(item: Item, shaped: Item) -> Item:
 def group_members(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /groups/{id}/members and /owners: directoryObjects (users here)."""
     require_directory(ctx, GROUPS)
-    group = _group(ctx, groups["gid"])
+    group = ctx.store.group(groups["gid"])
     table = ctx.store.members if groups["rel"].lower() == "members" else ctx.store.owners
     users = [ctx.store.users_by_id[uid] for uid in table.get(group["id"], [])]
     return list_result(
