@@ -53,5 +53,5 @@ def test_keywords_keep_the_case_typed(completer: SqlCompleter) -> None:
 
 def test_dot_commands_and_their_arguments(completer: SqlCompleter) -> None:
     assert offered(completer, ".sch") == [".schema"]
-    assert offered(completer, ".schema Cal") == ["CalendarView", "Calendars"]
+    assert offered(completer, ".schema Cal") == ["CalendarGroups", "CalendarView", "Calendars"]
     assert offered(completer, ".mode js") == ["json", "jsonl"]
