@@ -129,6 +129,7 @@ MESSAGES = TableSpec(
             "internetMessageHeaders",
             "JSON",
             read_only=True,
+            hidden=True,  # Graph sends them only when selected: name the column to read it
             desc="Internet message headers (JSON array of name/value); Graph sends them only when selected",
         ),
         USER_ID,
