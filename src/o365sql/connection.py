@@ -26,7 +26,6 @@ from ._statements import cap_rows, single_statement
 from .auth import provider_from_properties
 from .cursor import Cursor
 from .engine import EngineContext, PlannedRequest, context_of, explain, install, systables
-from .engine.userviews import install_views
 from .errors import (
     DatabaseError,
     DataError,
@@ -66,8 +65,6 @@ def connect(connection_string: str = "", **properties: Any) -> Connection:
         con = Connection(apsw.Connection(":memory:"), props, graph=graph, auth=auth, http=http, log=log)
         ctx = EngineContext(graph=graph, props=props, app_only=auth.app_only, default_user=props["UserId"])
         install(con._db, ctx)
-        if props["UserDefinedViews"]:
-            install_views(con._db, str(props["UserDefinedViews"]))
         with con._working():
             _log.info("connected: %r", con)
     except BaseException as exc:

@@ -331,13 +331,6 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "Send filters/sorting/limits to Graph where it supports them; false makes SQLite do all of it.",
     ),
     _p(
-        "UserDefinedViews",
-        str,
-        "",
-        'Path of a JSON file of named views, {"Name": {"query": "SELECT ..."}}: each becomes a view of the '
-        "connection, listed in sys_tables under schema UserViews.",
-    ),
-    _p(
         "DirectoryRetrievalDepth",
         int,
         5,
@@ -440,6 +433,7 @@ IGNORED: dict[str, tuple[tuple[str, ...], str]] = {
     "CacheMetadata": ((), ""),
     "PseudoColumns": ((), ""),
     "UseClientSidePaging": ((), "paging follows Graph's @odata.nextLink"),
+    "UserDefinedViews": ((), ""),
     "SupportEnhancedSQL": (("true", "yes", "1", "on"), "SQLite always evaluates what Graph cannot"),
     "DefaultUser": (("CurrentUser",), "set UserId to the mailbox to read"),
     "DefaultGroups": (("CurrentUser",), "query Groups, or GroupMembers WHERE GroupId = ..."),

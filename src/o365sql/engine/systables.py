@@ -18,7 +18,6 @@ from .. import procedures
 from ..errors import MASK
 from ..properties import PROPERTIES, Properties, PropertySpec
 from ..schema import TABLES
-from . import userviews
 from .catalog import CATALOG_COLUMNS, catalog_rows
 
 __all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
@@ -81,16 +80,14 @@ def data_type_code(type_name: str) -> tuple[int, int | None, int | None, int | N
     return _DATA_TYPES.get(type_name.upper().split("(", 1)[0].strip(), (12, None, None, None))
 
 
-def _sys_tables(db: apsw.Connection) -> Iterable[tuple[Any, ...]]:
+def _sys_tables() -> Iterable[tuple[Any, ...]]:
     for name in sorted(TABLES, key=str.lower):
         spec = TABLES[name]
         description = f"{spec.description} {spec.table_write_note()}"
         yield (CATALOG, SCHEMA, spec.name, spec.table_type, description, int(spec.updatable))
-    for view, query in userviews.views(db):
-        yield (CATALOG, userviews.VIEW_SCHEMA, view, "VIEW", query, 0)
 
 
-def _sys_tablecolumns(db: apsw.Connection) -> Iterable[tuple[Any, ...]]:
+def _sys_tablecolumns() -> Iterable[tuple[Any, ...]]:
     for name in sorted(TABLES, key=str.lower):
         spec = TABLES[name]
         for ordinal, col in enumerate(spec.columns, start=1):
@@ -100,13 +97,6 @@ def _sys_tablecolumns(db: apsw.Connection) -> Iterable[tuple[Any, ...]]:
                 CATALOG, SCHEMA, spec.name, col.name, col.type, code, length, precision, scale,
                 int(spec.nullable(col)), description, ordinal, 0, 0, int(col.hidden),
                 int(spec.column_read_only(col)), int(spec.is_key(col)),
-            )  # fmt: skip
-    for view, _query in userviews.views(db):
-        for ordinal, (column, ctype) in enumerate(userviews.view_columns(db, view), start=1):
-            code, length, precision, scale = data_type_code(ctype)
-            yield (
-                CATALOG, userviews.VIEW_SCHEMA, view, column, ctype, code, length, precision, scale,
-                1, "", ordinal, 0, 0, 0, 1, 0,
             )  # fmt: skip
 
 
@@ -240,8 +230,8 @@ class _Cursor:
 def install(db: apsw.Connection, props: Properties) -> None:
     """Make the system tables queryable on ``db``; ``props`` is the connection's Properties."""
     sources: dict[str, Rows] = {
-        "sys_tables": lambda: _sys_tables(db),
-        "sys_tablecolumns": lambda: _sys_tablecolumns(db),
+        "sys_tables": _sys_tables,
+        "sys_tablecolumns": _sys_tablecolumns,
         "sys_procedures": _sys_procedures,
         "sys_procedureparameters": _sys_procedureparameters,
         "sys_connection_props": _connection_props_rows(props),
