@@ -1,7 +1,5 @@
 """SQLAlchemy dialect: `create_engine("o365sql:///?InitiateOAuth=GETANDREFRESH;...")` for pandas.read_sql.
 
-`office365:///?...`, the commercial connector's URL, names the same dialect.
-
 The driver runs SQL in SQLite (apsw) over virtual tables, so the dialect is SQLite's with our DB-API module.
 """
 

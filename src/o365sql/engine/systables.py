@@ -1,6 +1,4 @@
-"""System tables: sys_tables, sys_tablecolumns, sys_procedures, sys_procedureparameters, sys_connection_props,
-and the catalogue tables of engine.catalog (sys_schemas, sys_primarykeys, sys_foreignkeys, sys_keycolumns,
-sys_sqlinfo).
+"""System tables: sys_tables, sys_tablecolumns, sys_procedures, sys_procedureparameters, sys_connection_props.
 
 They are eponymous-only, read-only apsw virtual tables: they exist on every connection without a CREATE, rows
 are computed when queried (so procedures registered later show up), and any INSERT/UPDATE/DELETE is refused by
@@ -18,7 +16,6 @@ from .. import procedures
 from ..errors import MASK
 from ..properties import PROPERTIES, Properties, PropertySpec
 from ..schema import TABLES
-from .catalog import CATALOG_COLUMNS, catalog_rows
 
 __all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
 
@@ -59,7 +56,6 @@ SYSTEM_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "sys_procedures": _SYS_PROCEDURES_COLS,
     "sys_procedureparameters": _SYS_PROCEDUREPARAMETERS_COLS,
     "sys_connection_props": _SYS_CONNECTION_PROPS_COLS,
-    **CATALOG_COLUMNS,
 }
 
 # DataType codes follow java.sql.Types (as JDBC/ODBC tools expect): what the commercial connector reports too.
@@ -158,13 +154,6 @@ def _connection_props_rows(props: Properties) -> Rows:
     return rows
 
 
-def _catalog_source(name: str) -> Rows:
-    def rows() -> Iterable[tuple[Any, ...]]:
-        return catalog_rows(name, CATALOG, SCHEMA)
-
-    return rows
-
-
 class _Module:
     """An apsw virtual-table module over a row function; each query recomputes the rows."""
 
@@ -228,7 +217,7 @@ class _Cursor:
 
 
 def install(db: apsw.Connection, props: Properties) -> None:
-    """Make the system tables queryable on ``db``; ``props`` is the connection's Properties."""
+    """Make the five system tables queryable on ``db``; ``props`` is the connection's Properties."""
     sources: dict[str, Rows] = {
         "sys_tables": _sys_tables,
         "sys_tablecolumns": _sys_tablecolumns,
@@ -236,8 +225,6 @@ def install(db: apsw.Connection, props: Properties) -> None:
         "sys_procedureparameters": _sys_procedureparameters,
         "sys_connection_props": _connection_props_rows(props),
     }
-    for name in CATALOG_COLUMNS:
-        sources[name] = _catalog_source(name)
     for name, columns in SYSTEM_TABLES.items():
         module: Any = _Module(columns, sources[name])
         db.create_module(name, module, eponymous_only=True, read_only=True)
