@@ -14,7 +14,15 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..errors import MASK, InterfaceError, OperationalError, ProgrammingError, ThrottledError, redact
+from ..errors import (
+    MASK,
+    GraphError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    ThrottledError,
+    redact,
+)
 from ..properties import HEADERS, TRAFFIC
 from ._counters import Counters
 from ._errors import Permissions, describe, graph_error, is_tls_failure, network_error, reached_server
@@ -345,9 +353,24 @@ class GraphClient:
         The last page holds ``@odata.deltaLink`` for delta queries.
         """
         next_url: str | None = self.url_for(path, params)
+        pages = 0
         while next_url:
-            page = self.get_json(next_url, headers=headers, permissions=permissions)
+            try:
+                page = self.get_json(next_url, headers=headers, permissions=permissions)
+            except GraphError as exc:
+                if not pages or exc.status not in (400, 404):
+                    raise  # the collection itself is missing: the caller decides whether that means no rows
+                # a nextLink that vanished: what was read is a part of the collection, never all of it. No
+                # status on the error: nobody may take it for a missing collection (which can mean no rows).
+                raise OperationalError(
+                    f"GET {path}: page {pages + 1} of the collection answered {exc.status} {exc.code or ''} "
+                    f"after {pages} page(s) were read; the result would be incomplete, so none is given: "
+                    "run the query again",
+                    code=exc.code,
+                    request_id=exc.request_id,
+                ) from exc
             self.counters.page()
+            pages += 1
             yield page
             link = page.get("@odata.nextLink")
             # a relative nextLink is resolved against the page's URL (Graph sends absolute ones)
