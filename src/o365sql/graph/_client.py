@@ -172,6 +172,7 @@ class GraphClient:
         refreshed = False
         attempt = 0
         force = False
+        began = time.monotonic()
         while True:
             token = self.tokens.get_token(force_refresh=True) if force else self.tokens.get_token()
             force = False
@@ -193,6 +194,8 @@ class GraphClient:
             except httpx.TransportError as exc:
                 sent = reached_server(exc)
                 retryable = not is_tls_failure(exc) and (idempotent or not sent)
+                if isinstance(exc, httpx.TimeoutException) and self._out_of_time(began):
+                    retryable = False  # Timeout bounds the whole request: a silent server is not asked again
                 if retryable and attempt < self.retry.max_retries:
                     delay = self.retry.backoff(attempt)
                     self.log.info(
@@ -263,6 +266,10 @@ class GraphClient:
                 raise graph_error(response, method, url, permissions=permissions, app_only=self._app_only())
             return response
 
+    def _out_of_time(self, began: float) -> bool:
+        budget = self.http.timeout.read
+        return budget is not None and time.monotonic() - began >= budget
+
     def _pause(self, delay: float) -> None:
         self.counters.retry()
         self.retry.sleep(delay)
@@ -312,8 +319,32 @@ class GraphClient:
         permissions: Permissions | None = None,
     ) -> dict[str, Any]:
         """GET a JSON object (``{}`` for an empty 204 answer)."""
-        response = self.request("GET", path, params=params, headers=headers, permissions=permissions)
-        return self._json(response, "GET", path)
+        return self.request_json("GET", path, params=params, headers=headers, permissions=permissions)
+
+    def request_json(
+        self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """``request()`` and the JSON object it answered; an idempotent request whose answer arrived whole
+        but unreadable (a garbled body) is repeated like one that failed on the network."""
+        attempt = 0
+        while True:
+            response = self.request(method, path, idempotent=idempotent, **kwargs)
+            try:
+                return self._json(response, method, path)
+            except OperationalError:
+                idem = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
+                if not idem or attempt >= self.retry.max_retries:
+                    raise
+                delay = self.retry.backoff(attempt)
+                self.log.info(
+                    "%s: the answer is not readable JSON; retrying in %.2f s (retry %d of %d)",
+                    describe(method, self.url_for(path)),
+                    delay,
+                    attempt + 1,
+                    self.retry.max_retries,
+                )
+                self._pause(delay)
+                attempt += 1
 
     def _json(self, response: httpx.Response, method: str, path: str) -> dict[str, Any]:
         if response.status_code == 204 or not response.content:
@@ -328,7 +359,11 @@ class GraphClient:
                 request_id=response.headers.get("request-id"),
             ) from None
         if not isinstance(data, dict):
-            raise OperationalError(f"{method} {path}: Graph answered with JSON that is not an object")
+            raise OperationalError(
+                f"{method} {path}: Graph answered with JSON that is not an object",
+                status=response.status_code,
+                request_id=response.headers.get("request-id"),
+            )
         return data
 
     def get_text(
