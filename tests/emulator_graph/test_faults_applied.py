@@ -48,7 +48,8 @@ def test_late_504_applies_the_request_first(make_emulator: Make, method: str) ->
         if method == "PUT":
             assert client.get("/me/drive/root:/late-504.txt:/content").status_code in (200, 302)
         elif method == "POST":
-            names = [c["surname"] for c in client.get("/me/contacts?$top=999&$select=surname").json()["value"]]
+            listed = client.get("/me/contacts?$top=999&$select=surname").json()["value"]
+            names = [c["surname"] for c in listed]
             assert names.count("Twice") == 1
         elif method == "PATCH":
             assert client.get(f"/me/contacts/{created['id']}").json()["surname"] == "Patched"
@@ -59,11 +60,13 @@ def test_late_504_applies_the_request_first(make_emulator: Make, method: str) ->
 def test_stalled_response_sends_headers_then_nothing(make_emulator: Make) -> None:
     """stall_share: the status line and headers arrive, the body never completes (the client times out)."""
     emu = make_emulator(faults="stall_share=1")
-    with client_for(emu, token_for(emu)) as client:
-        with client.stream("GET", "/me/messages?$top=5", timeout=httpx.Timeout(5, read=0.5)) as r:
-            assert r.status_code == 200
-            with pytest.raises(httpx.ReadTimeout):
-                r.read()
+    with (
+        client_for(emu, token_for(emu)) as client,
+        client.stream("GET", "/me/messages?$top=5", timeout=httpx.Timeout(5, read=0.5)) as r,
+    ):
+        assert r.status_code == 200
+        with pytest.raises(httpx.ReadTimeout):
+            r.read()
     assert [e["status"] for e in emu.requests() if e["path"].endswith("/messages")] == [200]
 
 
