@@ -63,6 +63,10 @@ def open_store(location: str | None, *, encrypt: bool = True) -> SettingsStore:
             raise ProgrammingError("OAuthSettingsLocation: memory:// needs a name, e.g. memory://mytenant")
         key = MEMORY_PREFIX + name
     else:
+        if "\x00" in location:
+            raise ProgrammingError(
+                f"OAuthSettingsLocation {location!r}: a path cannot contain a NUL character"
+            )
         key = os.path.realpath(os.path.expanduser(location))
     with _registry_lock:
         store = _registry.get(key)
@@ -87,8 +91,6 @@ def _check_file_location(shown: str, path: str) -> None:
     """Refuse, before anything is created or opened, a location that is not a regular file (or a path to
     create) in a folder of the user's: a device, a FIFO, a folder, or someone else's file or folder."""
     where = f"OAuthSettingsLocation {shown}"
-    if "\x00" in path:
-        raise ProgrammingError(f"{where}: a path cannot contain a NUL character")
     folder = os.path.dirname(path) or "."
     for target, kind in ((folder, "folder"), (path, "regular file"), (path + ".lock", "regular lock file")):
         try:

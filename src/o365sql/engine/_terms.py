@@ -99,6 +99,8 @@ def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | Non
         if dt is None:
             return None
         dt = dt.replace(tzinfo=None)
+        if dt >= datetime.max - timedelta(seconds=1):
+            return None  # no literal past the last second datetime has: SQLite checks the term itself
         lo, hi = dt_literal(column, dt), dt_literal(column, dt + timedelta(seconds=1))
         return {
             "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],

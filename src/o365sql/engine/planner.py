@@ -18,6 +18,7 @@ from typing import Any
 
 import apsw
 
+from ..errors import ProgrammingError
 from ..schema import ColumnSpec, TableSpec, get_table
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
@@ -162,6 +163,15 @@ def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
     return bool(spec.parent_key and spec.parent_key not in routed)
 
 
+def _check_search(spec: TableSpec, op: str | None, is_in: bool) -> None:
+    """SEARCH holds one query for Graph's $search: any other use would read every row and match none."""
+    if op != "eq" or is_in:
+        raise ProgrammingError(
+            f"{spec.name}.{SEARCH_COLUMN} takes one search text with '=': WHERE {SEARCH_COLUMN} = 'words'; "
+            "IN, LIKE, comparisons and IS NULL are not supported (run one query per search text)"
+        )
+
+
 def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
     """Fill the IndexInfo for one candidate plan; always returns True (a full scan is always possible)."""
     pushdown = ctx.pushdown
@@ -186,6 +196,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         icol = ii.get_aConstraint_iColumn(i)
         op = _OPS.get(op_code)
         usable = ii.get_aConstraint_usable(i)
+        if 0 <= icol < len(spec.columns) and spec.columns[icol].name == SEARCH_COLUMN:
+            _check_search(spec, op, usable and op == "eq" and bool(ii.get_aConstraintUsage_in(i)))
         if not usable:
             all_exact = False
             continue

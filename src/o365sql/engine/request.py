@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .._types import format_datetime
+from ..errors import ProgrammingError
 from ..graph import path_segment
 from ..schema import TableSpec
 from ..schema._types import SEARCH_COLUMN
@@ -46,6 +47,8 @@ Row = tuple[dict[str, Any], dict[str, SQLValue]]
 MAX_FILTER_CHARS = 3000
 MAX_REQUESTS_PER_SCAN = 20
 WINDOW_DEFAULT = timedelta(days=30)
+#: Graph answers a calendarView of at most 1825 days (400 ErrorInvalidRequest beyond that)
+WINDOW_MAX = timedelta(days=1825)
 ME = "\x00me"  # the scope value of /me: UserId is resolved only if the query reads it
 
 
@@ -106,22 +109,35 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
         # Compared as text, `x >= v` implies x's date >= v's date, and `x <= v` implies x's date <= v's date;
         # a second of slack keeps events that merely touch the window's edge.
         if term.op in ("ge", "gt", "eq") and name in (start_col, end_col):
-            lo = day - timedelta(seconds=1)
+            lo = _shift(day, -timedelta(seconds=1))
             lower = lo if lower is None else max(lower, lo)
         if term.op in ("le", "lt", "eq") and name in (start_col, end_col):
-            hi = day + timedelta(days=1, seconds=1)
+            hi = _shift(day, timedelta(days=1, seconds=1))
             upper = hi if upper is None else min(upper, hi)
     now = ctx.now().replace(tzinfo=None, microsecond=0)
     if lower is None and upper is None:
         lower, upper = now - WINDOW_DEFAULT, now + WINDOW_DEFAULT
     elif upper is None:
         assert lower is not None
-        upper = max(lower, now) + WINDOW_DEFAULT
+        upper = _shift(max(lower, now), WINDOW_DEFAULT)
     elif lower is None:
-        lower = min(upper, now) - WINDOW_DEFAULT
+        lower = _shift(min(upper, now), -WINDOW_DEFAULT)
     if upper <= lower:
-        upper = lower + timedelta(days=1)
+        upper = _shift(lower, timedelta(days=1))
+    if upper - lower > WINDOW_MAX:
+        raise ProgrammingError(
+            f"{spec.name}: the window {lower.date()} to {upper.date()} is longer than the {WINDOW_MAX.days} "
+            f"days Graph answers for at once; narrow {start_col}/{end_col} (one query per five years)"
+        )
     return {"startDateTime": format_datetime(lower), "endDateTime": format_datetime(upper)}
+
+
+def _shift(moment: datetime, delta: timedelta) -> datetime:
+    """moment + delta, held to the years datetime can represent (a window edge at year 1 or 9999)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max.replace(microsecond=0) if delta > timedelta(0) else datetime.min
 
 
 def _int_arg(value: Any) -> int | None:
