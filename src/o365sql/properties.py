@@ -310,8 +310,8 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "Timeout",
         int,
         60,
-        "Seconds to wait for Graph or the identity platform; a request that gets no answer in that time is "
-        "not repeated, so it bounds how long a silent server holds a statement; 0 means no limit.",
+        "Seconds to wait for an answer from Graph or the identity platform; a request that got none is asked "
+        "once more at most, so a silent server holds a statement about twice this long; 0 means no limit.",
         minimum=0,
         maximum=86400,
     ),

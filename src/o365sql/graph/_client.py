@@ -195,7 +195,7 @@ class GraphClient:
                 sent = reached_server(exc)
                 retryable = not is_tls_failure(exc) and (idempotent or not sent)
                 if isinstance(exc, httpx.TimeoutException) and self._out_of_time(began):
-                    retryable = False  # Timeout bounds the whole request: a silent server is not asked again
+                    retryable = False  # a silent server is asked once more, not five times: see _out_of_time
                 if retryable and attempt < self.retry.max_retries:
                     delay = self.retry.backoff(attempt)
                     self.log.info(
@@ -267,8 +267,10 @@ class GraphClient:
             return response
 
     def _out_of_time(self, began: float) -> bool:
+        # Timeout bounds each wait; a request stops being repeated once two Timeouts have passed since it
+        # was first sent, so a server that never answers holds a statement about 2 x Timeout, not 6 x.
         budget = self.http.timeout.read
-        return budget is not None and time.monotonic() - began >= budget
+        return budget is not None and time.monotonic() - began >= 2 * budget
 
     def _pause(self, delay: float) -> None:
         self.counters.retry()

@@ -77,7 +77,7 @@ def network_error(
         )
     elif isinstance(exc, httpx.TimeoutException):
         msg = (
-            f"{where}: {host} did not answer in time ({kind}); a request is not repeated once Timeout has "
+            f"{where}: {host} did not answer in time ({kind}); it was asked again until twice Timeout had "
             "passed: try again, or raise Timeout (seconds)"
         )
     elif reached_server(exc):
