@@ -153,9 +153,9 @@ def datetime_superset(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]
     terms = []
     if term.op in ("eq", "gt", "ge"):
         terms.append(f"{path} ge {dt_literal(column, day)}")
-    if term.op in ("eq", "lt", "le"):
-        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1))}")
-    return [" and ".join(terms)]
+    if term.op in ("eq", "lt", "le") and day < datetime.max - timedelta(days=1):
+        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1))}")  # none past 9999-12-31
+    return [" and ".join(terms)] if terms else None
 
 
 def group(terms: list[str]) -> str:

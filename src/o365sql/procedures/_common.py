@@ -93,13 +93,13 @@ def read_local(path: str, proc: str, name: str, limit: int) -> bytes:
         fd = os.open(Path(path).expanduser(), flags)
     except OSError as exc:
         raise ProgrammingError(f"{where}: cannot read {path!r}: {exc.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ProgrammingError(
+            f"{where}: {path!r} is not a regular file; only files can be sent (not devices, FIFOs or folders)"
+        )
     with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ProgrammingError(
-                f"{where}: {path!r} is not a regular file; only files can be sent (not devices, FIFOs or "
-                "folders)"
-            )
         if st.st_size > limit:
             raise ProgrammingError(
                 f"{where}: {path!r} has {st.st_size} bytes; Graph takes at most {limit} bytes here"
