@@ -393,7 +393,13 @@ _STATUS_CLASSES: dict[int, type[GraphError]] = {
 
 
 def graph_error_class(status: int | None, code: str | None) -> type[GraphError]:
-    """The exception class for a Graph error: by code when known, else by HTTP status."""
+    """The exception class for a Graph error: by code when known, else by HTTP status.
+
+    A gateway's 502/503/504 is a ServiceUnavailableError whatever code it carries (504 often says
+    ``UnknownError``): it reports the way to the service, not a failure inside it.
+    """
+    if status in (502, 503, 504):
+        return _STATUS_CLASSES[status]
     if code:
         known = GRAPH_CODES.get(code) or _GRAPH_CODES_CI.get(code.lower())
         if known:
