@@ -171,6 +171,7 @@ def test_app_only_scans_under_token_endpoint_faults(emu: Emulator, baseline: dic
                 _compare(tally, rows, lambda table=table: _scan(con, table))  # type: ignore[misc]
     finally:
         emu.set_faults()
+        tally.requests += con.procedure_context.graph.requests_sent
         con.close()
     token_429s = [r for r in emu.requests() if r["path"].endswith("/token") and r["status"] >= 429]
     tally.retries += len(token_429s)
