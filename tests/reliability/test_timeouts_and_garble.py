@@ -34,6 +34,7 @@ def test_a_garbled_page_is_fetched_again(make_emulator: Make) -> None:
     """A well-framed answer that is not JSON is repeated for a read; the rows equal a fault-free scan."""
     emu = make_emulator()
     con = connect(emu, Pagesize=3)
+    con.procedure_context.graph.retry.base_delay = 0.01  # backoff in milliseconds: the test waits for nothing
     clean = con.cursor().execute("SELECT Id, DisplayName FROM Contacts ORDER BY Id").fetchall()
     emu.set_faults(garble_share=0.5, seed=1)
     emu.reset()
