@@ -44,23 +44,6 @@ def test_mailbox_gone_after_the_first_page_is_an_error_not_fewer_rows(make_emula
     con.close()
 
 
-def test_app_only_fan_out_fails_when_a_mailbox_vanishes_mid_scan(make_emulator: Make) -> None:
-    """Contacts of every mailbox (app-only): a mailbox that 404s after its first page fails the whole scan."""
-    emu = make_emulator()
-    users = [u.id for u in emu.state.directory.users]
-    con = connect_app(emu, Pagesize=2)
-    cur = con.cursor()
-    cur.execute("SELECT Id, UserId FROM Contacts")
-    first = cur.fetchmany(1)
-    assert first
-    owner = first[0][1]
-    assert owner in users
-    _delete_user(emu, owner)
-    with pytest.raises(OperationalError, match=r"incomplete"):
-        cur.fetchall()
-    con.close()
-
-
 def test_the_client_turns_a_later_pages_404_into_an_incomplete_result_error() -> None:
     """GraphClient itself: a 404 on the first page stays NotFoundError (the caller may read it as no rows);
     on a later page it is an OperationalError that carries no 404 status, so nobody can read it so."""
