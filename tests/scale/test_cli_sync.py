@@ -71,7 +71,9 @@ def test_offline_refuses_writes_before_calling_graph(tenant: Emulator, tmp_path:
     with app_connect(tenant, CacheLocation=cache) as con:
         con.execute("EXEC SyncTable Table = 'Users'")
     tenant.reset()
-    with app_connect(tenant, CacheLocation=cache, Offline=True) as con:
-        with pytest.raises(o365sql.NotSupportedError, match="cannot UPDATE"):
-            con.execute("UPDATE Users SET jobTitle = 'x' WHERE id IN (SELECT id FROM Users LIMIT 1)")
+    with (
+        app_connect(tenant, CacheLocation=cache, Offline=True) as con,
+        pytest.raises(o365sql.NotSupportedError, match="cannot UPDATE"),
+    ):
+        con.execute("UPDATE Users SET jobTitle = 'x' WHERE id IN (SELECT id FROM Users LIMIT 1)")
     assert not [r for r in tenant.requests() if r["method"] != "GET"]
