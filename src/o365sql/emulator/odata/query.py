@@ -37,12 +37,15 @@ class PropertyRule:
     advanced_ops: ops allowed on directory resources only with `ConsistencyLevel: eventual` + `$count=true`.
     edm: optional OData type ("Edm.String", "Edm.Boolean", "Edm.Int32", "Edm.Int64", "Edm.Double",
     "Edm.DateTimeOffset", "Edm.Date", "Edm.Guid"); when set, literals of another type give Graph's 400.
+    null: directory only, how `eq null`/`ne null` is served: "advanced" (needs advanced queries), "default",
+    or "none" (refused) -- the "null value" column of aad-advanced-queries.md's per-property tables.
     """
 
     ops: frozenset[str] = frozenset()
     orderable: bool = False
     advanced_ops: frozenset[str] = frozenset()
     edm: str | None = None
+    null: str = "advanced"
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,12 @@ class _Binder:
             self.need(rule, p.key, node.op)
             self.check_type(rule, p.key, node.op, node.value)
             if self.spec.directory and node.value.kind == "null":
-                # Directory: filtering on null values is an advanced query (aad-advanced-queries.md).
-                self.advanced.append(f"{node.op} null on {p.key}")
+                # Directory: filtering on null values is an advanced query, or not supported at all, per
+                # property (aad-advanced-queries.md, "null value" column).
+                if rule.null == "none":
+                    raise self.fail(self.unsupported_message(p.key, node.op))
+                if rule.null == "advanced":
+                    self.advanced.append(f"{node.op} null on {p.key}")
             return Compare(node.op, p, node.value)
         if isinstance(node, In):
             p, rule = self.prop(node.prop, "in")
@@ -470,5 +477,7 @@ def project(item: dict[str, Any], query: Query, spec: ResourceSpec) -> dict[str,
     names = query.select if query.select is not None else spec.default_select
     if names is None or query.select_all:
         return dict(item)
-    keep = {n.lower() for n in names} | {"id"}
+    # Outlook and OneDrive always return `id`; the directory returns only what `$select` names
+    # (user-list.md, example "$select=displayName,userPrincipalName,signInActivity": no id in the answer).
+    keep = {n.lower() for n in names} | (set() if spec.directory and query.select is not None else {"id"})
     return {k: v for k, v in item.items() if k.startswith("@") or k.lower() in keep}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from typing import Any
 
 from .errors import ODataError
 
-__all__ = ["SearchExpr", "SearchTerm", "match_search", "parse_search", "texts_at"]
+__all__ = ["SearchExpr", "SearchTerm", "directory_tokens", "match_search", "parse_search", "texts_at"]
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,6 @@ def texts_at(item: Mapping[str, Any], path: str) -> list[str]:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _kql_text(item: Mapping[str, Any], paths: Iterable[str]) -> str:
@@ -203,21 +203,50 @@ def _kql_term(term: SearchTerm, item: Mapping[str, Any], default_fields: tuple[s
     return found != term.negate
 
 
-def _directory_tokens(text: str, camel: bool = True) -> list[str]:
-    # The directory tokenizes on spaces and punctuation, and also on casing changes ("HelloWorld" -> hello,
-    # world); the unsplit words stay searchable too ("AlexW@contoso.com" is found by "alexw" and by "w").
-    plain = [t.lower() for t in re.findall(r"[^\W_]+", text)]
-    if not camel:
-        return plain
-    return plain + [t.lower() for t in re.findall(r"[^\W_]+", _CAMEL.sub(" ", text))]
+# search-query-parameter.md, "Using $search on directory object collections": only displayName and description
+# are tokenised; every other property behaves like `$filter` startsWith on the whole value.
+TOKENISED_FIELDS = frozenset({"displayname", "description"})
+_PART = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_")
+
+
+def _split_case(word: str) -> list[str]:
+    """Split letters where casing changes from lower to upper only (`HelloWORld` -> Hello, WORld)."""
+    out = [word[0]]
+    for prev, ch in itertools.pairwise(word):
+        if prev.islower() and ch.isupper():
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
+
+
+def directory_tokens(text: str) -> list[str]:
+    """The directory's tokens for `text` (search-query-parameter.md): words split at spaces, at a change from
+    lower to upper case, between letters and digits, and at each symbol (itself a token); words joined only by
+    symbols also form one word (`hello.world` -> hello . world helloworld). Lower-cased."""
+    out: list[str] = []
+    for chunk in text.split():
+        parts = _PART.findall(chunk)
+        for part in parts:
+            out.extend(w.lower() for w in (_split_case(part) if part[0].isalpha() else [part]))
+        if any(not p[0].isalnum() for p in parts):
+            joined = "".join(p for p in parts if p[0].isalnum()).lower()
+            if joined:
+                out.append(joined)
+    return out
 
 
 def _directory_term(term: SearchTerm, item: Mapping[str, Any]) -> bool:
     field = term.field or ""
-    values = [tok for text in texts_at(item, field) for tok in _directory_tokens(text)]
-    wanted = _directory_tokens(term.text, camel=False)
+    texts = texts_at(item, field)
+    if field.lower() not in TOKENISED_FIELDS:
+        needle = term.text.lower()
+        return any(t.lower().startswith(needle) for t in texts)
+    values = [tok for text in texts for tok in directory_tokens(text)]
+    wanted = directory_tokens(term.text)
     if not wanted:
         return bool(values)
+    # [U] the page shows prefix matches ("displayName:Guthr"); every token is taken as a prefix, in any order.
     return all(any(v.startswith(w) for v in values) for w in wanted)
 
 
