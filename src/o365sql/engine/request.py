@@ -37,7 +37,7 @@ from ._terms import (
 )
 from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
-from .planner import Plan, PlanTerm
+from .planner import Plan, PlanTerm, graph_op
 
 __all__ = ["ME", "Execution", "Row", "build", "cache_key"]
 
@@ -246,6 +246,10 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.params["$count"] = "true"
 
     ex.filters = _compose_filters(ex, spec, plan, filter_parts, args, readers, check_columns)
+    if any(_advanced(spec, term) for term, _alts in filter_parts):
+        # an operator the directory serves only as an advanced query (aad-advanced-queries.md)
+        ex.headers["ConsistencyLevel"] = "eventual"
+        ex.params["$count"] = "true"
     if len(ex.filters) > 1:
         ex.dedupe = True
     ex.pushed = [f for f in ex.filters if f]
@@ -287,6 +291,13 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             top = min(top, limit + ex.local_skip)
         ex.params["$top"] = str(max(1, top))
     return ex
+
+
+def _advanced(spec: TableSpec, term: PlanTerm) -> bool:
+    """True when the term's Graph operator is one the column takes only in an advanced query."""
+    column = spec.columns[term.column]
+    op = graph_op(column, term.op)
+    return op is not None and op in column.advanced_ops
 
 
 def _search_text(spec: TableSpec, search: str) -> str:

@@ -50,6 +50,9 @@ class ColumnSpec:
     # trust Graph's ordering, which may place nulls differently from SQLite).
     not_null: bool = False
     kind: ColumnKind = "graph"
+    # Graph operators (eq, startswith) the service takes on this column only as an advanced query
+    # (directory: ConsistencyLevel: eventual and $count=true, per aad-advanced-queries.md's property tables).
+    advanced_ops: frozenset[str] = frozenset()
     # How a DATETIME is spelled in $filter: "offset" (Edm.DateTimeOffset, unquoted 2024-01-01T00:00:00Z) or
     # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
     datetime_style: Literal["offset", "dtz"] = "offset"
@@ -232,11 +235,13 @@ def col(
     not_null: bool = False,
     kind: ColumnKind = "graph",
     dtz: bool = False,
+    advanced: str = "",
     desc: str = "",
 ) -> ColumnSpec:
     """A ColumnSpec; the default path splits the name at each `_` (Graph's flattening undone).
 
-    `ops` names an operator set: "eq", "prefix" (eq, startswith), "bool" (eq, ne), "range" (eq ... ge).
+    `ops` names an operator set: "eq", "prefix" (eq, startswith), "bool" (eq, ne), "range" (eq ... ge);
+    `advanced` names the subset of them Graph serves only as an advanced query.
     """
     if path is None:
         path = "" if kind != "graph" else name.replace("_", "/")
@@ -252,4 +257,5 @@ def col(
         not_null=not_null,
         kind=kind,
         datetime_style="dtz" if dtz else "offset",
+        advanced_ops=_OPS[advanced],
     )

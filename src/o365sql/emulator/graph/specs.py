@@ -165,6 +165,8 @@ MESSAGES = ResourceSpec(
     supports_skip=True,
     search="kql",
     inefficient_filter_rule=True,
+    # Exchange stores a follow-up flag only on flagged items and a read-receipt request only when asked for.
+    unset_defaults={"flag": {"flagStatus": "notFlagged"}, "isReadReceiptRequested": False},
     search_fields=("subject", "bodyPreview", "from/emailAddress/name", "from/emailAddress/address"),
 )
 
