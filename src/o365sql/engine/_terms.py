@@ -19,7 +19,7 @@ from typing import Any
 
 from ..graph import odata_datetime, odata_string, path_segment
 from ..schema import ColumnSpec
-from ._values import DATE_PREFIX, compare
+from ._values import DATE_PREFIX, compare, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, parse_datetime
 from .planner import PlanTerm
 
@@ -34,6 +34,7 @@ __all__ = [
     "fill",
     "filter_alternatives",
     "group",
+    "holds_when_unset",
     "translate",
 ]
 
@@ -55,6 +56,17 @@ class Check:
     def __call__(self, item: dict[str, Any]) -> bool:
         v = self.reader(item)
         return any(compare(self.op, v, b) for b in self.values)
+
+
+def holds_when_unset(column: ColumnSpec, op: str, values: list[SQLValue]) -> bool:
+    """True when the column's shown-when-unset value satisfies `column op value` for some value: Graph may
+    not return the items that leave it unset, so such a term is left to SQLite alone."""
+    if column.unset_shows is None:
+        return False
+    if op in ("like", "glob"):
+        return True  # a pattern may match the default; never sent
+    shown = sqlite_affinity(column.unset_shows, numeric_affinity(column))
+    return any(compare(op, shown, v) for v in values)
 
 
 def dt_literal(column: ColumnSpec, dt: datetime) -> str:
@@ -99,6 +111,8 @@ def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | Non
         if dt is None:
             return None
         dt = dt.replace(tzinfo=None)
+        if column.instant_slack_hours:
+            return _widened(column, op, dt)
         lo, hi = dt_literal(column, dt), dt_literal(column, dt + timedelta(seconds=1))
         return {
             "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],
@@ -109,6 +123,21 @@ def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | Non
             "le": [f"{path} lt {hi}"],
         }.get(op)
     return None
+
+
+def _widened(column: ColumnSpec, op: str, dt: datetime) -> list[str] | None:
+    """Range terms widened by the column's slack: Graph may hold an instant up to that far from the value it
+    shows (all-day events), so the terms keep every row SQLite would, and SQLite re-checks them."""
+    path, slack = column.graph_path, timedelta(hours=column.instant_slack_hours)
+    lo = dt_literal(column, dt - slack)
+    hi = dt_literal(column, dt + timedelta(seconds=1) + slack)
+    return {
+        "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],
+        "gt": [f"{path} ge {lo}"],
+        "ge": [f"{path} ge {lo}"],
+        "lt": [f"{path} lt {hi}"],
+        "le": [f"{path} lt {hi}"],
+    }.get(op)
 
 
 def translate_number(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | None:
@@ -148,11 +177,12 @@ def datetime_superset(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]
     except ValueError:
         return None
     path = column.graph_path
+    slack = timedelta(hours=column.instant_slack_hours)
     terms = []
     if term.op in ("eq", "gt", "ge"):
-        terms.append(f"{path} ge {dt_literal(column, day)}")
+        terms.append(f"{path} ge {dt_literal(column, day - slack)}")
     if term.op in ("eq", "lt", "le"):
-        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1))}")
+        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1) + slack)}")
     return [" and ".join(terms)]
 
 

@@ -139,7 +139,7 @@ def graph_op(column: ColumnSpec, op: str) -> str | None:
 
 def exact_op(column: ColumnSpec, op: str) -> bool:
     """True when Graph's answer for this operator equals SQLite's, so the term can be omitted."""
-    if column.kind != "graph":
+    if column.kind != "graph" or column.unset_shows is not None or column.instant_slack_hours:
         return False
     if column.type == "BOOLEAN":
         return op == "eq"
@@ -329,6 +329,8 @@ def _order_consumed(
         column = spec.columns[c]
         if not column.orderable or column.kind != "graph" or column.type in _TEXTUAL or not column.not_null:
             return False
+        if column.instant_slack_hours or column.unset_shows is not None:
+            return False  # Graph sorts by a value SQLite does not see
         if filters:
             if spec.orderby_rule == "directory":
                 return False

@@ -34,6 +34,7 @@ from ._terms import (
     datetime_superset,
     dt_literal,
     filter_alternatives,
+    holds_when_unset,
 )
 from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
@@ -91,6 +92,9 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
     start_col, end_col = spec.window
     lower: datetime | None = None
     upper: datetime | None = None
+    # Graph windows all-day events at midnight of their own zone, up to the columns' slack away from the date
+    # they show: bounds taken from constraints are widened so the window holds every event SQLite keeps.
+    slack = timedelta(hours=max(spec.column(c).instant_slack_hours for c in (start_col, end_col)))
     for term, value in terms:
         name = spec.columns[term.column].name
         v = sqlite_affinity(value, numeric=True)
@@ -106,10 +110,10 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
         # Compared as text, `x >= v` implies x's date >= v's date, and `x <= v` implies x's date <= v's date;
         # a second of slack keeps events that merely touch the window's edge.
         if term.op in ("ge", "gt", "eq") and name in (start_col, end_col):
-            lo = day - timedelta(seconds=1)
+            lo = day - timedelta(seconds=1) - slack
             lower = lo if lower is None else max(lower, lo)
         if term.op in ("le", "lt", "eq") and name in (start_col, end_col):
-            hi = day + timedelta(days=1, seconds=1)
+            hi = day + timedelta(days=1, seconds=1) + slack
             upper = hi if upper is None else min(upper, hi)
     now = ctx.now().replace(tzinfo=None, microsecond=0)
     if lower is None and upper is None:
@@ -171,6 +175,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 if term.is_in and isinstance(value, set | frozenset | list | tuple)
                 else [sqlite_affinity(value, numeric)]
             )
+            if holds_when_unset(column, term.op, values):
+                continue  # Graph may not return items that leave it unset; SQLite checks the term
             parts = filter_alternatives(column, term, values)
             if parts == EMPTY:
                 ex.empty = True

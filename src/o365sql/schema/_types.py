@@ -53,6 +53,14 @@ class ColumnSpec:
     # Graph operators (eq, startswith) the service takes on this column only as an advanced query
     # (directory: ConsistencyLevel: eventual and $count=true, per aad-advanced-queries.md's property tables).
     advanced_ops: frozenset[str] = frozenset()
+    # The value SQLite sees when Graph leaves the property unset on an item (Exchange stores a message's flag
+    # only once flagged): Graph shows it, but a $filter may not match it, so a term this value satisfies is
+    # never sent, and no term on the column is trusted (None: Graph always stores the property).
+    unset_shows: str | int | None = None
+    # Hours by which Graph's stored instant may differ from the value it shows: an all-day event shows
+    # midnight of its date but is filtered, sorted and windowed at midnight of its own zone (up to 14 h
+    # away). Filters are widened by this much and re-checked; Graph's order is not trusted.
+    instant_slack_hours: int = 0
     # How a DATETIME is spelled in $filter: "offset" (Edm.DateTimeOffset, unquoted 2024-01-01T00:00:00Z) or
     # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
     datetime_style: Literal["offset", "dtz"] = "offset"
@@ -236,6 +244,8 @@ def col(
     kind: ColumnKind = "graph",
     dtz: bool = False,
     advanced: str = "",
+    unset_shows: str | int | None = None,
+    slack_hours: int = 0,
     desc: str = "",
 ) -> ColumnSpec:
     """A ColumnSpec; the default path splits the name at each `_` (Graph's flattening undone).
@@ -258,4 +268,6 @@ def col(
         kind=kind,
         datetime_style="dtz" if dtz else "offset",
         advanced_ops=_OPS[advanced],
+        unset_shows=unset_shows,
+        instant_slack_hours=slack_hours,
     )
