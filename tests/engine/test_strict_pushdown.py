@@ -34,7 +34,7 @@ class _Token:
         return self._token
 
 
-def _delegated(emu: Emulator) -> str:
+def delegated_token(emu: Emulator) -> str:
     d = emu.state.directory
     token, _ = emu.state.tokens.issue_access(
         tenant_id=d.tenant.id,
@@ -45,7 +45,7 @@ def _delegated(emu: Emulator) -> str:
     return token
 
 
-def _opener(emu: Emulator, http: httpx.Client) -> Open:
+def opener(emu: Emulator, http: httpx.Client) -> Open:
     d = emu.state.directory
     app, _ = emu.state.tokens.issue_access(
         tenant_id=d.tenant.id,
@@ -54,7 +54,7 @@ def _opener(emu: Emulator, http: httpx.Client) -> Open:
         roles=frozenset(APP_PERMISSIONS),
     )
     clients = {
-        False: GraphClient(emu.graph_url, _Token(_delegated(emu), False), http=http),
+        False: GraphClient(emu.graph_url, _Token(delegated_token(emu), False), http=http),
         True: GraphClient(emu.graph_url, _Token(app, True), http=http),
     }
 
@@ -70,7 +70,7 @@ def _opener(emu: Emulator, http: httpx.Client) -> Open:
 @pytest.fixture(scope="module")
 def shared_db(emulator: Emulator) -> Iterator[Open]:
     http = emulator.http_client()
-    yield _opener(emulator, http)
+    yield opener(emulator, http)
     http.close()
 
 
@@ -78,8 +78,10 @@ def shared_db(emulator: Emulator) -> Iterator[Open]:
 def private_db(make_emulator: Callable[..., Emulator]) -> Iterator[tuple[Emulator, Open, httpx.Client]]:
     emu = make_emulator(data="demo")
     http = emu.http_client()
-    graph = emu.http_client(base_url=emu.graph_url, headers={"Authorization": f"Bearer {_delegated(emu)}"})
-    yield emu, _opener(emu, http), graph
+    graph = emu.http_client(
+        base_url=emu.graph_url, headers={"Authorization": f"Bearer {delegated_token(emu)}"}
+    )
+    yield emu, opener(emu, http), graph
     graph.close()
     http.close()
 
