@@ -252,6 +252,7 @@ def test_messages_search_kql() -> None:
     assert search('"pizza NOT party"') == ["AAMk3", "AAMk1"]
     assert search('"izza"') == []
     assert search('"span"') == []  # a tag name in message 1's HTML body, not text
+    assert search("\"'pizza'\"") == ["AAMk3", "AAMk0", "AAMk1"]  # python-o365's apostrophes: the word
     assert err({"$search": '""'}, MESSAGES).status == 400
 
 

@@ -97,6 +97,11 @@ def _parse_kql(raw: str, code: str) -> SearchExpr:
             j += 1
         word = text[i:j]
         i = j
+        if len(word) >= 2 and word[0] == word[-1] == "'":
+            # [U] python-o365 wraps each term in apostrophes (`$search="'word'"`); no page says what Exchange
+            # makes of them. KQL quotes phrases with double quotes only, and Exchange's word breaker drops the
+            # apostrophes around a word, so the term is the word.
+            word = word[1:-1]
         if field is None and word in _KQL_OPERATORS:
             if word == "OR":
                 if groups[-1]:
