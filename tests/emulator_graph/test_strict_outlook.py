@@ -24,6 +24,7 @@ COLOR = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color"
         "/groups/delta()",
         "/me/calendarView/delta()?startDateTime=2020-01-01T00:00:00Z&endDateTime=2030-01-01T00:00:00Z",
         "/me/drive/root/delta()",
+        "/me/contactFolders/contacts/contacts/delta()",
     ],
 )
 def test_delta_called_as_a_function(graph: httpx.Client, path: str) -> None:
@@ -44,6 +45,25 @@ def test_delta_function_follows_to_the_delta_link(graph: httpx.Client) -> None:
         if "@odata.deltaLink" in body:
             break
     assert seen and "@odata.deltaLink" in body
+
+
+def test_contact_delta_reports_changes(pgraph: httpx.Client) -> None:
+    """contact-delta.md: per contact folder; a later round gives only what changed, deletions as @removed."""
+    url: str | None = "/me/contactFolders/contacts/contacts/delta()"
+    first: list[str] = []
+    link = ""
+    while url:
+        body = pgraph.get(url).json()
+        first += [c["id"] for c in body["value"]]
+        url = body.get("@odata.nextLink")
+        link = body.get("@odata.deltaLink", link)
+    all_contacts = pgraph.get("/me/contacts?$top=1000&$select=id").json()["value"]
+    assert sorted(first) == sorted(c["id"] for c in all_contacts) and link
+    new = pgraph.post("/me/contacts", json={"givenName": "Delta"}).json()["id"]
+    assert pgraph.delete(f"/me/contacts/{first[0]}").status_code == 204
+    changes = pgraph.get(link).json()["value"]
+    assert {c["id"] for c in changes if "@removed" not in c} == {new}
+    assert [c["id"] for c in changes if "@removed" in c] == [first[0]]
 
 
 # -- extended properties ------------------------------------------------------------------------------------

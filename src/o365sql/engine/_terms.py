@@ -3,7 +3,8 @@
 Values are first given the column's SQLite affinity (as SQLite does before comparing), then translated:
 text `=` -> `eq`, LIKE/GLOB 'abc%' -> `startswith` (both re-checked by SQLite: Graph ignores case); booleans
 -> `eq true|false`; DATETIME `x > v` -> `x ge v+1s`, `x <= v` -> `x lt v+1s`, `x = v` -> `x ge v and x lt
-v+1s` (SQLite sees values truncated to whole seconds, so these are exact whatever precision Graph keeps); IN
+v+1s` (SQLite sees values truncated to whole seconds, so these are exact whatever precision Graph keeps; on a
+column with instant slack, all-day event start/end, the range is widened by the slack and re-checked); IN
 lists -> or-ed eq terms, at most IN_CHUNK a request. A date-time Graph can't take exactly (`'2024-05-01'`,
 `'2024-05-01 10:00'`) is left to `Check`, which applies SQLite's comparison rules in Python.
 """

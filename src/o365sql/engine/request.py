@@ -5,7 +5,10 @@ IN lists on them read each collection in turn. Filter terms come from engine._te
 MAX_REQUESTS_PER_SCAN requests or MAX_FILTER_CHARS characters, terms are handed back to SQLite (or, when
 omitted, to a local check). CalendarView's window: a lower bound from `start_dateTime`/`end_dateTime`
 `>=`/`>`/`=` (the date of the value, minus a second), an upper bound from `<=`/`<`/`=` (the next day, plus a
-second), defaults now-30 days and now+30 days; those constraints stay with SQLite. Unconstrained
+second), both widened by the columns' 14 h all-day slack, defaults now-30 days and now+30 days; those
+constraints stay with SQLite. A term the shown-when-unset value of its column satisfies is not sent (SQLite
+checks it); an operator a directory column takes only as an advanced query adds ConsistencyLevel: eventual
+and $count=true. Unconstrained
 MailFolders and Files scans walk the folder tree (Files: DirectoryRetrievalDepth levels below the root,
 default 5); walks send no $filter. LIMIT/OFFSET, when the planner pushed them, become $top (page size; the
 scan stops after LIMIT rows) and $skip on a single stream where Graph supports it, else rows are skipped
