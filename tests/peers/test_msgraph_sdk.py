@@ -49,6 +49,8 @@ from o365sql.emulator import Emulator
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 T = TypeVar("T")
+# The SDK's generated request builders warn about their own deprecated configuration classes on every call.
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*:DeprecationWarning")
 
 
 def run(coro: Awaitable[T]) -> T:
