@@ -156,3 +156,20 @@ def make_group(private: Emulator) -> Callable[[str], str]:
         return gid
 
     return make
+
+
+def test_directory_search_takes_parentheses_and_escaped_quotes(
+    make_group: Callable[[str], str], pgraph: httpx.Client
+) -> None:
+    """search-query-parameter.md: "Parentheses for precedence is also supported", and a clause may hold an
+    escaped double quote."""
+    video = make_group("One Video")
+    drive = make_group("One Drive")
+    quoted = make_group('The "Quoted" Team')
+    found = _search(pgraph, "/groups", '"displayName:one" AND ("displayName:video" OR "displayName:drive")')
+    assert {video, drive} <= {g["id"] for g in found}
+    clause = '("displayName:drive" OR "displayName:nothing") AND "displayName:one"'
+    narrow = _search(pgraph, "/groups", clause)
+    assert drive in {g["id"] for g in narrow} and video not in {g["id"] for g in narrow}
+    escaped = _search(pgraph, "/groups", '"displayName:\\"quoted\\""')
+    assert quoted in {g["id"] for g in escaped}

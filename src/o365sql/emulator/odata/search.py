@@ -120,40 +120,90 @@ def _parse_kql(raw: str, code: str) -> SearchExpr:
     return SearchExpr("kql", result)
 
 
-_DIRECTORY_TERM = re.compile(r'\s*"([^"]*)"\s*')
+_DIRECTORY_TERM = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_DIRECTORY_OPERATOR = re.compile(r"(AND|OR)(?=[\s(\"])", re.IGNORECASE)
+
+
+class _DirectoryParser:
+    """`"clause" [AND|OR] "clause"`, with parentheses (search-query-parameter.md: "Any number of clauses is
+    supported. Parentheses for precedence is also supported."), turned into an OR of AND-groups."""
+
+    def __init__(self, raw: str, fields: Iterable[str], code: str) -> None:
+        self.raw, self.code, self.i = raw, code, 0
+        self.by_name = {f.lower(): f for f in fields}
+
+    def fail(self) -> ODataError:
+        return _error(
+            self.code, f'Syntax error: invalid $search value {self.raw!r}; use "property:value" terms.'
+        )
+
+    def skip_space(self) -> None:
+        while self.i < len(self.raw) and self.raw[self.i].isspace():
+            self.i += 1
+
+    def keyword(self) -> str | None:
+        self.skip_space()
+        m = _DIRECTORY_OPERATOR.match(self.raw, self.i)
+        if m is None:
+            return None
+        self.i = m.end()
+        return m.group(1).upper()
+
+    def parse(self) -> SearchExpr:
+        groups = self.disjunction()
+        self.skip_space()
+        if self.i != len(self.raw):
+            raise self.fail()
+        return SearchExpr("directory", tuple(groups))
+
+    def disjunction(self) -> list[tuple[SearchTerm, ...]]:
+        groups = self.conjunction()
+        while True:
+            start = self.i
+            if self.keyword() != "OR":
+                self.i = start
+                return groups
+            groups = groups + self.conjunction()
+
+    def conjunction(self) -> list[tuple[SearchTerm, ...]]:
+        groups = self.atom()
+        while True:
+            start = self.i
+            word = self.keyword()
+            self.skip_space()
+            # [U] clauses side by side without an operator are taken as AND, as the emulator always did.
+            juxtaposed = word is None and self.raw.startswith(('"', "("), self.i)
+            if word != "AND" and not juxtaposed:
+                self.i = start
+                return groups
+            right = self.atom()
+            groups = [a + b for a in groups for b in right]
+
+    def atom(self) -> list[tuple[SearchTerm, ...]]:
+        self.skip_space()
+        if self.raw.startswith("(", self.i):
+            self.i += 1
+            groups = self.disjunction()
+            self.skip_space()
+            if not self.raw.startswith(")", self.i):
+                raise self.fail()
+            self.i += 1
+            return groups
+        m = _DIRECTORY_TERM.match(self.raw, self.i)
+        if not m:
+            raise self.fail()
+        self.i = m.end()
+        # "If it contains double quotes or backslash, it should be escaped with a backslash."
+        body = re.sub(r"\\(.)", r"\1", m.group(1))
+        name, sep, value = body.partition(":")
+        if not sep or name.strip().lower() not in self.by_name:
+            message = f"Invalid $search term '{body}': the property is missing or cannot be searched."
+            raise _error(self.code, message)
+        return [(SearchTerm(self.by_name[name.strip().lower()], value.strip()),)]
 
 
 def _parse_directory(raw: str, fields: Iterable[str], code: str) -> SearchExpr:
-    by_name = {f.lower(): f for f in fields}
-    groups: list[list[SearchTerm]] = [[]]
-    i, n = 0, len(raw)
-    expect_term = True
-    while i < n:
-        if raw[i].isspace():
-            i += 1
-            continue
-        if not expect_term:
-            m = re.compile(r"(AND|OR)\s", re.IGNORECASE).match(raw, i)
-            if m:
-                if m.group(1).upper() == "OR":
-                    groups.append([])
-                i = m.end()
-                expect_term = True
-                continue
-        m = _DIRECTORY_TERM.match(raw, i)
-        if not m:
-            raise _error(code, f'Syntax error: invalid $search value {raw!r}; use "property:value" terms.')
-        body = m.group(1)
-        name, sep, value = body.partition(":")
-        if not sep or name.strip().lower() not in by_name:
-            message = f"Invalid $search term '{body}': the property is missing or cannot be searched."
-            raise _error(code, message)
-        groups[-1].append(SearchTerm(by_name[name.strip().lower()], value.strip()))
-        i = m.end()
-        expect_term = False
-    if expect_term or not all(groups):
-        raise _error(code, f"Syntax error: invalid $search value {raw!r}.")
-    return SearchExpr("directory", tuple(tuple(g) for g in groups))
+    return _DirectoryParser(raw, fields, code).parse()
 
 
 def parse_search(raw: str, mode: str, fields: Iterable[str] = (), code: str = "BadRequest") -> SearchExpr:
