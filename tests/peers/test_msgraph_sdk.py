@@ -9,6 +9,7 @@ variables, no disabled verification. Every answer is checked against an independ
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -49,12 +50,10 @@ from o365sql.emulator import Emulator
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 T = TypeVar("T")
-# The SDK's generated request builders warn about their own deprecated configuration classes on every call.
-pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*:DeprecationWarning")
-
-
-def run(coro: Awaitable[T]) -> T:
-    return asyncio.run(coro)  # type: ignore[arg-type]
+# The SDK's async pipeline leaves sockets of its event loop unclosed after the test closed its httpx client
+# (seen with paged reads; not traced further). `Peer.run` collects them at once, so they surface here, in the
+# SDK's own tests, and are not counted against it or against the tests that run next.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
 class Peer:
@@ -72,6 +71,7 @@ class Peer:
             connection_verify=ca,
         )
         self.device_codes: list[str] = []
+        self.http_clients: list[httpx.AsyncClient] = []
 
         def approve(_uri: str, user_code: str, _expires: datetime) -> None:
             self.device_codes.append(user_code)
@@ -98,12 +98,32 @@ class Peer:
         )
         # A custom httpx client gets the middleware options GraphRequestAdapter uses for its own (among them
         # the `/users/me-token-to-replace` -> `/me` rewrite); without them `/me` paths are not rewritten.
-        http = GraphClientFactory.create_with_default_middleware(
-            client=httpx.AsyncClient(verify=self.emu.ssl_context(), timeout=30), options=SDK_OPTIONS
-        )
+        async_client = httpx.AsyncClient(verify=self.emu.ssl_context(), timeout=30)
+        self.http_clients.append(async_client)
+        http = GraphClientFactory.create_with_default_middleware(client=async_client, options=SDK_OPTIONS)
         adapter = GraphRequestAdapter(auth, client=http)
         adapter.base_url = self.emu.graph_url
         return GraphServiceClient(request_adapter=adapter)
+
+    def run(self, coro: Awaitable[T]) -> T:
+        """Run one test's SDK calls in a fresh event loop, closing the loop's httpx clients afterwards."""
+
+        async def main() -> T:
+            try:
+                return await coro
+            finally:
+                while self.http_clients:
+                    await self.http_clients.pop().aclose()
+
+        try:
+            return asyncio.run(main())
+        finally:
+            gc.collect()
+
+    def close(self) -> None:
+        self.raw.close()
+        self.app_credential.close()
+        self.user_credential.close()
 
     def read(self, path: str, **params: Any) -> Any:
         r = self.raw.get(path, params=params or None)
@@ -127,7 +147,7 @@ def peer() -> Iterator[Peer]:
     with Emulator(data="demo") as emu:
         p = Peer(emu)
         yield p
-        p.raw.close()
+        p.close()
 
 
 async def _pages(first: Any, follow: Callable[[str], Awaitable[Any]]) -> list[Any]:
@@ -145,7 +165,7 @@ def test_client_credentials_sign_in(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client(app=True).users.by_user_id(peer.emu.demo_user).get()
 
-    user = run(go())
+    user = peer.run(go())
     assert user is not None and user.user_principal_name == peer.emu.demo_user
 
 
@@ -153,7 +173,7 @@ def test_delegated_sign_in_with_device_code(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client().me.get()
 
-    me = run(go())
+    me = peer.run(go())
     assert me is not None and me.user_principal_name == peer.emu.demo_user
     assert peer.device_codes  # the device-code flow ran against the emulator's /devicecode
 
@@ -170,7 +190,7 @@ def test_users_filter_select_top_and_paging(peer: Peer) -> None:
         assert first is not None and len(first.value or []) == 3
         return await _pages(first, lambda link: client.users.with_url(link).get())
 
-    users = run(go())
+    users = peer.run(go())
     expected = peer.read_all(
         "/users", **{"$filter": "accountEnabled eq true", "$select": "id", "$top": "999"}
     )
@@ -187,7 +207,7 @@ def test_every_page_of_the_mailbox(peer: Peer) -> None:
         first = await client.me.messages.get(RequestConfiguration(query_parameters=query))
         return await _pages(first, lambda link: client.me.messages.with_url(link).get())
 
-    messages = run(go())
+    messages = peer.run(go())
     expected = peer.read_all("/me/messages", **{"$select": "id", "$top": "1000"})
     assert len(messages) == len(expected) == len({m.id for m in messages})
     assert {m.id for m in messages} == {m["id"] for m in expected}
@@ -203,7 +223,7 @@ def test_get_one_message_and_its_attachments(peer: Peer) -> None:
         attachments = await client.me.messages.by_message_id(mid).attachments.get()
         return message, attachments
 
-    message, attachments = run(go())
+    message, attachments = peer.run(go())
     assert message.id == mid and message.has_attachments is True
     raw = peer.read(f"/me/messages/{mid}/attachments")["value"]
     assert [a.name for a in attachments.value] == [a["name"] for a in raw]
@@ -216,7 +236,7 @@ def test_mail_folders(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client().me.mail_folders.get()
 
-    folders = run(go())
+    folders = peer.run(go())
     names = {f.display_name for f in folders.value}
     assert {"Inbox", "Sent Items", "Drafts"} <= names
     assert names == {f["displayName"] for f in peer.read("/me/mailFolders")["value"]}  # the first page
@@ -236,7 +256,7 @@ def test_send_mail(peer: Peer) -> None:
     async def go() -> None:
         await peer.client().me.send_mail.post(body)
 
-    run(go())
+    peer.run(go())
     sent = peer.read("/me/mailFolders/sentitems/messages", **{"$filter": f"subject eq '{subject}'"})["value"]
     assert len(sent) == 1
 
@@ -252,7 +272,7 @@ def test_message_delta_to_the_delta_link(peer: Peer) -> None:
             items.extend(page.value or [])
         return items, page.odata_delta_link
 
-    items, delta_link = run(go())
+    items, delta_link = peer.run(go())
     inbox = peer.read_all("/me/mailFolders/inbox/messages", **{"$select": "id", "$top": "1000"})
     assert {m.id for m in items} == {m["id"] for m in inbox}
     assert delta_link and "deltatoken" in delta_link.lower()
@@ -274,7 +294,7 @@ def test_events_and_calendar_view(peer: Peer) -> None:
         whole_view = await _pages(view, lambda link: client.me.calendar_view.with_url(link).get())
         return every_event, whole_view
 
-    events, view = run(go())
+    events, view = peer.run(go())
     assert len(events) == len(peer.read_all("/me/events", **{"$select": "id", "$top": "1000"}))
     expected = peer.read_all("/me/calendarView", startDateTime=start, endDateTime=end, **{"$top": "1000"})
     assert sorted(e.id for e in view) == sorted(e["id"] for e in expected)
@@ -290,7 +310,7 @@ def test_create_an_event(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client().me.events.post(event)
 
-    created = run(go())
+    created = peer.run(go())
     got = peer.read(f"/me/events/{created.id}")
     assert got["subject"] == "made by msgraph-sdk" and got["start"]["dateTime"].startswith("2026-03-03T08:00")
 
@@ -299,7 +319,7 @@ def test_contacts(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client().me.contacts.get()
 
-    contacts = run(go())
+    contacts = peer.run(go())
     assert [c.id for c in contacts.value] == [c["id"] for c in peer.read("/me/contacts")["value"]]
 
 
@@ -314,7 +334,7 @@ def test_drive_children(peer: Peer) -> None:
     async def go() -> Any:
         return await peer.client().drives.by_drive_id(drive_id).items.by_drive_item_id("root").children.get()
 
-    children = run(go())
+    children = peer.run(go())
     assert sorted(c.name for c in children.value) == sorted(
         c["name"] for c in peer.read("/me/drive/root/children")["value"]
     )
@@ -327,7 +347,7 @@ def test_small_upload(peer: Peer) -> None:
         items = peer.client().drives.by_drive_id(drive_id).items
         return await items.by_drive_item_id("root:/sdk-small.txt:").content.put(b"small file from the SDK")
 
-    item = run(go())
+    item = peer.run(go())
     assert item.name == "sdk-small.txt" and item.size == 23
     content = peer.raw.get("/me/drive/root:/sdk-small.txt:/content", follow_redirects=True)
     assert content.content == b"small file from the SDK"
@@ -359,7 +379,7 @@ def test_resumable_upload(peer: Peer) -> None:
         )
         return await task.upload()
 
-    result = run(go())
+    result = peer.run(go())
     assert result.upload_succeeded, result
     got = peer.raw.get("/me/drive/root:/sdk-large.bin:/content", follow_redirects=True)
     assert got.content == data
@@ -376,7 +396,7 @@ def test_user_delta_to_the_delta_link(peer: Peer) -> None:
             items.extend(page.value or [])
         return items, page.odata_delta_link
 
-    users, delta_link = run(go())
+    users, delta_link = peer.run(go())
     assert sorted(u.id for u in users) == sorted(u["id"] for u in peer.read_all("/users", **{"$top": "999"}))
     assert delta_link
 
@@ -389,6 +409,6 @@ def test_batch(peer: Peer) -> None:
         content = BatchRequestContent({"me": BatchRequestItem(me), "inbox": BatchRequestItem(inbox)})
         return await client.batch.post(batch_request_content=content)
 
-    response = run(go())
+    response = peer.run(go())
     answers = list(response.responses.values())
     assert sorted(r.status for r in answers) == [200, 200]  # the SDK numbers the requests itself

@@ -45,13 +45,15 @@ class Peer:
         self.protocol = type("EmulatorGraphProtocol", (MSGraphProtocol,), {"_protocol_url": base})
         authority = f"{emu.authority_host}/{emu.tenant_id}"
 
+        self.accounts: list[Account] = []
+        self.sessions = [emu.requests_session(), emu.requests_session()]
         self.app_tokens = MemoryTokenBackend()
         app = msal.ConfidentialClientApplication(
             emu.app_client_id,
             client_credential=emu.app_client_secret,
             authority=authority,
             instance_discovery=False,
-            http_client=emu.requests_session(),
+            http_client=self.sessions[0],
             token_cache=self.app_tokens,
         )
         self.app_result = app.acquire_token_for_client([GRAPH_SCOPE])
@@ -61,7 +63,7 @@ class Peer:
             emu.client_id,
             authority=authority,
             instance_discovery=False,
-            http_client=emu.requests_session(),
+            http_client=self.sessions[1],
             token_cache=self.user_tokens,
         )
         scopes = [
@@ -82,24 +84,46 @@ class Peer:
         )
 
     def app(self) -> Account:
-        return Account(
-            (self.emu.app_client_id, self.emu.app_client_secret),
-            auth_flow_type="credentials",
-            tenant_id=self.emu.tenant_id,
-            protocol=self.protocol(),
-            token_backend=self.app_tokens,
-            verify_ssl=str(self.emu.ca_path),
+        return self._keep(
+            Account(
+                (self.emu.app_client_id, self.emu.app_client_secret),
+                auth_flow_type="credentials",
+                tenant_id=self.emu.tenant_id,
+                protocol=self.protocol(),
+                token_backend=self.app_tokens,
+                verify_ssl=str(self.emu.ca_path),
+            )
         )
 
     def user(self) -> Account:
-        return Account(
-            (self.emu.client_id,),
-            auth_flow_type="public",
-            tenant_id=self.emu.tenant_id,
-            protocol=self.protocol(),
-            token_backend=self.user_tokens,
-            verify_ssl=str(self.emu.ca_path),
+        return self._keep(
+            Account(
+                (self.emu.client_id,),
+                auth_flow_type="public",
+                tenant_id=self.emu.tenant_id,
+                protocol=self.protocol(),
+                token_backend=self.user_tokens,
+                verify_ssl=str(self.emu.ca_path),
+            )
         )
+
+    def _keep(self, account: Account) -> Account:
+        self.accounts.append(account)
+        return account
+
+    def close_accounts(self) -> None:
+        """Close the requests sessions python-o365 opened (it leaves that to its caller)."""
+        while self.accounts:
+            con = self.accounts.pop().con
+            for session in (con.session, con.naive_session):
+                if session is not None:
+                    session.close()
+
+    def close(self) -> None:
+        self.close_accounts()
+        self.raw.close()
+        for session in self.sessions:
+            session.close()
 
     def read(self, path: str, **params: Any) -> Any:
         r = self.raw.get(path, params=params or None)
@@ -120,13 +144,15 @@ def peer() -> Iterator[Peer]:
     with Emulator(data="demo") as emu:
         p = Peer(emu)
         yield p
-        p.raw.close()
+        p.close()
 
 
 @pytest.fixture(autouse=True)
-def _session_verify_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+def _session_verify_counts(peer: Peer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
+    yield
+    peer.close_accounts()
 
 
 # -- sign-in ------------------------------------------------------------------------------------------------
