@@ -18,6 +18,7 @@ from o365sql.emulator import Emulator
 from o365sql.emulator.directory import APP_PERMISSIONS, DELEGATED_PERMISSIONS
 from o365sql.engine import EngineContext, install
 from o365sql.graph import GraphClient
+from o365sql.properties import resolve
 
 Open = Callable[..., apsw.Connection]
 
@@ -60,7 +61,7 @@ def opener(emu: Emulator, http: httpx.Client) -> Open:
 
     def make(*, pushdown: bool = True, app_only: bool = False) -> apsw.Connection:
         db = apsw.Connection(":memory:")
-        props = {"Pushdown": pushdown, "Pagesize": 1000, "DirectoryRetrievalDepth": 5}
+        props = resolve("", Pushdown=pushdown, Pagesize=1000)
         install(db, EngineContext(graph=clients[app_only], props=props, app_only=app_only, default_user=None))
         return db
 
