@@ -61,7 +61,9 @@ def tables_page() -> str:
         HEADER + "# Tables\n",
         "Columns are Graph's property names, nested objects flattened with `_`; collections are JSON text. "
         "*filter* lists the conditions sent to Graph as `$filter` (SQLite still checks every condition Graph "
-        "evaluates differently, so results never depend on it); *order* marks columns Graph can sort on. "
+        "evaluates differently, so results never depend on it); an operator marked `*` is sent as a "
+        "directory advanced query (`ConsistencyLevel: eventual`, `$count=true`); *order* marks columns Graph "
+        "can sort on (docs/sql.md has the full rule). "
         "Types: DATETIME comes back as an aware UTC `datetime`, BOOLEAN as `bool`, JSON as text.\n",
     ]
     for name, spec in sorted(TABLES.items()):
@@ -89,8 +91,12 @@ def tables_page() -> str:
             writable = bool(spec.column_writes(c))
             if c.hidden and not writable:
                 continue
-            ops = ", ".join(sorted(c.filter_ops))
+            ops = ", ".join(o + ("*" if o in c.advanced_ops else "") for o in sorted(c.filter_ops))
             notes = c.description.rstrip(".") + (" (hidden: name it to use it)" if c.hidden else "")
+            if c.unset_shows is not None:
+                notes += f". Graph may leave it unset (shown as {c.unset_shows!r}): not trusted to Graph"
+            if c.instant_slack_hours:
+                notes += f". Sent widened by {c.instant_slack_hours} h, re-checked, not sorted by Graph"
             write = _write_cell(spec, c)
             lines.append(
                 f"| {c.name} | {c.type} | {ops} | {'yes' if c.orderable else ''} | {write} | {_cell(notes)} |"

@@ -3,11 +3,13 @@
 The one rule: pushdown never changes a result. A constraint is `omit`ted (SQLite stops checking it) only when
 Graph evaluates it exactly as SQLite would -- booleans, numbers and DateTimeOffset comparisons (turned into
 exact range terms by engine.request); string comparisons (Graph ignores case), LIKE/GLOB (sent as startswith),
-`<>` and dateTimeTimeZone strings are sent but re-checked. Routing constraints (UserId, GroupId, MessageId,
-CalendarId, parentFolderId, parentReference_id) choose which collection is read; they are applied with or
-without Pushdown, since they define the rows the table holds. ORDER BY is consumed only for one single Graph
-stream on non-text, never-null orderable columns; LIMIT/OFFSET go to the source only when every constraint is
-omitted and the order is consumed (or absent). Bound values are unknown here: Filter builds the $filter text.
+`<>` and dateTimeTimeZone strings are sent but re-checked, and so is every term on a column Graph may leave
+unset or hold at another instant than it shows (ColumnSpec.unset_shows, instant_slack_hours). Routing
+constraints (UserId, GroupId, MessageId, CalendarId, parentFolderId, parentReference_id) choose which
+collection is read; they are applied with or without Pushdown, since they define the rows the table holds.
+ORDER BY is consumed only for one single Graph stream on non-text, never-null orderable columns Graph sorts
+by the value it shows; LIMIT/OFFSET go to the source only when every constraint is omitted and the order is
+consumed (or absent). Bound values are unknown here: Filter builds the $filter text.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def graph_op(column: ColumnSpec, op: str) -> str | None:
 
 def exact_op(column: ColumnSpec, op: str) -> bool:
     """True when Graph's answer for this operator equals SQLite's, so the term can be omitted."""
-    if column.kind != "graph":
+    if column.kind != "graph" or column.unset_shows is not None or column.instant_slack_hours:
         return False
     if column.type == "BOOLEAN":
         return op == "eq"
@@ -341,6 +343,8 @@ def _order_consumed(
         column = spec.columns[c]
         if not column.orderable or column.kind != "graph" or column.type in _TEXTUAL or not column.not_null:
             return False
+        if column.instant_slack_hours or column.unset_shows is not None:
+            return False  # Graph sorts by a value SQLite does not see
         if filters:
             if spec.orderby_rule == "directory":
                 return False

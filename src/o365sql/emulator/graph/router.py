@@ -66,9 +66,14 @@ def _not_allowed(method: str) -> GraphError:
     return GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
 
 
+_DELTA_CALL = re.compile(r"(?<![^/])delta\(\)(?=/|$)", re.IGNORECASE)
+
+
 def resolve(ctx: Ctx) -> Result:
     """Authenticate and run the request's handler (raises GraphError)."""
-    path = routing_path(ctx).strip("/")
+    # OData function calls may carry empty parentheses (`/me/mailFolders/inbox/messages/delta()`,
+    # `/users/delta()`), as the official SDKs build them: the same function as the bare segment.
+    path = _DELTA_CALL.sub("delta", routing_path(ctx).strip("/"))
     method = ctx.method.upper()
     if path.lower() == "$batch":
         if ctx.in_batch:
