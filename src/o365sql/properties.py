@@ -378,6 +378,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         choices=("RAISE", "SKIP"),
     ),
     _p(
+        "UserDefinedViews",
+        str,
+        "",
+        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried by its name and '
+        "listed in sys_tables as a VIEW of schema UserViews; a bad file or query fails the connection.",
+    ),
+    _p(
         "Verbosity",
         int,
         1,
@@ -439,7 +446,6 @@ IGNORED: dict[str, tuple[tuple[str, ...], str]] = {
     "CacheMetadata": ((), ""),
     "PseudoColumns": ((), ""),
     "UseClientSidePaging": ((), "paging follows Graph's @odata.nextLink"),
-    "UserDefinedViews": ((), ""),
     "SupportEnhancedSQL": (("true", "yes", "1", "on"), "SQLite always evaluates what Graph cannot"),
     "DefaultUser": (("CurrentUser",), "set UserId to the mailbox to read"),
     "DefaultGroups": (("CurrentUser",), "query Groups, or GroupMembers WHERE GroupId = ..."),
