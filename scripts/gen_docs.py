@@ -11,7 +11,7 @@ from pathlib import Path
 
 from o365sql import procedures
 from o365sql.properties import IGNORED, PROPERTIES
-from o365sql.schema import TABLES, ColumnSpec, TableSpec
+from o365sql.schema import TABLES, ColumnSpec, TableSpec, foreign_keys
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
@@ -78,6 +78,12 @@ def tables_page() -> str:
         kind = "A view (rows Graph computes). " if spec.is_view else ""
         key = ", ".join(spec.key)
         lines.append(f"Graph: `{spec.collection}` {scope}. Key: {key}. {kind}Writes: {writes}.")
+        references = "; ".join(
+            f"{', '.join(fk.columns)} -> {fk.referenced_table}.{', '.join(fk.referenced_columns)}"
+            for fk in foreign_keys(spec)
+        )
+        if references:
+            lines.append(f"References (sys_foreignkeys): {references}.")
         if delegated or application:
             deleg, app = " or ".join(delegated), " or ".join(application)
             lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")

@@ -164,7 +164,7 @@ def _sys_primarykeys() -> Iterable[tuple[Any, ...]]:
 
 
 def _all_foreign_keys() -> list[ForeignKey]:
-    return [fk for name in sorted(TABLES, key=str.lower) for fk in foreign_keys(name)]
+    return [fk for name in sorted(TABLES, key=str.lower) for fk in foreign_keys(TABLES[name])]
 
 
 def _sys_foreignkeys() -> Iterable[tuple[Any, ...]]:

@@ -60,6 +60,6 @@ def column_types(table_name: str) -> dict[str, str]:
     return {c.name: c.type for c in get_table(table_name).columns}
 
 
-def foreign_keys(table_name: str) -> tuple[ForeignKey, ...]:
+def foreign_keys(table: TableSpec) -> tuple[ForeignKey, ...]:
     """A table's foreign keys (its parent key, UserId -> Users.id on per-user tables), from its TableSpec."""
-    return _foreign_keys(get_table(table_name), TABLES)
+    return _foreign_keys(table, TABLES)
