@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -80,3 +80,42 @@ def test_pushed_filter_reaches_graph_in_every_task(spark: SparkSession, emulator
         assert "isRead ne true" in query["$filter"][0]
         assert "receivedDateTime ge 2020-01-01T00:00:00Z" in query["$filter"][0]
         assert set(query["$select"][0].split(",")) == {"id", "subject", "isRead", "receivedDateTime"}
+
+
+def test_owner_filter_chooses_the_partitions_and_patterns_keep_sparks_meaning(
+    spark: SparkSession, emulator: Emulator
+) -> None:
+    _, users = _driver_rows(emulator, "SELECT id FROM Users ORDER BY id LIMIT 2")
+    two = [u[0] for u in users]
+    names, expected = _driver_rows(
+        emulator,
+        f"SELECT * FROM Messages WHERE UserId IN ('{two[0]}', '{two[1]}') AND subject GLOB 'R*' "
+        "AND hasAttachments = 0",
+    )
+    df = _messages(spark, emulator).where(f"UserId IN ('{two[0]}', '{two[1]}')")
+    df = df.where("subject LIKE 'R%' AND NOT hasAttachments")
+    assert df.rdd.getNumPartitions() == 2  # the directory was not listed: the filter named the owners
+    emulator.reset()
+    got = _keyed(df.collect(), names)
+    assert got == _keyed(expected, names) and got
+    assert {r["path"].split("/")[-2] for r in emulator.requests() if r["path"].endswith("/messages")} == set(
+        two
+    )
+
+
+def test_faults_inside_tasks_are_retried_and_change_no_row(
+    spark: SparkSession, make_emulator: Callable[..., Emulator]
+) -> None:
+    emu = make_emulator(data="demo")
+    names, expected = _driver_rows(emu, "SELECT * FROM Messages")
+    emu.set_faults(throttle_share=0.15, retry_after=0.05, error_share=0.05, drop_share=0.03, seed=11)
+    emu.reset()
+    got = _keyed(_messages(spark, emu, ownersPerPartition=5).collect(), names)
+    statuses = [r["status"] for r in emu.requests()]
+    assert 429 in statuses and (503 in statuses or 504 in statuses)
+    assert got == _keyed(expected, names)
+
+
+def test_a_bad_property_fails_the_read_naming_it(spark: SparkSession, emulator: Emulator) -> None:
+    with pytest.raises(Exception, match="(?i)Unknown connection property .nosuchproperty"):
+        _messages(spark, emulator, NoSuchProperty="1").schema  # noqa: B018 (the schema is planned here)
