@@ -15,7 +15,8 @@ from o365sql.emulator import Emulator
 
 from .conftest import app_options
 
-pytestmark = pytest.mark.spark
+# Spark is slow to start on a busy two-core machine: a hang guard, not a time limit on the behaviour
+pytestmark = [pytest.mark.spark, pytest.mark.timeout(900)]
 
 
 def _value(v: Any) -> Any:
@@ -117,5 +118,5 @@ def test_faults_inside_tasks_are_retried_and_change_no_row(
 
 
 def test_a_bad_property_fails_the_read_naming_it(spark: SparkSession, emulator: Emulator) -> None:
-    with pytest.raises(Exception, match="(?i)Unknown connection property .nosuchproperty"):
+    with pytest.raises(Exception, match=r"(?i)Unknown connection property .nosuchproperty"):
         _messages(spark, emulator, NoSuchProperty="1").schema  # noqa: B018 (the schema is planned here)

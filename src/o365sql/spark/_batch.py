@@ -16,11 +16,10 @@ from typing import Any
 
 from pyspark.sql.datasource import DataSourceReader, Filter, InputPartition
 
-from ..connection import connect
 from ..errors import ProgrammingError
 from ..schema import TABLES, ColumnSpec, TableSpec, get_table
 from ._filters import Term, quote, term_for
-from ._options import Settings
+from ._options import Settings, worker_connection
 
 __all__ = ["BatchReader", "OwnerPartition", "check_filter", "owner_column", "statement"]
 
@@ -127,15 +126,14 @@ class BatchReader(DataSourceReader):
         oc = owner_column(spec)
         if oc is None:
             return None
-        with connect(**self.settings.connect_kwargs()) as con:
-            if spec.per_user and (not con.procedure_context.app_only or con.properties["UserId"]):
-                return None  # one mailbox: the signed-in user's, or the UserId property's
-            rows = con.execute(f"SELECT id FROM {quote(oc[1])}").fetchall()
-        return sorted(str(r[0]) for r in rows)
+        con = worker_connection(self.settings)
+        if spec.per_user and (not con.procedure_context.app_only or con.properties["UserId"]):
+            return None  # one mailbox: the signed-in user's, or the UserId property's
+        return sorted(str(r[0]) for r in con.execute(f"SELECT id FROM {quote(oc[1])}"))
 
     def read(self, partition: InputPartition) -> Iterator[tuple[Any, ...]]:
-        """Run the partition's SELECT through a connection of this task's own."""
+        """Run the partition's SELECT through this worker's own connection."""
         assert isinstance(partition, OwnerPartition)
         sql, params = statement(self.settings, self.columns, self.terms, partition.owners)
-        with connect(**self.settings.connect_kwargs()) as con:
-            yield from con.cursor().execute(sql, params)
+        with worker_connection(self.settings).cursor() as cur:
+            yield from cur.execute(sql, params)

@@ -7,6 +7,9 @@ Options Spark passes are the data source's own (``table``, ``columns``, ``filter
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
+from ..connection import Connection, connect
 from ..errors import ProgrammingError
 from ..properties import resolve
 from ..schema import ColumnSpec, TableSpec, get_table
@@ -33,6 +37,7 @@ __all__ = [
     "columns_for_schema",
     "settings_from",
     "spark_schema",
+    "worker_connection",
 ]
 
 #: The data source's own options (lower case: Spark's option map ignores case); the rest are properties.
@@ -48,9 +53,14 @@ SPARK_TYPES: dict[str, DataType] = {
     "DATETIME": TimestampType(),
 }
 
-# Tasks share the tokens of one process (a reused Python worker signs in once, not once per task) unless the
-# user names a store; a file on an executor's disk would outlive the job for nothing.
+# Delegated tokens (a refresh token given as a property) stay in the worker's memory unless the user names a
+# store: a file on an executor's disk would outlive the job for nothing.
 _TASK_SETTINGS = "memory://o365sql-spark"
+
+# One connection per set of properties in each Python process: Spark reuses its Python workers, so a worker
+# signs in once and keeps its HTTP connections for every task it runs (tasks run one at a time in a worker).
+_connections: dict[str, Connection] = {}
+_connections_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -63,9 +73,15 @@ class Settings:
     owners_per_partition: int
     properties: dict[str, str]
 
-    def connect_kwargs(self) -> dict[str, str]:
-        """The keyword properties each connection (driver side or task) is opened with."""
-        return dict(self.properties)
+
+def worker_connection(settings: Settings) -> Connection:
+    """This process's connection for the read's properties (opened, and signed in, on first use)."""
+    key = hashlib.sha256(json.dumps(sorted(settings.properties.items())).encode()).hexdigest()
+    with _connections_lock:
+        con = _connections.get(key)
+        if con is None or con.closed:
+            con = _connections[key] = connect(**settings.properties)
+        return con
 
 
 def _option(options: Mapping[str, str], *names: str) -> str:
