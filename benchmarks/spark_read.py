@@ -128,7 +128,7 @@ def main() -> None:
     for per in args.owners_per_partition:
         s = statistics.median(results[f"spark-{per}"])
         lines.append(
-            f"| Spark `local[2]`, {per} mailbox(es) a partition ({partitions[per]} tasks) | {s:.1f} | "
+            f"| Spark `local[2]`, {per} mailboxes a partition ({partitions[per]} tasks) | {s:.1f} | "
             f"{s / driver:.2f} |"
         )
     print("\n".join(lines))

@@ -29,6 +29,8 @@ def spark() -> Iterator[SparkSession]:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.session.timeZone", "UTC")
+        # CI's two cores are busy: give a starting Python worker time to call back (Spark's default is 15 s)
+        .config("spark.python.authenticate.socketTimeout", "120s")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}")
         .getOrCreate()
     )

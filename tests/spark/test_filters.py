@@ -19,7 +19,7 @@ from pyspark.sql.datasource import (
 
 from o365sql.errors import ProgrammingError
 from o365sql.schema import get_table
-from o365sql.spark._batch import check_filter, statement
+from o365sql.spark._batch import BatchReader, statement
 from o365sql.spark._filters import term_for
 from o365sql.spark._options import settings_from
 
@@ -79,12 +79,28 @@ def test_one_statement_per_task_with_owners_filter_and_terms() -> None:
     assert params == ["u1", "u2", False]
 
 
-def test_filter_option_must_be_one_expression() -> None:
-    check_filter("isRead = 0 AND UserId IN (SELECT id FROM Users)")
-    with pytest.raises(ProgrammingError, match="one SQL expression"):
-        check_filter("1); DELETE FROM Messages WHERE (1")
-    with pytest.raises(ProgrammingError, match="not a valid SQL expression"):
-        check_filter("isRead = ")
+APP = {
+    "AuthScheme": "AzureServicePrincipal",
+    "AzureTenant": "contoso.onmicrosoft.com",
+    "OAuthClientId": "app",
+    "OAuthClientSecret": "secret",
+}
+
+
+def _planned(**options: str) -> list[object]:
+    """Partitions of a Messages read whose owners a pushed filter names (no request is made)."""
+    settings = settings_from({"table": "Messages", **APP, **options})
+    reader = BatchReader(settings, settings.columns)
+    assert not list(reader.pushFilters([In(("UserId",), ("u1", "u2", "u3"))]))
+    return list(reader.partitions())
+
+
+def test_partitions_follow_the_owners_and_the_driver_checks_the_statement_first() -> None:
+    assert [p.owners for p in _planned(ownersPerPartition="2")] == [("u1", "u2"), ("u3",)]  # type: ignore[attr-defined]
+    with pytest.raises(ProgrammingError, match="one statement at a time"):
+        _planned(filter="1); DELETE FROM Messages WHERE (1")
+    with pytest.raises(ProgrammingError, match="sbject"):
+        _planned(filter="sbject = 'x'")
 
 
 def test_options_are_connection_properties_checked_as_connect_checks_them() -> None:

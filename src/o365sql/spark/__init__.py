@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pyspark.sql.datasource import DataSource, DataSourceReader
 from pyspark.sql.types import StructType
 
-from ._batch import BatchReader, check_filter
+from ._batch import BatchReader
 from ._options import Settings, columns_for_schema, settings_from, spark_schema
 
 if TYPE_CHECKING:
@@ -40,9 +40,7 @@ class O365DataSource(DataSource):
         return FORMAT
 
     def _settings(self) -> Settings:
-        settings = settings_from(self.options)
-        check_filter(settings.filter)
-        return settings
+        return settings_from(self.options)
 
     def schema(self) -> StructType:
         """The table's columns (or those the ``columns`` option names) as Spark types."""
