@@ -18,8 +18,12 @@ HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    """Spark in local mode on two cores; its Python workers run this interpreter (and so this o365sql)."""
+def spark(emulator: Emulator) -> Iterator[SparkSession]:
+    """Spark in local mode on two cores; its Python workers run this interpreter (and so this o365sql).
+
+    It needs the shared emulator so that Spark stops first: its Python workers keep their connections open
+    between tasks, and the emulator then sees them closed before it shuts down.
+    """
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     session = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -104,15 +104,15 @@ def test_owner_filter_chooses_the_partitions_and_patterns_keep_sparks_meaning(
     )
 
 
-def test_faults_inside_tasks_are_retried_and_change_no_row(
-    spark: SparkSession, make_emulator: Callable[..., Emulator]
-) -> None:
-    emu = make_emulator(data="demo")
-    names, expected = _driver_rows(emu, "SELECT * FROM Messages")
-    emu.set_faults(throttle_share=0.15, retry_after=0.05, error_share=0.05, drop_share=0.03, seed=11)
-    emu.reset()
-    got = _keyed(_messages(spark, emu, ownersPerPartition=5).collect(), names)
-    statuses = [r["status"] for r in emu.requests()]
+def test_faults_inside_tasks_are_retried_and_change_no_row(spark: SparkSession, emulator: Emulator) -> None:
+    names, expected = _driver_rows(emulator, "SELECT * FROM Messages")
+    emulator.set_faults(throttle_share=0.15, retry_after=0.05, error_share=0.05, drop_share=0.03, seed=11)
+    try:
+        emulator.reset()
+        got = _keyed(_messages(spark, emulator, ownersPerPartition=5).collect(), names)
+        statuses = [r["status"] for r in emulator.requests()]
+    finally:
+        emulator.set_faults()  # the shared emulator's defaults again
     assert 429 in statuses and (503 in statuses or 504 in statuses)
     assert got == _keyed(expected, names)
 
