@@ -8,7 +8,8 @@
 
 Options are the connection properties ``o365sql.connect()`` takes, plus the source's own: ``table`` (or
 ``load("Messages")``), ``columns`` (a comma-separated list; Spark gives Python sources no column pruning, so
-this is how fewer columns are read), ``filter`` (SQL over the table's columns) and ``ownersPerPartition``.
+this is how fewer columns are read), ``filter`` (SQL over the table's columns), ``ownersPerPartition`` and,
+for ``readStream``, ``startingOffsets`` (``earliest`` or ``latest``).
 See docs/spark.md.
 """
 
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyspark.sql.datasource import DataSource, DataSourceReader
+from pyspark.sql.datasource import DataSource, DataSourceReader, SimpleDataSourceStreamReader
 from pyspark.sql.types import StructType
 
 from ._batch import BatchReader
 from ._options import Settings, columns_for_schema, settings_from, spark_schema
+from ._stream import DeltaStreamReader
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -51,6 +53,11 @@ class O365DataSource(DataSource):
         """A batch reader for the columns ``schema`` names (the table's, or a schema given to Spark)."""
         settings = self._settings()
         return BatchReader(settings, columns_for_schema(settings.table, schema))
+
+    def simpleStreamReader(self, schema: StructType) -> SimpleDataSourceStreamReader:
+        """A stream reader over the table's delta queries (offsets: every owner's delta links)."""
+        settings = self._settings()
+        return DeltaStreamReader(settings, columns_for_schema(settings.table, schema))
 
 
 def register(spark: SparkSession) -> None:

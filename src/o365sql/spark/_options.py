@@ -33,6 +33,7 @@ from ..schema import ColumnSpec, TableSpec, get_table
 __all__ = [
     "SOURCE_OPTIONS",
     "SPARK_TYPES",
+    "STARTS",
     "Settings",
     "columns_for_schema",
     "settings_from",
@@ -41,7 +42,9 @@ __all__ = [
 ]
 
 #: The data source's own options (lower case: Spark's option map ignores case); the rest are properties.
-SOURCE_OPTIONS = ("table", "path", "columns", "filter", "ownersperpartition")
+SOURCE_OPTIONS = ("table", "path", "columns", "filter", "ownersperpartition", "startingoffsets")
+#: ``startingOffsets`` of a stream: ``earliest`` (the first batch holds every item) or ``latest`` (changes).
+STARTS = ("earliest", "latest")
 
 #: The Spark type of each declared column type (DATETIME values are UTC instants; JSON stays text).
 SPARK_TYPES: dict[str, DataType] = {
@@ -72,6 +75,7 @@ class Settings:
     filter: str
     owners_per_partition: int
     properties: dict[str, str]
+    starting: str = "earliest"
 
 
 def worker_connection(settings: Settings) -> Connection:
@@ -112,11 +116,14 @@ def settings_from(options: Mapping[str, str]) -> Settings:
         owners_per_partition = 0
     if owners_per_partition < 1:
         raise ProgrammingError(f"ownersPerPartition must be a whole number of at least 1, not {per!r}")
+    starting = (_option(options, "startingoffsets") or "earliest").lower()
+    if starting not in STARTS:
+        raise ProgrammingError(f"startingOffsets must be earliest or latest, not {starting!r}")
     props = {str(k): str(v) for k, v in options.items() if str(k).lower() not in SOURCE_OPTIONS}
     if not any(k.lower() == "oauthsettingslocation" for k in props):
         props["OAuthSettingsLocation"] = _TASK_SETTINGS
     resolve(**props)  # the same checks connect() makes, before any task starts
-    return Settings(spec, columns, _option(options, "filter"), owners_per_partition, props)
+    return Settings(spec, columns, _option(options, "filter"), owners_per_partition, props, starting)
 
 
 def _columns(spec: TableSpec, text: str) -> tuple[ColumnSpec, ...]:
