@@ -54,7 +54,17 @@ def routing_path(ctx: Ctx) -> str:
     """
     if not ctx.raw_path:
         return ctx.path.replace("%", "%25")
-    return "/".join(unquote(seg).replace("%", "%25").replace("/", "%2F") for seg in ctx.raw_path.split("/"))
+    return "/".join(_routing_segment(unquote(seg)) for seg in ctx.raw_path.split("/"))
+
+
+def _routing_segment(segment: str) -> str:
+    """One decoded segment as routes see it.
+
+    A segment holding `:` is OneDrive's path-based addressing (`items/root:/a/b.txt:` as the SDKs encode it,
+    `root%3A%2Fa%2Fb.txt%3A`): its slashes are the item path's separators, so they stay slashes there.
+    """
+    segment = segment.replace("%", "%25")
+    return segment if ":" in segment else segment.replace("/", "%2F")
 
 
 def _unknown_segment(path: str) -> GraphError:
