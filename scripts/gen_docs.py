@@ -11,7 +11,7 @@ from pathlib import Path
 
 from o365sql import procedures
 from o365sql.properties import IGNORED, PROPERTIES
-from o365sql.schema import TABLES, ColumnSpec, TableSpec
+from o365sql.schema import TABLES, ColumnSpec, TableSpec, foreign_keys
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
@@ -61,7 +61,9 @@ def tables_page() -> str:
         HEADER + "# Tables\n",
         "Columns are Graph's property names, nested objects flattened with `_`; collections are JSON text. "
         "*filter* lists the conditions sent to Graph as `$filter` (SQLite still checks every condition Graph "
-        "evaluates differently, so results never depend on it); *order* marks columns Graph can sort on. "
+        "evaluates differently, so results never depend on it); an operator marked `*` is sent as a "
+        "directory advanced query (`ConsistencyLevel: eventual`, `$count=true`); *order* marks columns Graph "
+        "can sort on (docs/sql.md has the full rule). "
         "Types: DATETIME comes back as an aware UTC `datetime`, BOOLEAN as `bool`, JSON as text.\n",
     ]
     for name, spec in sorted(TABLES.items()):
@@ -80,6 +82,12 @@ def tables_page() -> str:
             lines.append(f"Parent: {spec.parent_table} ({spec.parent_key}).")
         if spec.required_routes:
             lines.append(f"Required: {', '.join(spec.required_routes)} (a WHERE term or a join gives it).")
+        references = "; ".join(
+            f"{', '.join(fk.columns)} -> {fk.referenced_table}.{', '.join(fk.referenced_columns)}"
+            for fk in foreign_keys(spec)
+        )
+        if references:
+            lines.append(f"References (sys_foreignkeys): {references}.")
         if delegated or application:
             deleg, app = " or ".join(delegated), " or ".join(application)
             lines.append(f"Permissions: {deleg} (delegated); {app} (application).\n")
@@ -93,8 +101,12 @@ def tables_page() -> str:
             writable = bool(spec.column_writes(c))
             if c.hidden and not writable:
                 continue
-            ops = ", ".join(sorted(c.filter_ops))
+            ops = ", ".join(o + ("*" if o in c.advanced_ops else "") for o in sorted(c.filter_ops))
             notes = c.description.rstrip(".") + (" (hidden: name it to use it)" if c.hidden else "")
+            if c.unset_shows is not None:
+                notes += f". Graph may leave it unset (shown as {c.unset_shows!r}): not trusted to Graph"
+            if c.instant_slack_hours:
+                notes += f". Sent widened by {c.instant_slack_hours} h, re-checked, not sorted by Graph"
             write = _write_cell(spec, c)
             lines.append(
                 f"| {c.name} | {c.type} | {ops} | {'yes' if c.orderable else ''} | {write} | {_cell(notes)} |"

@@ -6,7 +6,8 @@ import re
 
 __all__ = ["is_address", "parse_address_list"]
 
-_ADDRESS = re.compile(r"^[^@\s<>;,]+@[^@\s<>;,]+\.[^@\s<>;,]+$")
+# no spaces, brackets, separators or control characters (a NUL would reach the recipient's server as is)
+_ADDRESS = re.compile(r"^[^@\s<>;,\x00-\x1f\x7f]+@[^@\s<>;,\x00-\x1f\x7f]+\.[^@\s<>;,\x00-\x1f\x7f]+$")
 _NAMED = re.compile(r"(.*?)\s*<([^<>]+)>")
 
 

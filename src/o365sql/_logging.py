@@ -72,9 +72,10 @@ def _open(logfile: str) -> logging.Handler:
             return logging.StreamHandler(stream)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         return logging.FileHandler(path, encoding="utf-8")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ProgrammingError(
-            f"Connection property Logfile: cannot write to {logfile!r} ({exc.strerror or exc}); give a file "
+            f"Connection property Logfile: cannot write to {logfile!r} ({reason}); give a file "
             "in a folder you can write to, or leave Logfile empty"
         ) from None
 

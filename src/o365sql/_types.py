@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .errors import ProgrammingError
+from .errors import DataError, ProgrammingError
 
 __all__ = [
     "BINARY",
@@ -33,6 +33,7 @@ __all__ = [
     "adapt_parameter",
     "adapt_parameters",
     "base_type",
+    "check_text",
     "converter_for",
     "format_datetime",
     "parse_bool",
@@ -136,8 +137,12 @@ def format_datetime(value: _dt.datetime) -> str:
     wrongly ('.' sorts before 'Z') against what the columns hold.
     """
     if value.tzinfo is not None and value.utcoffset() is not None:
-        value = value.astimezone(_dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            value = value.astimezone(_dt.UTC)
+        except OverflowError:
+            raise DataError(f"{value.isoformat()} is outside the years 1 to 9999 once taken to UTC") from None
+    # the year always with four digits (strftime's %Y drops the zeros of years before 1000 on glibc)
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}Z"
 
 
 def parse_datetime(value: Any) -> Any:
@@ -218,14 +223,39 @@ def converter_for(declared: str | None) -> Converter | None:
 # ------------------------------------------------------------------------------------------------------------
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _check_int(value: int, where: str) -> int:
+    if not _INT64[0] <= value <= _INT64[1]:
+        raise DataError(
+            f"{where}: {value} does not fit SQLite's 64-bit integers (up to 2**63-1); pass a float or text"
+        )
+    return value
+
+
+def check_text(text: str, where: str) -> str:
+    """``text`` itself; DataError when it holds a lone surrogate (not Unicode text: nothing can encode it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            f"{where}: character {exc.start + 1} is a lone surrogate ({text[exc.start]!a}), which is not "
+            "Unicode text; decode the source with errors='replace' or fix it"
+        ) from None
+    return text
+
+
 def adapt_parameter(value: Any, where: str = "parameter") -> Any:
     """Turn one Python parameter value into what SQLite stores (see the module docstring)."""
-    if value is None or isinstance(value, str | bytes | float):
+    if isinstance(value, str):
+        return check_text(value, where)
+    if value is None or isinstance(value, bytes | float):
         return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return _check_int(value, where)
     if isinstance(value, _dt.datetime):
         return format_datetime(value)
     if isinstance(value, _dt.date):
@@ -237,7 +267,12 @@ def adapt_parameter(value: Any, where: str = "parameter") -> Any:
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise ProgrammingError(f"{where}: {value} is not a number SQLite can store")
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value() and abs(value) < 2**63:
+            return _check_int(int(value), where)
+        number = float(value)
+        if number in (float("inf"), float("-inf")):
+            raise DataError(f"{where}: {value} is too large for SQLite (a 64-bit float)")
+        return number
     if isinstance(value, uuid.UUID):
         return str(value)
     raise ProgrammingError(

@@ -224,6 +224,7 @@ class Cursor:
         self._reset()
         if not isinstance(operation, str):
             raise ProgrammingError(f"the statement must be a str, not {type(operation).__name__}")
+        _types.check_text(operation, "the statement")
         self._sql = operation
         self._meter = self.connection._begin_statement()
         if procedures.is_exec(operation):

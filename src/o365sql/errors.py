@@ -100,13 +100,24 @@ _BEARER_RE = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+")
 # JWTs (three base64url parts, the first starting with eyJ = '{"') wherever they appear
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
 MASK = "********"
+# Graph's and OAuth's error codes ("ErrorItemNotFound", "Request_BadRequest", "429"): words or a short number,
+# which no authorization code is, so a JSON "code" that looks like one is kept for the reader of the log.
+_ERROR_CODE_RE = re.compile(r"(?:[A-Za-z]+(?:[_.][A-Za-z]+)*|\d{1,5})")
+
+
+def _mask_json(m: re.Match[str]) -> str:
+    key = m.group(1).split('"')[1].lower()
+    if key == "code" and len(m.group(2)) <= 64 and _ERROR_CODE_RE.fullmatch(m.group(2)):
+        return m.group(0)
+    return f"{m.group(1)}{MASK}{m.group(3)}"
 
 
 def redact(text: str) -> str:
-    """Mask bearer tokens, JWTs and secret-named values (``code=``, ``"refresh_token": ...``) in text."""
+    """Mask bearer tokens, JWTs and secret-named values (``code=``, ``"refresh_token": ...``) in text; an
+    error code (``"code": "ErrorItemNotFound"``) is kept."""
     text = _BEARER_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _JWT_RE.sub(MASK, text)
-    text = _JSON_RE.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
+    text = _JSON_RE.sub(_mask_json, text)
     return _KV_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
 
 
@@ -382,7 +393,13 @@ _STATUS_CLASSES: dict[int, type[GraphError]] = {
 
 
 def graph_error_class(status: int | None, code: str | None) -> type[GraphError]:
-    """The exception class for a Graph error: by code when known, else by HTTP status."""
+    """The exception class for a Graph error: by code when known, else by HTTP status.
+
+    A gateway's 502/503/504 is a ServiceUnavailableError whatever code it carries (504 often says
+    ``UnknownError``): it reports the way to the service, not a failure inside it.
+    """
+    if status in (502, 503, 504):
+        return _STATUS_CLASSES[status]
     if code:
         known = GRAPH_CODES.get(code) or _GRAPH_CODES_CI.get(code.lower())
         if known:

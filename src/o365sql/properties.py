@@ -307,7 +307,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "The default mailbox/drive (id or userPrincipalName) when a query gives no UserId; empty means /me.",
     ),
     _p(
-        "Timeout", int, 60, "Seconds to wait for Graph or the identity platform; 0 means no limit.", minimum=0
+        "Timeout",
+        int,
+        60,
+        "Seconds to wait for an answer from Graph or the identity platform; a request that got none is asked "
+        "once more at most, so a silent server holds a statement about twice this long; 0 means no limit.",
+        minimum=0,
+        maximum=86400,
     ),
     _p(
         "Pagesize",
@@ -372,6 +378,13 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         choices=("RAISE", "SKIP"),
     ),
     _p(
+        "UserDefinedViews",
+        str,
+        "",
+        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried by its name and '
+        "listed in sys_tables as a VIEW of schema UserViews; a bad file or query fails the connection.",
+    ),
+    _p(
         "Verbosity",
         int,
         1,
@@ -433,7 +446,6 @@ IGNORED: dict[str, tuple[tuple[str, ...], str]] = {
     "CacheMetadata": ((), ""),
     "PseudoColumns": ((), ""),
     "UseClientSidePaging": ((), "paging follows Graph's @odata.nextLink"),
-    "UserDefinedViews": ((), ""),
     "SupportEnhancedSQL": (("true", "yes", "1", "on"), "SQLite always evaluates what Graph cannot"),
     "DefaultUser": (("CurrentUser",), "set UserId to the mailbox to read"),
     "DefaultGroups": (("CurrentUser",), "query Groups, or GroupMembers WHERE GroupId = ..."),
@@ -497,6 +509,7 @@ def parse_connection_string(text: str) -> dict[str, str]:
         raise ProgrammingError(f"The connection string must be text, not {type(text).__name__}")
     result: dict[str, str] = {}
     seen: dict[str, str] = {}
+    previous = ""
     pos, n = 0, len(text)
     while pos < n:
         end_name = pos
@@ -504,6 +517,8 @@ def parse_connection_string(text: str) -> dict[str, str]:
             end_name += 1
         name = text[pos:end_name].strip()
         if end_name >= n or text[end_name] == ";":
+            if name and _follows_secret(previous):
+                raise ProgrammingError(_after_secret(previous, "text without a value"))
             if name:
                 raise ProgrammingError(
                     f"Connection string: {name!r} has no value; write Name=Value pairs separated by ';'"
@@ -555,7 +570,21 @@ def parse_connection_string(text: str) -> dict[str, str]:
             del result[seen[key]]
         seen[key] = name
         result[name] = value
+        previous = name
     return result
+
+
+def _follows_secret(previous: str) -> bool:
+    spec = _BY_NAME.get(_norm(previous)) if previous else None
+    return spec is not None and spec.secret
+
+
+def _after_secret(previous: str, what: str) -> str:
+    # An unquoted ';' inside a secret splits it: what follows may be the secret's tail, so it is never shown.
+    return (
+        f"Connection string: {what} follows {previous} (not shown: it may be the rest of its value); "
+        f'a value containing \';\' must be quoted, e.g. {previous}="...", with a " inside written twice'
+    )
 
 
 def _quote(value: str) -> str:
@@ -649,11 +678,15 @@ def _convert(spec: PropertySpec, raw: Any) -> Any:
 
 
 def _check_url(name: str, value: str, *, https: bool) -> str:
-    parts = urlsplit(value)
-    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    need = "an https:// URL" if https else "an http:// or https:// URL"
+    try:
+        parts = urlsplit(value)
+        hostname, _port = parts.hostname, parts.port  # .port raises for a port that is not 0-65535
+    except ValueError as exc:
+        raise ProgrammingError(f"Connection property {name}: {value!r} is not {need} ({exc})") from None
+    loopback = hostname in ("localhost", "127.0.0.1", "::1")
     allowed = ("https",) if https and not loopback else ("http", "https")
-    if parts.scheme.lower() not in allowed or not parts.hostname:
-        need = "an https:// URL" if https else "an http:// or https:// URL"
+    if parts.scheme.lower() not in allowed or not hostname or any(c in value for c in "\x00\r\n\t "):
         raise ProgrammingError(f"Connection property {name}: {value!r} is not {need}")
     return value.rstrip("/")
 
@@ -748,11 +781,24 @@ def resolve(connection_string: str = "", **kwargs: Any) -> Properties:
     """Parse, merge (kwargs win; a repeated name: the last wins), type and validate connection properties."""
     raw: dict[str, tuple[PropertySpec, Any]] = {}
     ignored: list[str] = []
+    previous = ""
     for name, value in parse_connection_string(connection_string or "").items():
-        if _ignore(name, value, ignored):
+        try:
+            skip = _ignore(name, value, ignored)
+        except NotSupportedError:
+            if _follows_secret(previous):  # its value may be the secret's tail: never shown
+                raise ProgrammingError(_after_secret(previous, "a commercial-connector property")) from None
+            raise
+        if skip:
+            previous = name
             continue
-        spec = get_spec(name)
+        spec = _BY_NAME.get(_norm(name))
+        if spec is None and _follows_secret(previous):
+            raise ProgrammingError(_after_secret(previous, "an unknown property name"))
+        if spec is None:
+            raise _unknown(name)
         raw[spec.name] = (spec, value)
+        previous = name
     for name, value in kwargs.items():
         if _ignore(name, value, ignored):
             continue

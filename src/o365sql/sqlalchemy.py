@@ -1,6 +1,8 @@
 """SQLAlchemy dialect: `create_engine("o365sql:///?InitiateOAuth=GETANDREFRESH;...")` for pandas.read_sql.
 
-The driver runs SQL in SQLite (apsw) over virtual tables, so the dialect is SQLite's with our DB-API module.
+`office365:///?...`, the commercial connector's URL, is the same dialect. The driver runs SQL in SQLite (apsw)
+over virtual tables, so the dialect is SQLite's with our DB-API module; foreign keys are read from
+sys_foreignkeys, since the virtual tables declare none to SQLite.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import util
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import reflection
+from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 from sqlalchemy.engine.url import URL
 from sqlalchemy.types import DateTime
 
@@ -77,13 +81,41 @@ class O365Dialect(SQLiteDialect):
         """`o365sql:///?Name=Value;...` -> `o365sql.connect("Name=Value;...")`."""
         if url.host or url.database:
             raise ValueError(
-                "o365sql URLs carry the connection string in the query: o365sql:///?InitiateOAuth=GETANDREFRESH;..."
+                f"{url.drivername} URLs carry the connection string in the query: "
+                f"{url.drivername}:///?InitiateOAuth=GETANDREFRESH;..."
             )
         return [connection_string_from_url(url)], {}
 
     def _get_server_version_info(self, connection: Any) -> tuple[int, ...]:
         version: tuple[int, ...] = self.dbapi.sqlite_version_info  # type: ignore[union-attr]
         return version
+
+    @reflection.cache
+    def get_foreign_keys(
+        self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
+    ) -> list[ReflectedForeignKeyConstraint]:
+        """The table's foreign keys as sys_foreignkeys lists them (its parent key, UserId -> Users.id)."""
+        rows = connection.exec_driver_sql(
+            "SELECT ForeignKeyName, ColumnName, ReferencedTableName, ReferencedColumnName "
+            "FROM sys_foreignkeys WHERE TableName = ? AND ForeignKeyType = 'FOREIGNKEY_TYPE_IMPORT'",
+            (table_name,),
+        ).all()
+        keys: dict[str, ReflectedForeignKeyConstraint] = {}
+        for name, column, referred_table, referred_column in rows:
+            key = keys.setdefault(
+                name,
+                ReflectedForeignKeyConstraint(
+                    name=name,
+                    constrained_columns=[],
+                    referred_schema=None,
+                    referred_table=referred_table,
+                    referred_columns=[],
+                    options={},
+                ),
+            )
+            key["constrained_columns"].append(column)
+            key["referred_columns"].append(referred_column)
+        return list(keys.values())
 
     def set_isolation_level(self, dbapi_connection: Any, level: Any) -> None:
         """Graph has no transactions; only the default level exists."""

@@ -157,3 +157,121 @@ def test_sys_tables_say_which_statements(con: Connection) -> None:
     assert notes[("Messages", "receivedDateTime")].endswith("Read-only.")
     assert notes[("CalendarView", "subject")].endswith("Read-only.")
     assert notes[("Messages", "SEARCH")].endswith("Read-only.")
+
+
+def test_sys_primarykeys_are_the_table_keys(con: Connection) -> None:
+    rows = con.execute("SELECT TableName, ColumnName, KeySeq, KeyName FROM sys_primarykeys").fetchall()
+    keys: dict[str, list[str]] = {}
+    for table, column, seq, key_name in rows:
+        assert key_name == f"PK_{table}"
+        keys.setdefault(table, []).append(column)
+        assert seq == len(keys[table])
+    assert keys == {name: list(spec.key) for name, spec in schema.TABLES.items()}
+
+
+def test_sys_foreignkeys_name_parents_and_owners(con: Connection) -> None:
+    imports = {
+        (r[0], r[1]): (r[2], r[3])
+        for r in con.execute(
+            "SELECT TableName, ColumnName, ReferencedTableName, ReferencedColumnName FROM sys_foreignkeys "
+            "WHERE ForeignKeyType = 'FOREIGNKEY_TYPE_IMPORT'"
+        )
+    }
+    assert imports[("GroupMembers", "GroupId")] == ("Groups", "id")
+    assert imports[("MessageAttachments", "MessageId")] == ("Messages", "id")
+    per_user = {name for name, spec in schema.TABLES.items() if spec.per_user}
+    assert {t for t, c in imports if c == "UserId"} == per_user
+    assert all(imports[(t, "UserId")] == ("Users", "id") for t in per_user)
+    assert {t for t, c in imports if c != "UserId"} == {
+        name for name, spec in schema.TABLES.items() if spec.parent_table
+    }
+    # every import is listed again on the referenced table as an export
+    exports = {
+        (r[2], r[3]): (r[0], r[1])
+        for r in con.execute(
+            "SELECT TableName, ColumnName, ReferencedTableName, ReferencedColumnName FROM sys_foreignkeys "
+            "WHERE ForeignKeyType = 'FOREIGNKEY_TYPE_EXPORT'"
+        )
+    }
+    assert exports == imports
+
+
+def test_sys_keycolumns_cover_keys_and_foreign_keys(con: Connection) -> None:
+    rows = con.execute(
+        "SELECT TableName, ColumnName, IsKey, IsForeignKey, ReferencedTableName FROM sys_keycolumns"
+    ).fetchall()
+    keys = {(t, c) for t, c, is_key, _, _ in rows if is_key}
+    assert keys == {(name, k) for name, spec in schema.TABLES.items() for k in spec.key}
+    assert ("GroupMembers", "GroupId", True, True, "Groups") in rows
+    assert ("Messages", "UserId", False, True, "Users") in rows
+    assert ("Users", "id", True, False, None) in rows
+
+
+def test_a_new_table_spec_shows_up_in_every_key_table(
+    con: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = dataclasses.replace(schema.TABLES["GroupMembers"], name="TestOwners")
+    monkeypatch.setitem(schema.TABLES, "TestOwners", child)
+    assert con.execute("SELECT TableType FROM sys_tables WHERE TableName = 'TestOwners'").fetchall() == [
+        ("TABLE",)
+    ]
+    assert con.execute(
+        "SELECT ColumnName FROM sys_primarykeys WHERE TableName = 'TestOwners' ORDER BY KeySeq"
+    ).fetchall() == [("GroupId",), ("id",)]
+    assert con.execute(
+        "SELECT ReferencedTableName, ReferencedColumnName FROM sys_foreignkeys WHERE TableName = 'TestOwners'"
+    ).fetchall() == [("Groups", "id")]
+    assert con.execute(
+        "SELECT TableName, ColumnName FROM sys_foreignkeys WHERE ForeignKeyType = 'FOREIGNKEY_TYPE_EXPORT' "
+        "AND ReferencedTableName = 'TestOwners'"
+    ).fetchall() == [("Groups", "id")]
+
+
+def test_a_parent_keyed_by_two_columns_is_referenced_by_both() -> None:
+    threads = dataclasses.replace(
+        schema.TABLES["GroupMembers"], name="TestThreads", parent_table=None, parent_key=None
+    )
+    posts = dataclasses.replace(
+        schema.TABLES["GroupMembers"],
+        name="TestPosts",
+        parent_table="TestThreads",
+        parent_key="ThreadId",
+        columns=(*schema.TABLES["GroupMembers"].columns, schema.col("ThreadId", kind="param")),
+        key=("GroupId", "ThreadId", "id"),
+    )
+    from o365sql.schema._keys import foreign_keys
+
+    (fk,) = foreign_keys(posts, {**schema.TABLES, "TestThreads": threads})
+    assert (fk.columns, fk.referenced_table, fk.referenced_columns) == (
+        ("GroupId", "ThreadId"),
+        "TestThreads",
+        ("GroupId", "id"),
+    )
+
+
+def test_sys_schemas_without_views(con: Connection) -> None:
+    assert con.execute("SELECT CatalogName, SchemaName FROM sys_schemas").fetchall() == [
+        ("o365sql", "Office365")
+    ]
+
+
+def test_sys_sqlinfo_names_only_what_sqlite_has(con: Connection) -> None:
+    info = dict(con.execute("SELECT NAME, VALUE FROM sys_sqlinfo").fetchall())
+    known = {r[0].upper() for r in con.execute("SELECT name FROM pragma_function_list")}
+    for name in ("AGGREGATE_FUNCTIONS", "STRING_FUNCTIONS", "NUMERIC_FUNCTIONS", "TIMEDATE_FUNCTIONS"):
+        listed = set(info[name].split(", ")) - {"DISTINCT"}
+        assert listed and listed <= known, (name, listed - known)
+    assert info["COUNT"] == "YES" and info["SUPPORT_TRANSACTION"] == "NO"
+    assert int(info["MAX_IDENTIFIER_LENGTH"]) > 1000
+    # every operator listed works in a WHERE clause
+    true_conditions = {
+        "=": "1 = 1", "==": "1 == 1", ">": "2 > 1", "<": "1 < 2", ">=": "1 >= 1", "<=": "1 <= 1",
+        "<>": "1 <> 2", "!=": "1 != 2", "LIKE": "'ab' LIKE 'a%'", "NOT LIKE": "'ab' NOT LIKE 'b%'",
+        "GLOB": "'ab' GLOB 'a*'", "NOT GLOB": "'ab' NOT GLOB 'b*'", "IN": "1 IN (1)",
+        "NOT IN": "1 NOT IN (2)", "BETWEEN": "1 BETWEEN 0 AND 2", "NOT BETWEEN": "1 NOT BETWEEN 2 AND 3",
+        "IS NULL": "NULL IS NULL", "IS NOT NULL": "1 IS NOT NULL", "IS": "1 IS 1", "IS NOT": "1 IS NOT 2",
+        "AND": "1 AND 1", "OR": "0 OR 1", "NOT": "NOT 0", "EXISTS": "EXISTS (SELECT 1)",
+    }  # fmt: skip
+    assert set(info["SUPPORTED_OPERATORS"].split(", ")) == set(true_conditions)
+    for op, condition in true_conditions.items():
+        assert con.execute(f"SELECT 1 WHERE {condition}").fetchall() == [(1,)], op

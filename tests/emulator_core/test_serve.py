@@ -106,7 +106,14 @@ def test_admin_request_log_reset_and_faults(make_emulator: Callable[..., Emulato
         client.get(emulator.authority_host + "/nowhere", params={"a": "1"})
         log = emulator.requests()
         assert log == [
-            {"method": "GET", "path": "/nowhere", "query": "a=1", "status": 404, "bytes": len("Not Found")}
+            {
+                "method": "GET",
+                "path": "/nowhere",
+                "query": "a=1",
+                "status": 404,
+                "bytes": len("Not Found"),
+                "raw_path": "/nowhere",
+            }
         ]
         emulator.reset()
         assert emulator.requests() == []

@@ -273,8 +273,9 @@ def test_calendar_view_window_from_constraints(connect: Connect) -> None:
     )
     rows = db.execute(sql).fetchall()
     (req,) = fake.requests
-    assert req[2]["startDateTime"] == "2024-03-09T23:59:59Z"
-    assert req[2]["endDateTime"] == "2024-04-21T00:00:01Z"
+    # the dates' day, a second of slack, and 14 hours for all-day events held at their own zone's midnight
+    assert req[2]["startDateTime"] == "2024-03-09T09:59:59Z"
+    assert req[2]["endDateTime"] == "2024-04-21T14:00:01Z"
     assert rows and all("2024-03-10" <= r[1] <= "2024-04-20" for r in rows)
     assert rows[0][1].endswith("Z") and len(rows[0][1]) == 20
     fake.requests.clear()

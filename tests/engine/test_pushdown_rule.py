@@ -280,14 +280,16 @@ def test_a_wrong_operator_list_in_the_schema_fails(connect: Connect, monkeypatch
     """The fake answers by the emulator's Graph rules, not the driver's: a claim Graph refuses fails here.
 
     officeLocation is filterable only in an advanced query (ConsistencyLevel: eventual); a schema that
-    offers startswith on it makes the driver send a $filter Graph answers with 400.
+    offers startswith on it without marking it advanced makes the driver send a $filter Graph refuses (400).
     """
     users = schema.get_table("Users")
     wrong = users.column("officeLocation")
     bad = dataclasses.replace(
         users,
         columns=tuple(
-            dataclasses.replace(c, filter_ops=frozenset({"eq", "startswith"})) if c is wrong else c
+            dataclasses.replace(c, filter_ops=frozenset({"eq", "startswith"}), advanced_ops=frozenset())
+            if c is wrong
+            else c
             for c in users.columns
         ),
     )
@@ -299,4 +301,5 @@ def test_a_wrong_operator_list_in_the_schema_fails(connect: Connect, monkeypatch
     monkeypatch.undo()
     db, fake = connect()
     db.execute("SELECT id FROM Users WHERE officeLocation LIKE 'Bld%'").fetchall()
-    assert "$filter" not in fake.requests[0][2]  # the real schema leaves it to SQLite
+    # the real schema marks it advanced: sent with $count=true (and ConsistencyLevel: eventual)
+    assert fake.requests[0][2]["$count"] == "true" and "officeLocation" in fake.requests[0][2]["$filter"]

@@ -1,4 +1,4 @@
-"""The desktop flow's loopback listener: one redirect on 127.0.0.1, state checked, then stop (or time out)."""
+"""The desktop flow's loopback listener: one redirect on 127.0.0.1 and ::1, state checked, then stop."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 import http.server
 import logging
 import os
+import socket
 import threading
 import webbrowser
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -34,6 +35,19 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     listener: LoopbackListener
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # a malformed request from anyone on this machine is their problem: no traceback on our stderr
+        log.debug("sign-in listener: dropped a malformed request")
+
+
+class _Server6(_Server):
+    # The same listener on IPv6 loopback: a browser may resolve localhost to ::1 first.
+    address_family = socket.AF_INET6
+
+    def server_bind(self) -> None:
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        super().server_bind()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -80,7 +94,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._handle({k: v[0] for k, v in query.items()})
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit():
+            self._answer(400, "Bad request", "The request's Content-Length is not a number.")
+            return
+        length = int(raw)
         if length > 1_000_000:
             self._answer(413, "Too large", "Request too large.")
             return
@@ -90,7 +108,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class LoopbackListener:
-    """Listens on 127.0.0.1:port for one redirect whose `state` matches; `wait()` returns its fields."""
+    """Listens on 127.0.0.1:port (and [::1]:port) for one redirect whose `state` matches; `wait()` returns
+    its fields."""
 
     def __init__(self, port: int, path: str, expected_state: str) -> None:
         self.path = path or "/"
@@ -107,22 +126,38 @@ class LoopbackListener:
                 "the port or set CallbackURL to another http://localhost:PORT registered for the app"
             ) from exc
         self._server.listener = self
-        self._thread: threading.Thread | None = None
+        self._servers: list[_Server] = [self._server]
+        try:
+            # ::1 too, on the same port, where the machine has IPv6 (still loopback only)
+            v6 = _Server6(("::1", self.port), _Handler)
+        except OSError:
+            log.debug("sign-in listener: no IPv6 loopback here; listening on 127.0.0.1 only")
+        else:
+            v6.listener = self
+            self._servers.append(v6)
+        self._threads: list[threading.Thread] = []
 
     @property
     def port(self) -> int:
         """The port bound (useful when 0 was asked for)."""
         return int(self._server.server_address[1])
 
+    @property
+    def addresses(self) -> list[str]:
+        """The loopback addresses listened on (127.0.0.1, and ::1 where the machine has IPv6)."""
+        return [str(server.server_address[0]) for server in self._servers]
+
     def start(self) -> LoopbackListener:
-        """Start serving in a background thread."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="o365sql-signin",
-            daemon=True,
-        )
-        self._thread.start()
+        """Start serving in background threads (one per address)."""
+        for server in self._servers:
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="o365sql-signin",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def _deliver(self, params: dict[str, str]) -> None:
@@ -148,11 +183,13 @@ class LoopbackListener:
 
     def close(self) -> None:
         """Stop listening (idempotent)."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(5)
-            self._thread = None
-        self._server.server_close()
+        threads, self._threads = self._threads, []
+        for server in self._servers if threads else ():
+            server.shutdown()
+        for thread in threads:
+            thread.join(5)
+        for server in self._servers:
+            server.server_close()
 
     def __enter__(self) -> LoopbackListener:
         return self.start()

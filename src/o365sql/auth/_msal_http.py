@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +10,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import OperationalError
+from ..errors import OperationalError, ServiceUnavailableError, ThrottledError
+from ..graph import RetryPolicy
 
 __all__ = ["MsalHttpAdapter", "MsalResponse"]
 
@@ -54,9 +56,17 @@ def _where(url: str) -> str:
 class MsalHttpAdapter:
     """Give this to msal as `http_client=`; closing it leaves the shared httpx client open."""
 
-    def __init__(self, client: httpx.Client, timeout: float | httpx.Timeout | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self._client = client
         self._timeout = timeout
+        # the identity platform's throttling (AADSTS90055, 429) and 5xx are waited out here, below msal, so
+        # msal never sees them: its own answer to a 429 is to fail every identical request until Retry-After
+        self.retry = retry or RetryPolicy(max_retries=3)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> MsalResponse:
         where = _where(url)
@@ -76,8 +86,32 @@ class MsalHttpAdapter:
         if headers:
             extra["headers"] = {k: str(v) for k, v in dict(headers).items() if v is not None}
         # Anything else msal may pass (e.g. allow_redirects, stream) has no httpx meaning here.
+        attempt = 0
+        while True:
+            resp = self._request(method, url, where, extra)
+            if resp.status_code != 429 and resp.status_code < 500:
+                break
+            retry_after = resp.headers.get("Retry-After")
+            wait = self.retry.delay(attempt, retry_after) if attempt < self.retry.max_retries else None
+            if wait is None:
+                raise _unavailable(resp, where, retry_after)
+            log.info(
+                "identity platform: %s %s -> HTTP %s; retrying in %.2f s (retry %d of %d)",
+                method,
+                where,
+                resp.status_code,
+                wait,
+                attempt + 1,
+                self.retry.max_retries,
+            )
+            self.retry.sleep(wait)
+            attempt += 1
+        log.debug("identity platform: %s %s -> HTTP %s", method, where, resp.status_code)
+        return MsalResponse(resp.status_code, resp.text, resp.headers, where)
+
+    def _request(self, method: str, url: str, where: str, extra: dict[str, Any]) -> httpx.Response:
         try:
-            resp = self._client.request(method, url, **extra)
+            return self._client.request(method, url, **extra)
         except httpx.TimeoutException as exc:
             raise OperationalError(
                 f"Timed out talking to the identity platform at {where}; raise Timeout or check the network"
@@ -87,8 +121,6 @@ class MsalHttpAdapter:
                 f"Could not reach the identity platform at {where} ({type(exc).__name__}); check the "
                 "network, ProxyServer and AuthorityHost"
             ) from exc
-        log.debug("identity platform: %s %s -> HTTP %s", method, where, resp.status_code)
-        return MsalResponse(resp.status_code, resp.text, resp.headers, where)
 
     def get(self, url: str, params: Any = None, headers: Any = None, **kwargs: Any) -> MsalResponse:
         """GET as msal calls it (discovery documents, managed-identity endpoints)."""
@@ -105,3 +137,34 @@ class MsalHttpAdapter:
 
     def __repr__(self) -> str:
         return "<MsalHttpAdapter>"
+
+
+def _unavailable(resp: httpx.Response, where: str, retry_after: str | None) -> OperationalError:
+    """The error for a 429/5xx the retries did not outlast: the AADSTS code and Retry-After kept."""
+    try:
+        body = json.loads(resp.text)
+    except ValueError:
+        body = None
+    body = body if isinstance(body, dict) else {}
+    codes = body.get("error_codes")
+    aadsts = f"AADSTS{codes[0]}" if isinstance(codes, list) and codes else None
+    code = str(body.get("error") or "") or None
+    trace = body.get("trace_id") if isinstance(body.get("trace_id"), str) else None
+    what = " ".join(filter(None, [aadsts, code]))
+    detail = f" ({what})" if what else ""
+    wait = f"; it asked to wait {retry_after} s" if retry_after else ""
+    if resp.status_code == 429:
+        return ThrottledError(
+            f"The identity platform at {where} is throttling sign-in requests: HTTP 429{detail}{wait}"
+            "; the driver retried and did not start a new sign-in: try again later",
+            code=aadsts or code,
+            status=429,
+            request_id=trace,
+        )
+    return ServiceUnavailableError(
+        f"The identity platform at {where} answered HTTP {resp.status_code}{detail} after retries"
+        f"{wait}; the stored sign-in was kept: try again later",
+        code=aadsts or code,
+        status=resp.status_code,
+        request_id=trace,
+    )

@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -62,6 +63,10 @@ def open_store(location: str | None, *, encrypt: bool = True) -> SettingsStore:
             raise ProgrammingError("OAuthSettingsLocation: memory:// needs a name, e.g. memory://mytenant")
         key = MEMORY_PREFIX + name
     else:
+        if "\x00" in location:
+            raise ProgrammingError(
+                f"OAuthSettingsLocation {location!r}: a path cannot contain a NUL character"
+            )
         key = os.path.realpath(os.path.expanduser(location))
     with _registry_lock:
         store = _registry.get(key)
@@ -69,6 +74,7 @@ def open_store(location: str | None, *, encrypt: bool = True) -> SettingsStore:
             if key.startswith(MEMORY_PREFIX):
                 store = SettingsStore(key, _MemoryPersistence(), None)
             else:
+                _check_file_location(location, key)
                 try:
                     persistence = _file_persistence(key, encrypt)
                 except OSError as exc:
@@ -79,6 +85,46 @@ def open_store(location: str | None, *, encrypt: bool = True) -> SettingsStore:
                 store = SettingsStore(key, persistence, _FileLock(key + ".lock"))
             _registry[key] = store
         return store
+
+
+def _check_file_location(shown: str, path: str) -> None:
+    """Refuse, before anything is created or opened, a location that is not a regular file (or a path to
+    create) in a folder of the user's: a device, a FIFO, a folder, or someone else's file or folder."""
+    where = f"OAuthSettingsLocation {shown}"
+    folder = os.path.dirname(path) or "."
+    for target, kind in ((folder, "folder"), (path, "regular file"), (path + ".lock", "regular lock file")):
+        try:
+            st = os.lstat(target)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # created later: a folder 0700, the file and its lock 0600 (or that fails, and says so)
+        except OSError as exc:
+            raise ProgrammingError(f"{where}: cannot inspect {target} ({exc.strerror or exc})") from None
+        wanted = stat.S_ISDIR(st.st_mode) if kind == "folder" else stat.S_ISREG(st.st_mode)
+        if not wanted:
+            raise ProgrammingError(
+                f"{where}: {target} is {_kind_of(st.st_mode)}, not a {kind}; give the path of a file "
+                "(it is created if missing) in a folder of yours, or memory://NAME"
+            )
+        if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+            raise ProgrammingError(
+                f"{where}: {target} belongs to another user; tokens are kept only in a file and folder "
+                "of the user running o365sql"
+            )
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISREG, "a file"),
+    ):
+        if test(mode):
+            return name
+    return "something else"
 
 
 # -- persistence -----------------------------------------------------------------------------------
@@ -189,7 +235,7 @@ class _FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         deadline = time.monotonic() + self.timeout
         delay = 0.002
         while True:
@@ -337,6 +383,8 @@ class SettingsStore:
             text = self._persistence.load() if sig is not None else ""
         except PersistenceNotFound:
             text = ""
+        except (UnicodeError, ValueError):
+            raise self._foreign() from None
         except OSError as exc:
             raise OperationalError(
                 f"Cannot read OAuthSettingsLocation {self.location} ({type(exc).__name__}); check its "
@@ -346,24 +394,46 @@ class SettingsStore:
         self._seen = sig
         self._dirty = False
 
+    def _foreign(self) -> OperationalError:
+        return OperationalError(
+            f"OAuthSettingsLocation {self.location} is not a settings file this driver wrote; delete it (or "
+            "choose another location) and sign in again"
+        )
+
     def _load_document(self, text: str) -> None:
         doc: Any = {}
         if text.strip():
             try:
                 doc = json.loads(text)
-            except ValueError:
-                raise OperationalError(
-                    f"OAuthSettingsLocation {self.location} is not a settings file this driver wrote; delete "
-                    "it (or choose another location) and sign in again"
-                ) from None
+            except (ValueError, RecursionError):
+                raise self._foreign() from None
         if not isinstance(doc, dict):
-            doc = {}
+            raise self._foreign()
         if doc.get("format") != FORMAT and any(k in doc for k in ("RefreshToken", "AccessToken", "Account")):
             doc = {"token_cache": doc}  # a bare msal cache (e.g. copied from another msal app)
         cache = doc.get("token_cache") or {}
+        pending = doc.get("pending") or {}
+        meta = doc.get("meta") or {}
+        # msal reads its cache as {kind: {key: {field: text}}}; anything else would fail deep inside msal
+        shaped = (
+            isinstance(cache, dict)
+            and all(
+                isinstance(v, dict) and all(isinstance(e, dict) for e in v.values()) for v in cache.values()
+            )
+            and isinstance(pending, dict)
+            and all(
+                isinstance(v, dict)
+                and isinstance(v.get("flow"), dict)
+                and isinstance(v.get("expires_at", 0), int | float)
+                for v in pending.values()
+            )
+            and isinstance(meta, dict)
+        )
+        if not shaped:
+            raise self._foreign()
         self.cache.deserialize(json.dumps(cache) if cache else None)
-        self._pending = dict(doc.get("pending") or {})
-        self._meta = dict(doc.get("meta") or {})
+        self._pending = dict(pending)
+        self._meta = dict(meta)
 
     def _save(self) -> None:
         now = time.time()

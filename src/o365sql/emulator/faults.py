@@ -27,6 +27,11 @@ class FaultConfig:
     drop_share: float = 0.0  # share of Graph responses cut off mid-body
     concurrency: int = 0  # max concurrent requests per mailbox (Graph's is 4; 0: unlimited)
     token_throttle_share: float = 0.0  # share of /token requests answered 429
+    token_error_share: float = 0.0  # share of /token requests answered 503 (or 500)
+    garble_share: float = 0.0  # share of Graph responses whose body is replaced by garbage of the same length
+    late_error_share: float = 0.0  # share of Graph requests applied, then answered 504 (every method)
+    stall_share: float = 0.0  # share of Graph responses that send headers and half the body, then stall
+    stall_seconds: float = 300.0  # how long a stalled response is held before the server gives up
     seed: int | None = None  # makes the random choices repeatable
     batch_reorder: int = 0  # 1: $batch answers come back in another order than asked (Graph may do that)
     throttle_paths: str | None = None  # a regex: only matching Graph paths get the 429/5xx/drop shares

@@ -20,6 +20,7 @@ class LoggedRequest:
     query: str
     status: int
     bytes: int  # response body bytes sent
+    raw_path: str = ""  # the path as received, percent-encoding untouched (added key)
 
 
 class RequestLog:
@@ -77,5 +78,6 @@ class RequestLogMiddleware:
                     query=scope.get("query_string", b"").decode("latin-1"),
                     status=status or 500,
                     bytes=sent,
+                    raw_path=(scope.get("raw_path") or scope["path"].encode("utf-8")).decode("latin-1"),
                 )
             )

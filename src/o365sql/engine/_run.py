@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, OperationalError
 from ..graph import BatchRequest, path_segment
 from ..scale.drive import drive_items
 from ..scale.scheduler import OwnerJob, fan_out_page, is_owner_failure, run_owners
@@ -313,6 +313,20 @@ def _get_ids(ex: Execution, values: dict[str, str], user: SQLValue) -> Iterator[
         raise error
 
 
+def _children(ex: Execution, path: str, params: dict[str, str], depth: int) -> Iterator[dict[str, Any]]:
+    """One folder's items in a walk; a folder the walk found that then cannot be read fails the scan."""
+    try:
+        yield from ex.ctx.graph.iter_items(path, params)
+    except NotFoundError as exc:
+        if depth == 0:
+            raise  # the root's 404 is the owner's own answer (no mailbox/drive): the caller decides
+        raise OperationalError(
+            f"{ex.spec.name}: a folder found during the walk could no longer be read (HTTP 404); the result "
+            "would be incomplete, so none is given: run the query again",
+            code=exc.code,
+        ) from exc
+
+
 def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
     """Every item of a folder tree.
 
@@ -340,7 +354,7 @@ def _walk(ex: Execution, values: dict[str, str]) -> Iterator[dict[str, Any]]:
     while stack:
         path, depth = stack.pop()
         pending: list[tuple[str, int]] = []
-        for item in ex.ctx.graph.iter_items(path, params):
+        for item in _children(ex, path, params, depth):
             yield item
             below = children(item)
             if below is not None and (max_depth < 0 or depth < max_depth):

@@ -3,7 +3,8 @@
 Values are first given the column's SQLite affinity (as SQLite does before comparing), then translated:
 text `=` -> `eq`, LIKE/GLOB 'abc%' -> `startswith` (both re-checked by SQLite: Graph ignores case); booleans
 -> `eq true|false`; DATETIME `x > v` -> `x ge v+1s`, `x <= v` -> `x lt v+1s`, `x = v` -> `x ge v and x lt
-v+1s` (SQLite sees values truncated to whole seconds, so these are exact whatever precision Graph keeps); IN
+v+1s` (SQLite sees values truncated to whole seconds, so these are exact whatever precision Graph keeps; on a
+column with instant slack, all-day event start/end, the range is widened by the slack and re-checked); IN
 lists -> or-ed eq terms, at most IN_CHUNK a request. A date-time Graph can't take exactly (`'2024-05-01'`,
 `'2024-05-01 10:00'`) is left to `Check`, which applies SQLite's comparison rules in Python.
 """
@@ -19,7 +20,7 @@ from typing import Any
 
 from ..graph import odata_datetime, odata_string, path_segment
 from ..schema import ColumnSpec
-from ._values import DATE_PREFIX, compare
+from ._values import DATE_PREFIX, compare, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, parse_datetime
 from .planner import PlanTerm
 
@@ -34,6 +35,7 @@ __all__ = [
     "fill",
     "filter_alternatives",
     "group",
+    "holds_when_unset",
     "translate",
 ]
 
@@ -55,6 +57,17 @@ class Check:
     def __call__(self, item: dict[str, Any]) -> bool:
         v = self.reader(item)
         return any(compare(self.op, v, b) for b in self.values)
+
+
+def holds_when_unset(column: ColumnSpec, op: str, values: list[SQLValue]) -> bool:
+    """True when the column's shown-when-unset value satisfies `column op value` for some value: Graph may
+    not return the items that leave it unset, so such a term is left to SQLite alone."""
+    if column.unset_shows is None:
+        return False
+    if op in ("like", "glob"):
+        return True  # a pattern may match the default; never sent
+    shown = sqlite_affinity(column.unset_shows, numeric_affinity(column))
+    return any(compare(op, shown, v) for v in values)
 
 
 def dt_literal(column: ColumnSpec, dt: datetime) -> str:
@@ -99,6 +112,11 @@ def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | Non
         if dt is None:
             return None
         dt = dt.replace(tzinfo=None)
+        slack = timedelta(hours=column.instant_slack_hours)
+        if dt >= datetime.max - timedelta(seconds=1) - slack or dt - datetime.min < slack:
+            return None  # no literal past the range datetime has: SQLite checks the term itself
+        if column.instant_slack_hours:
+            return _widened(column, op, dt)
         lo, hi = dt_literal(column, dt), dt_literal(column, dt + timedelta(seconds=1))
         return {
             "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],
@@ -109,6 +127,21 @@ def translate(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | Non
             "le": [f"{path} lt {hi}"],
         }.get(op)
     return None
+
+
+def _widened(column: ColumnSpec, op: str, dt: datetime) -> list[str] | None:
+    """Range terms widened by the column's slack: Graph may hold an instant up to that far from the value it
+    shows (all-day events), so the terms keep every row SQLite would, and SQLite re-checks them."""
+    path, slack = column.graph_path, timedelta(hours=column.instant_slack_hours)
+    lo = dt_literal(column, dt - slack)
+    hi = dt_literal(column, dt + timedelta(seconds=1) + slack)
+    return {
+        "eq": [f"{path} ge {lo}", f"{path} lt {hi}"],
+        "gt": [f"{path} ge {lo}"],
+        "ge": [f"{path} ge {lo}"],
+        "lt": [f"{path} lt {hi}"],
+        "le": [f"{path} lt {hi}"],
+    }.get(op)
 
 
 def translate_number(column: ColumnSpec, op: str, v: SQLValue) -> list[str] | str | None:
@@ -148,12 +181,13 @@ def datetime_superset(column: ColumnSpec, term: PlanTerm, values: list[SQLValue]
     except ValueError:
         return None
     path = column.graph_path
+    slack = timedelta(hours=column.instant_slack_hours)
     terms = []
-    if term.op in ("eq", "gt", "ge"):
-        terms.append(f"{path} ge {dt_literal(column, day)}")
-    if term.op in ("eq", "lt", "le"):
-        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1))}")
-    return [" and ".join(terms)]
+    if term.op in ("eq", "gt", "ge") and day - datetime.min >= slack:  # none before year 1
+        terms.append(f"{path} ge {dt_literal(column, day - slack)}")
+    if term.op in ("eq", "lt", "le") and day < datetime.max - timedelta(days=1) - slack:
+        terms.append(f"{path} lt {dt_literal(column, day + timedelta(days=1) + slack)}")  # none past 9999
+    return [" and ".join(terms)] if terms else None
 
 
 def group(terms: list[str]) -> str:

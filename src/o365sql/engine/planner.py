@@ -3,11 +3,13 @@
 The one rule: pushdown never changes a result. A constraint is `omit`ted (SQLite stops checking it) only when
 Graph evaluates it exactly as SQLite would -- booleans, numbers and DateTimeOffset comparisons (turned into
 exact range terms by engine.request); string comparisons (Graph ignores case), LIKE/GLOB (sent as startswith),
-`<>` and dateTimeTimeZone strings are sent but re-checked. Routing constraints (UserId, GroupId, MessageId,
-CalendarId, parentFolderId, parentReference_id) choose which collection is read; they are applied with or
-without Pushdown, since they define the rows the table holds. ORDER BY is consumed only for one single Graph
-stream on non-text, never-null orderable columns; LIMIT/OFFSET go to the source only when every constraint is
-omitted and the order is consumed (or absent). Bound values are unknown here: Filter builds the $filter text.
+`<>` and dateTimeTimeZone strings are sent but re-checked, and so is every term on a column Graph may leave
+unset or hold at another instant than it shows (ColumnSpec.unset_shows, instant_slack_hours). Routing
+constraints (UserId, GroupId, MessageId, CalendarId, parentFolderId, parentReference_id) choose which
+collection is read; they are applied with or without Pushdown, since they define the rows the table holds.
+ORDER BY is consumed only for one single Graph stream on non-text, never-null orderable columns Graph sorts
+by the value it shows; LIMIT/OFFSET go to the source only when every constraint is omitted and the order is
+consumed (or absent). Bound values are unknown here: Filter builds the $filter text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import apsw
 
+from ..errors import ProgrammingError
 from ..schema import ColumnSpec, TableSpec, get_table
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
@@ -139,7 +142,7 @@ def graph_op(column: ColumnSpec, op: str) -> str | None:
 
 def exact_op(column: ColumnSpec, op: str) -> bool:
     """True when Graph's answer for this operator equals SQLite's, so the term can be omitted."""
-    if column.kind != "graph":
+    if column.kind != "graph" or column.unset_shows is not None or column.instant_slack_hours:
         return False
     if column.type == "BOOLEAN":
         return op == "eq"
@@ -160,6 +163,15 @@ def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
     if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
         return True
     return bool(spec.parent_key and spec.parent_key not in routed)
+
+
+def _check_search(spec: TableSpec, op: str | None, is_in: bool) -> None:
+    """SEARCH holds one query for Graph's $search: any other use would read every row and match none."""
+    if op != "eq" or is_in:
+        raise ProgrammingError(
+            f"{spec.name}.{SEARCH_COLUMN} takes one search text with '=': WHERE {SEARCH_COLUMN} = 'words'; "
+            "IN, LIKE, comparisons and IS NULL are not supported (run one query per search text)"
+        )
 
 
 def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
@@ -186,6 +198,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         icol = ii.get_aConstraint_iColumn(i)
         op = _OPS.get(op_code)
         usable = ii.get_aConstraint_usable(i)
+        if 0 <= icol < len(spec.columns) and spec.columns[icol].name == SEARCH_COLUMN:
+            _check_search(spec, op, usable and op == "eq" and bool(ii.get_aConstraintUsage_in(i)))
         if not usable:
             all_exact = False
             continue
@@ -331,6 +345,8 @@ def _order_consumed(
         column = spec.columns[c]
         if not column.orderable or column.kind != "graph" or column.type in _TEXTUAL or not column.not_null:
             return False
+        if column.instant_slack_hours or column.unset_shows is not None:
+            return False  # Graph sorts by a value SQLite does not see
         if filters:
             if spec.orderby_rule == "directory":
                 return False

@@ -5,7 +5,10 @@ IN lists on them read each collection in turn. Filter terms come from engine._te
 MAX_REQUESTS_PER_SCAN requests or MAX_FILTER_CHARS characters, terms are handed back to SQLite (or, when
 omitted, to a local check). CalendarView's window: a lower bound from `start_dateTime`/`end_dateTime`
 `>=`/`>`/`=` (the date of the value, minus a second), an upper bound from `<=`/`<`/`=` (the next day, plus a
-second), defaults now-30 days and now+30 days; those constraints stay with SQLite. Unconstrained
+second), both widened by the columns' 14 h all-day slack, defaults now-30 days and now+30 days; those
+constraints stay with SQLite. A term the shown-when-unset value of its column satisfies is not sent (SQLite
+checks it); an operator a directory column takes only as an advanced query adds ConsistencyLevel: eventual
+and $count=true. Unconstrained
 MailFolders and Files scans walk the folder tree (Files: DirectoryRetrievalDepth levels below the root,
 default 5); walks send no $filter. LIMIT/OFFSET, when the planner pushed them, become $top (page size; the
 scan stops after LIMIT rows) and $skip on a single stream where Graph supports it, else rows are skipped
@@ -35,10 +38,11 @@ from ._terms import (
     datetime_superset,
     dt_literal,
     filter_alternatives,
+    holds_when_unset,
 )
 from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
-from .planner import Plan, PlanTerm
+from .planner import Plan, PlanTerm, graph_op
 
 __all__ = ["ME", "Execution", "Row", "build", "cache_key"]
 
@@ -47,6 +51,8 @@ Row = tuple[dict[str, Any], dict[str, SQLValue]]
 MAX_FILTER_CHARS = 3000
 MAX_REQUESTS_PER_SCAN = 20
 WINDOW_DEFAULT = timedelta(days=30)
+#: Graph answers a calendarView of at most 1825 days (400 ErrorInvalidRequest beyond that)
+WINDOW_MAX = timedelta(days=1825)
 ME = "\x00me"  # the scope value of /me: UserId is resolved only if the query reads it
 
 
@@ -92,6 +98,9 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
     start_col, end_col = spec.window
     lower: datetime | None = None
     upper: datetime | None = None
+    # Graph windows all-day events at midnight of their own zone, up to the columns' slack away from the date
+    # they show: bounds taken from constraints are widened so the window holds every event SQLite keeps.
+    slack = timedelta(hours=max(spec.column(c).instant_slack_hours for c in (start_col, end_col)))
     for term, value in terms:
         name = spec.columns[term.column].name
         v = sqlite_affinity(value, numeric=True)
@@ -107,22 +116,35 @@ def _window_bounds(ex: Execution, terms: list[tuple[PlanTerm, Any]]) -> dict[str
         # Compared as text, `x >= v` implies x's date >= v's date, and `x <= v` implies x's date <= v's date;
         # a second of slack keeps events that merely touch the window's edge.
         if term.op in ("ge", "gt", "eq") and name in (start_col, end_col):
-            lo = day - timedelta(seconds=1)
+            lo = _shift(day, -(timedelta(seconds=1) + slack))
             lower = lo if lower is None else max(lower, lo)
         if term.op in ("le", "lt", "eq") and name in (start_col, end_col):
-            hi = day + timedelta(days=1, seconds=1)
+            hi = _shift(day, timedelta(days=1, seconds=1) + slack)
             upper = hi if upper is None else min(upper, hi)
     now = ctx.now().replace(tzinfo=None, microsecond=0)
     if lower is None and upper is None:
         lower, upper = now - WINDOW_DEFAULT, now + WINDOW_DEFAULT
     elif upper is None:
         assert lower is not None
-        upper = max(lower, now) + WINDOW_DEFAULT
+        upper = _shift(max(lower, now), WINDOW_DEFAULT)
     elif lower is None:
-        lower = min(upper, now) - WINDOW_DEFAULT
+        lower = _shift(min(upper, now), -WINDOW_DEFAULT)
     if upper <= lower:
-        upper = lower + timedelta(days=1)
+        upper = _shift(lower, timedelta(days=1))
+    if upper - lower > WINDOW_MAX:
+        raise ProgrammingError(
+            f"{spec.name}: the window {lower.date()} to {upper.date()} is longer than the {WINDOW_MAX.days} "
+            f"days Graph answers for at once; narrow {start_col}/{end_col} (one query per five years)"
+        )
     return {"startDateTime": format_datetime(lower), "endDateTime": format_datetime(upper)}
+
+
+def _shift(moment: datetime, delta: timedelta) -> datetime:
+    """moment + delta, held to the years datetime can represent (a window edge at year 1 or 9999)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max.replace(microsecond=0) if delta > timedelta(0) else datetime.min
 
 
 def _int_arg(value: Any) -> int | None:
@@ -172,6 +194,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 if term.is_in and isinstance(value, set | frozenset | list | tuple)
                 else [sqlite_affinity(value, numeric)]
             )
+            if holds_when_unset(column, term.op, values):
+                continue  # Graph may not return items that leave it unset; SQLite checks the term
             parts = filter_alternatives(column, term, values)
             if parts == EMPTY:
                 ex.empty = True
@@ -253,6 +277,10 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.params["$count"] = "true"
 
     ex.filters = _compose_filters(ex, spec, plan, filter_parts, args, readers, check_columns)
+    if any(_advanced(spec, term) for term, _alts in filter_parts):
+        # an operator the directory serves only as an advanced query (aad-advanced-queries.md)
+        ex.headers["ConsistencyLevel"] = "eventual"
+        ex.params["$count"] = "true"
     if len(ex.filters) > 1:
         ex.dedupe = True
     ex.pushed = [f for f in ex.filters if f]
@@ -294,6 +322,13 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             top = min(top, limit + ex.local_skip)
         ex.params["$top"] = str(max(1, top))
     return ex
+
+
+def _advanced(spec: TableSpec, term: PlanTerm) -> bool:
+    """True when the term's Graph operator is one the column takes only in an advanced query."""
+    column = spec.columns[term.column]
+    op = graph_op(column, term.op)
+    return op is not None and op in column.advanced_ops
 
 
 def _search_text(spec: TableSpec, search: str) -> str:

@@ -1,12 +1,14 @@
-"""System tables: sys_tables, sys_tablecolumns, sys_procedures, sys_procedureparameters, sys_connection_props.
+"""System tables: tables, columns, keys, procedures, connection properties, SQL capabilities as BI tools ask.
 
 They are eponymous-only, read-only apsw virtual tables: they exist on every connection without a CREATE, rows
 are computed when queried (so procedures registered later show up), and any INSERT/UPDATE/DELETE is refused by
-SQLite itself. Secret connection properties are shown as ``********``.
+SQLite itself. Secret connection properties are shown as ``********``. Keys come from the TableSpecs (the key,
+the parent key, UserId on per-user tables), so a new TableSpec shows up in every table here.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,9 +17,10 @@ import apsw
 from .. import procedures
 from ..errors import MASK
 from ..properties import PROPERTIES, Properties, PropertySpec
-from ..schema import TABLES
+from ..schema import TABLES, ForeignKey, foreign_keys, primary_key_name
+from . import userviews
 
-__all__ = ["CATALOG", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
+__all__ = ["CATALOG", "FK_EXPORT", "FK_IMPORT", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
 
 CATALOG = "o365sql"
 SCHEMA = "Office365"
@@ -50,13 +53,41 @@ _SYS_CONNECTION_PROPS_COLS = (
     ("Value", "TEXT"), ("Required", "BOOLEAN"), ("Category", "TEXT"),
 )  # fmt: skip
 
+_SYS_SCHEMAS_COLS = (("CatalogName", "TEXT"), ("SchemaName", "TEXT"))
+_SYS_PRIMARYKEYS_COLS = (
+    ("CatalogName", "TEXT"), ("SchemaName", "TEXT"), ("TableName", "TEXT"), ("ColumnName", "TEXT"),
+    ("KeySeq", "INTEGER"), ("KeyName", "TEXT"),
+)  # fmt: skip
+_SYS_FOREIGNKEYS_COLS = (
+    ("CatalogName", "TEXT"), ("SchemaName", "TEXT"), ("TableName", "TEXT"), ("ColumnName", "TEXT"),
+    ("PrimaryKeyName", "TEXT"), ("ForeignKeyName", "TEXT"), ("ReferencedCatalogName", "TEXT"),
+    ("ReferencedSchemaName", "TEXT"), ("ReferencedTableName", "TEXT"), ("ReferencedColumnName", "TEXT"),
+    ("ForeignKeyType", "TEXT"),
+)  # fmt: skip
+_SYS_KEYCOLUMNS_COLS = (
+    ("CatalogName", "TEXT"), ("SchemaName", "TEXT"), ("TableName", "TEXT"), ("ColumnName", "TEXT"),
+    ("IsKey", "BOOLEAN"), ("IsForeignKey", "BOOLEAN"), ("PrimaryKeyName", "TEXT"), ("ForeignKeyName", "TEXT"),
+    ("ReferencedCatalogName", "TEXT"), ("ReferencedSchemaName", "TEXT"), ("ReferencedTableName", "TEXT"),
+    ("ReferencedColumnName", "TEXT"),
+)  # fmt: skip
+_SYS_SQLINFO_COLS = (("NAME", "TEXT"), ("VALUE", "TEXT"))
+
 SYSTEM_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "sys_schemas": _SYS_SCHEMAS_COLS,
     "sys_tables": _SYS_TABLES_COLS,
     "sys_tablecolumns": _SYS_TABLECOLUMNS_COLS,
+    "sys_primarykeys": _SYS_PRIMARYKEYS_COLS,
+    "sys_foreignkeys": _SYS_FOREIGNKEYS_COLS,
+    "sys_keycolumns": _SYS_KEYCOLUMNS_COLS,
     "sys_procedures": _SYS_PROCEDURES_COLS,
     "sys_procedureparameters": _SYS_PROCEDUREPARAMETERS_COLS,
     "sys_connection_props": _SYS_CONNECTION_PROPS_COLS,
+    "sys_sqlinfo": _SYS_SQLINFO_COLS,
 }
+# sys_foreignkeys.ForeignKeyType: IMPORT rows are a table's own foreign keys, EXPORT rows the keys of other
+# tables that point at it (as the commercial connector lists both).
+FK_IMPORT = "FOREIGNKEY_TYPE_IMPORT"
+FK_EXPORT = "FOREIGNKEY_TYPE_EXPORT"
 
 # DataType codes follow java.sql.Types (as JDBC/ODBC tools expect): what the commercial connector reports too.
 _DATA_TYPES: dict[str, tuple[int, int | None, int | None, int | None]] = {
@@ -76,24 +107,161 @@ def data_type_code(type_name: str) -> tuple[int, int | None, int | None, int | N
     return _DATA_TYPES.get(type_name.upper().split("(", 1)[0].strip(), (12, None, None, None))
 
 
-def _sys_tables() -> Iterable[tuple[Any, ...]]:
-    for name in sorted(TABLES, key=str.lower):
-        spec = TABLES[name]
-        description = f"{spec.description} {spec.table_write_note()}"
-        yield (CATALOG, SCHEMA, spec.name, spec.table_type, description, int(spec.updatable))
+def _views(db: weakref.ref[apsw.Connection]) -> tuple[userviews.UserView, ...]:
+    con = db()
+    return userviews.views_of(con) if con is not None else ()
 
 
-def _sys_tablecolumns() -> Iterable[tuple[Any, ...]]:
+def _sys_tables(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for name in sorted(TABLES, key=str.lower):
+            spec = TABLES[name]
+            description = f"{spec.description} {spec.table_write_note()}"
+            yield (CATALOG, SCHEMA, spec.name, spec.table_type, description, int(spec.updatable))
+        for view in _views(db):
+            yield (CATALOG, userviews.SCHEMA, view.name, "VIEW", f"User defined view: {view.query}", 0)
+
+    return rows
+
+
+def _sys_schemas(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        yield (CATALOG, SCHEMA)
+        if _views(db):
+            yield (CATALOG, userviews.SCHEMA)
+
+    return rows
+
+
+def _sys_tablecolumns(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for name in sorted(TABLES, key=str.lower):
+            spec = TABLES[name]
+            for ordinal, col in enumerate(spec.columns, start=1):
+                code, length, precision, scale = data_type_code(col.type)
+                description = f"{col.description.rstrip('.')}. {spec.column_write_note(col)}".lstrip(". ")
+                yield (
+                    CATALOG, SCHEMA, spec.name, col.name, col.type, code, length, precision, scale,
+                    int(spec.nullable(col)), description, ordinal, 0, 0, int(col.hidden),
+                    int(spec.column_read_only(col)), int(spec.is_key(col)),
+                )  # fmt: skip
+        for view in _views(db):
+            for ordinal, (column, type_name) in enumerate(view.columns, start=1):
+                code, length, precision, scale = data_type_code(type_name)
+                yield (
+                    CATALOG, userviews.SCHEMA, view.name, column, type_name, code, length, precision, scale,
+                    1, "", ordinal, 0, 0, 0, 1, 0,
+                )  # fmt: skip
+
+    return rows
+
+
+def _sys_primarykeys() -> Iterable[tuple[Any, ...]]:
     for name in sorted(TABLES, key=str.lower):
         spec = TABLES[name]
-        for ordinal, col in enumerate(spec.columns, start=1):
-            code, length, precision, scale = data_type_code(col.type)
-            description = f"{col.description.rstrip('.')}. {spec.column_write_note(col)}".lstrip(". ")
+        for seq, column in enumerate(spec.key, start=1):
+            yield (CATALOG, SCHEMA, spec.name, spec.column(column).name, seq, primary_key_name(spec.name))
+
+
+def _all_foreign_keys() -> list[ForeignKey]:
+    return [fk for name in sorted(TABLES, key=str.lower) for fk in foreign_keys(TABLES[name])]
+
+
+def _sys_foreignkeys() -> Iterable[tuple[Any, ...]]:
+    keys = _all_foreign_keys()
+    for fk in keys:
+        pk = primary_key_name(fk.referenced_table)
+        for column, referenced in zip(fk.columns, fk.referenced_columns, strict=True):
             yield (
-                CATALOG, SCHEMA, spec.name, col.name, col.type, code, length, precision, scale,
-                int(spec.nullable(col)), description, ordinal, 0, 0, int(col.hidden),
-                int(spec.column_read_only(col)), int(spec.is_key(col)),
+                CATALOG, SCHEMA, fk.table, column, pk, fk.name,
+                CATALOG, SCHEMA, fk.referenced_table, referenced, FK_IMPORT,
             )  # fmt: skip
+    for fk in sorted(keys, key=lambda k: k.referenced_table.lower()):
+        pk = primary_key_name(fk.referenced_table)
+        for column, referenced in zip(fk.columns, fk.referenced_columns, strict=True):
+            yield (
+                CATALOG, SCHEMA, fk.referenced_table, referenced, pk, fk.name,
+                CATALOG, SCHEMA, fk.table, column, FK_EXPORT,
+            )  # fmt: skip
+
+
+def _sys_keycolumns() -> Iterable[tuple[Any, ...]]:
+    """One row per column that is part of the table's key or of a foreign key (one per foreign key)."""
+    by_column: dict[tuple[str, str], list[tuple[ForeignKey, str]]] = {}
+    for fk in _all_foreign_keys():
+        for column, referenced in zip(fk.columns, fk.referenced_columns, strict=True):
+            by_column.setdefault((fk.table, column.lower()), []).append((fk, referenced))
+    for name in sorted(TABLES, key=str.lower):
+        spec = TABLES[name]
+        pk_name = primary_key_name(spec.name)
+        for col in spec.columns:
+            is_key = spec.is_key(col)
+            refs = by_column.get((spec.name, col.name.lower()), [])
+            if is_key and not refs:
+                yield (CATALOG, SCHEMA, spec.name, col.name, 1, 0, pk_name, None, None, None, None, None)
+            for fk, referenced in refs:
+                yield (
+                    CATALOG, SCHEMA, spec.name, col.name, int(is_key), 1, pk_name if is_key else None,
+                    fk.name, CATALOG, SCHEMA, fk.referenced_table, referenced,
+                )  # fmt: skip
+
+
+def _joins() -> str:
+    # RIGHT and FULL OUTER JOIN came with SQLite 3.39
+    version = tuple(int(p) for p in apsw.sqlite_lib_version().split("."))
+    outer = "LEFT, RIGHT, FULL" if version >= (3, 39) else "LEFT"
+    return f"{outer}, NESTED, NOT_ORDERED, INNER, ALL_COMPARISON_OPS"
+
+
+# What SQLite (which evaluates every query; Graph only narrows what is read) accepts: its operators and its
+# built-in functions (every name listed is one, CURRENT_DATE and friends included).
+_SQLINFO: tuple[tuple[str, str], ...] = (
+    ("AGGREGATE_FUNCTIONS", "AVG, COUNT, MAX, MIN, SUM, TOTAL, GROUP_CONCAT, STRING_AGG, DISTINCT"),
+    ("COUNT", "YES"),
+    ("IDENTIFIER_QUOTE_OPEN_CHAR", '"'),
+    ("IDENTIFIER_QUOTE_CLOSE_CHAR", '"'),
+    (
+        "SUPPORTED_OPERATORS",
+        "=, ==, >, <, >=, <=, <>, !=, LIKE, NOT LIKE, GLOB, NOT GLOB, IN, NOT IN, BETWEEN, NOT BETWEEN, "
+        "IS NULL, IS NOT NULL, IS, IS NOT, AND, OR, NOT, EXISTS",
+    ),
+    ("GROUP_BY", "NO_RELATION"),
+    ("OUTER_JOINS", "YES"),
+    ("OJ_CAPABILITIES", _joins()),
+    ("SUBQUERIES", "COMPARISON, EXISTS, IN, CORRELATED_SUBQUERIES"),
+    (
+        "STRING_FUNCTIONS",
+        "CHAR, CONCAT, CONCAT_WS, FORMAT, GLOB, HEX, INSTR, LENGTH, LIKE, LOWER, LTRIM, OCTET_LENGTH, "
+        "PRINTF, QUOTE, REPLACE, RTRIM, SUBSTR, SUBSTRING, TRIM, UNHEX, UNICODE, UPPER",
+    ),
+    (
+        "NUMERIC_FUNCTIONS",
+        "ABS, ACOS, ACOSH, ASIN, ASINH, ATAN, ATAN2, ATANH, CEIL, CEILING, COS, COSH, DEGREES, EXP, FLOOR, "
+        "LN, LOG, LOG10, LOG2, MAX, MIN, MOD, PI, POW, POWER, RADIANS, RANDOM, ROUND, SIGN, SIN, SINH, SQRT, "
+        "TAN, TANH, TRUNC",
+    ),
+    (
+        "TIMEDATE_FUNCTIONS",
+        "DATE, TIME, DATETIME, JULIANDAY, UNIXEPOCH, STRFTIME, TIMEDIFF, CURRENT_DATE, CURRENT_TIME, "
+        "CURRENT_TIMESTAMP",
+    ),
+    ("SUPPORT_TRANSACTION", "NO"),
+    ("SUPPORTS_MULTIPLE_SCHEMAS", "NO"),
+    ("SUPPORTS_MULTIPLE_CATALOGS", "NO"),
+    ("DIALECT", "SQLite"),
+)
+
+
+def _sys_sqlinfo(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        yield from _SQLINFO
+        con = db()
+        if con is not None:
+            # SQLite bounds an identifier only by the statement's length
+            yield ("MAX_IDENTIFIER_LENGTH", str(con.limit(apsw.SQLITE_LIMIT_SQL_LENGTH, -1)))
+            yield ("MAX_COLUMNS_IN_SELECT", str(con.limit(apsw.SQLITE_LIMIT_COLUMN, -1)))
+
+    return rows
 
 
 def _sys_procedures() -> Iterable[tuple[Any, ...]]:
@@ -217,13 +385,19 @@ class _Cursor:
 
 
 def install(db: apsw.Connection, props: Properties) -> None:
-    """Make the five system tables queryable on ``db``; ``props`` is the connection's Properties."""
+    """Make the system tables queryable on ``db``; ``props`` is the connection's Properties."""
+    ref = weakref.ref(db)  # the tables live in db: a strong reference would keep it alive
     sources: dict[str, Rows] = {
-        "sys_tables": _sys_tables,
-        "sys_tablecolumns": _sys_tablecolumns,
+        "sys_schemas": _sys_schemas(ref),
+        "sys_tables": _sys_tables(ref),
+        "sys_tablecolumns": _sys_tablecolumns(ref),
+        "sys_primarykeys": _sys_primarykeys,
+        "sys_foreignkeys": _sys_foreignkeys,
+        "sys_keycolumns": _sys_keycolumns,
         "sys_procedures": _sys_procedures,
         "sys_procedureparameters": _sys_procedureparameters,
         "sys_connection_props": _connection_props_rows(props),
+        "sys_sqlinfo": _sys_sqlinfo(ref),
     }
     for name, columns in SYSTEM_TABLES.items():
         module: Any = _Module(columns, sources[name])

@@ -112,7 +112,12 @@ class Table:
     def Disconnect(self) -> None:
         """Nothing to release."""
 
-    Destroy = Disconnect
+    def Destroy(self) -> None:
+        """DROP TABLE: refused, so a statement cannot take a table away for the rest of the connection."""
+        raise NotSupportedError(
+            f"{self.spec.name} is a table of Microsoft Graph: it cannot be dropped (a connection always has "
+            "every table)"
+        )
 
     # -- writes (engine.dml) -------------------------------------------------------------------------------
 
@@ -370,6 +375,23 @@ def _last_insert_id(module: Module) -> Any:
 _MODULES: weakref.WeakKeyDictionary[apsw.Connection, Module] = weakref.WeakKeyDictionary()
 
 
+_TABLE_NAMES = frozenset(name.lower() for name in TABLES)
+
+
+def _authorize(op: int, p1: str | None, p2: str | None, dbname: str | None, trigger: str | None) -> int:
+    """The authorizer: ALTER TABLE on a Graph table is refused (a rename would hide it from queries), and
+    so is ATTACH of a file (also behind VACUUM INTO): SQL run through the driver never reads or writes
+    local files."""
+    if op == apsw.SQLITE_ALTER_TABLE and (p2 or "").lower() in _TABLE_NAMES:
+        raise NotSupportedError(f"{p2} is a table of Microsoft Graph: it cannot be altered or renamed")
+    if op == apsw.SQLITE_ATTACH and (p1 or "") not in ("", ":memory:"):
+        raise NotSupportedError(
+            "ATTACH and VACUUM INTO of a file are refused: statements run through o365sql do not read or "
+            "write local files (ATTACH ':memory:' works; copy results to a file from Python)"
+        )
+    return apsw.SQLITE_OK
+
+
 def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") -> None:
     """Register the o365 module on db and create every schema table in `schema` (idempotent per connection).
 
@@ -384,6 +406,7 @@ def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") ->
         # text, so cursor.lastrowid cannot hold it)
         db.create_module(MODULE_NAME, cast(Any, module), use_bestindex_object=True, use_no_change=True)
         db.create_scalar_function("last_insert_id", _last_insert_id(module), 0)
+        db.authorizer = _authorize
         _MODULES[db] = module
     for name in TABLES:
         db.execute(

@@ -170,16 +170,10 @@ def run_batch(client: GraphClient, requests: list[BatchRequest]) -> list[BatchRe
 def _send_chunk(client: GraphClient, chunk: list[BatchRequest]) -> dict[str, BatchResponse]:
     payload = {"requests": [_item_json(client, r) for r in chunk]}
     idempotent = all(r.method.upper() in IDEMPOTENT_METHODS for r in chunk)
-    response = client.request("POST", "/$batch", json=payload, idempotent=idempotent)
-    try:
-        data = response.json()
-        items = data["responses"]
-    except (ValueError, KeyError, TypeError):
-        raise OperationalError(
-            "POST /$batch: Graph's answer has no 'responses' list",
-            status=response.status_code,
-            request_id=response.headers.get("request-id"),
-        ) from None
+    data = client.request_json("POST", "/$batch", json=payload, idempotent=idempotent)
+    items = data.get("responses")
+    if not isinstance(items, list):
+        raise OperationalError("POST /$batch: Graph's answer has no 'responses' list")
     by_id = {r.id: r for r in chunk}
     answers: dict[str, BatchResponse] = {}
     for item in items:
@@ -198,6 +192,5 @@ def _send_chunk(client: GraphClient, chunk: list[BatchRequest]) -> dict[str, Bat
     if missing:
         raise OperationalError(
             f"POST /$batch: Graph's answer lacks the responses for {', '.join(missing[:5])}",
-            request_id=response.headers.get("request-id"),
         )
     return answers

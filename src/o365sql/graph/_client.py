@@ -14,7 +14,15 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..errors import MASK, InterfaceError, OperationalError, ProgrammingError, ThrottledError, redact
+from ..errors import (
+    MASK,
+    GraphError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    ThrottledError,
+    redact,
+)
 from ..properties import HEADERS, TRAFFIC
 from ._counters import Counters
 from ._errors import Permissions, describe, graph_error, is_tls_failure, network_error, reached_server
@@ -164,6 +172,7 @@ class GraphClient:
         refreshed = False
         attempt = 0
         force = False
+        began = time.monotonic()
         while True:
             token = self.tokens.get_token(force_refresh=True) if force else self.tokens.get_token()
             force = False
@@ -185,6 +194,8 @@ class GraphClient:
             except httpx.TransportError as exc:
                 sent = reached_server(exc)
                 retryable = not is_tls_failure(exc) and (idempotent or not sent)
+                if isinstance(exc, httpx.TimeoutException) and self._out_of_time(began):
+                    retryable = False  # a silent server is asked once more, not five times: see _out_of_time
                 if retryable and attempt < self.retry.max_retries:
                     delay = self.retry.backoff(attempt)
                     self.log.info(
@@ -255,6 +266,12 @@ class GraphClient:
                 raise graph_error(response, method, url, permissions=permissions, app_only=self._app_only())
             return response
 
+    def _out_of_time(self, began: float) -> bool:
+        # Timeout bounds each wait; a request stops being repeated once two Timeouts have passed since it
+        # was first sent, so a server that never answers holds a statement about 2 x Timeout, not 6 x.
+        budget = self.http.timeout.read
+        return budget is not None and time.monotonic() - began >= 2 * budget
+
     def _pause(self, delay: float) -> None:
         self.counters.retry()
         self.retry.sleep(delay)
@@ -304,8 +321,32 @@ class GraphClient:
         permissions: Permissions | None = None,
     ) -> dict[str, Any]:
         """GET a JSON object (``{}`` for an empty 204 answer)."""
-        response = self.request("GET", path, params=params, headers=headers, permissions=permissions)
-        return self._json(response, "GET", path)
+        return self.request_json("GET", path, params=params, headers=headers, permissions=permissions)
+
+    def request_json(
+        self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """``request()`` and the JSON object it answered; an idempotent request whose answer arrived whole
+        but unreadable (a garbled body) is repeated like one that failed on the network."""
+        attempt = 0
+        while True:
+            response = self.request(method, path, idempotent=idempotent, **kwargs)
+            try:
+                return self._json(response, method, path)
+            except OperationalError:
+                idem = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
+                if not idem or attempt >= self.retry.max_retries:
+                    raise
+                delay = self.retry.backoff(attempt)
+                self.log.info(
+                    "%s: the answer is not readable JSON; retrying in %.2f s (retry %d of %d)",
+                    describe(method, self.url_for(path)),
+                    delay,
+                    attempt + 1,
+                    self.retry.max_retries,
+                )
+                self._pause(delay)
+                attempt += 1
 
     def _json(self, response: httpx.Response, method: str, path: str) -> dict[str, Any]:
         if response.status_code == 204 or not response.content:
@@ -320,7 +361,11 @@ class GraphClient:
                 request_id=response.headers.get("request-id"),
             ) from None
         if not isinstance(data, dict):
-            raise OperationalError(f"{method} {path}: Graph answered with JSON that is not an object")
+            raise OperationalError(
+                f"{method} {path}: Graph answered with JSON that is not an object",
+                status=response.status_code,
+                request_id=response.headers.get("request-id"),
+            )
         return data
 
     def get_text(
@@ -345,9 +390,24 @@ class GraphClient:
         The last page holds ``@odata.deltaLink`` for delta queries.
         """
         next_url: str | None = self.url_for(path, params)
+        pages = 0
         while next_url:
-            page = self.get_json(next_url, headers=headers, permissions=permissions)
+            try:
+                page = self.get_json(next_url, headers=headers, permissions=permissions)
+            except GraphError as exc:
+                if not pages or exc.status not in (400, 404):
+                    raise  # the collection itself is missing: the caller decides whether that means no rows
+                # a nextLink that vanished: what was read is a part of the collection, never all of it. No
+                # status on the error: nobody may take it for a missing collection (which can mean no rows).
+                raise OperationalError(
+                    f"GET {path}: page {pages + 1} of the collection answered {exc.status} {exc.code or ''} "
+                    f"after {pages} page(s) were read; the result would be incomplete, so none is given: "
+                    "run the query again",
+                    code=exc.code,
+                    request_id=exc.request_id,
+                ) from exc
             self.counters.page()
+            pages += 1
             yield page
             link = page.get("@odata.nextLink")
             # a relative nextLink is resolved against the page's URL (Graph sends absolute ones)

@@ -77,8 +77,8 @@ def network_error(
         )
     elif isinstance(exc, httpx.TimeoutException):
         msg = (
-            f"{where}: {host} did not answer in time ({kind}) after retries; try again, or raise Timeout "
-            "(seconds)"
+            f"{where}: {host} did not answer in time ({kind}); it was asked again until twice Timeout had "
+            "passed: try again, or raise Timeout (seconds)"
         )
     elif reached_server(exc):
         msg = (

@@ -88,9 +88,19 @@ def _proxy(props: Properties) -> httpx.Proxy | None:
         return None
     if "://" not in server:
         server = f"http://{server}"
-    url = httpx.URL(server)
-    if url.port is None:
-        url = url.copy_with(port=int(props.get("ProxyPort") or 80))
+    try:
+        url = httpx.URL(server)
+        if url.scheme not in ("http", "https") or not url.host or any(c.isspace() for c in server):
+            raise httpx.InvalidURL("not an http:// proxy")
+        if url.port is not None and not 0 < url.port < 65536:
+            raise httpx.InvalidURL(f"port {url.port} is out of range")
+        if url.port is None:
+            url = url.copy_with(port=int(props.get("ProxyPort") or 80))
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise ProgrammingError(
+            f"Connection property ProxyServer: {server!r} is not a proxy host ({exc}); give a host name or "
+            "address (with :port or ProxyPort)"
+        ) from None
     auth = None
     user = str(props.get("ProxyUser") or "")
     if user and str(props.get("ProxyAuthScheme") or "BASIC").upper() == "BASIC":

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 import mimetypes
 import os
 import re
+import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,21 +80,48 @@ def decode_base64(value: str, proc: str, name: str) -> bytes:
         raise ProgrammingError(f"{proc} parameter {name} is not valid base64") from None
 
 
-def read_local(path: str, proc: str, name: str) -> bytes:
+def read_local(path: str, proc: str, name: str, limit: int) -> bytes:
+    """A local regular file's bytes; refused before reading when it is anything else (a device, a FIFO, a
+    folder) or larger than ``limit`` (Graph's size limit for what it becomes)."""
+    where = f"{proc} parameter {name}"
+    if "\x00" in path:
+        raise ProgrammingError(f"{where}: a path cannot contain a NUL character")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
     try:
-        return Path(path).expanduser().read_bytes()
+        # non-blocking, so opening a FIFO cannot wait for a writer; checked on the open file, not the name
+        fd = os.open(Path(path).expanduser(), flags)
     except OSError as exc:
-        raise ProgrammingError(f"{proc} parameter {name}: cannot read {path!r}: {exc.strerror}") from None
+        raise ProgrammingError(f"{where}: cannot read {path!r}: {exc.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ProgrammingError(
+            f"{where}: {path!r} is not a regular file; only files can be sent (not devices, FIFOs or folders)"
+        )
+    with os.fdopen(fd, "rb") as handle:
+        if st.st_size > limit:
+            raise ProgrammingError(
+                f"{where}: {path!r} has {st.st_size} bytes; Graph takes at most {limit} bytes here"
+            )
+        try:
+            data = handle.read(st.st_size + 1)  # one more byte shows a file that grew since fstat
+        except OSError as exc:
+            raise ProgrammingError(f"{where}: cannot read {path!r}: {exc.strerror}") from None
+    if len(data) > st.st_size:
+        raise ProgrammingError(f"{where}: {path!r} grew while it was being read; try again once it is whole")
+    return data
 
 
-def content(args: Args, proc: str, b64_name: str, file_name: str = "LocalFile") -> bytes:
-    """The bytes given either as base64 (``b64_name``) or as a local file path (``file_name``)."""
+def content(args: Args, proc: str, b64_name: str, file_name: str = "LocalFile", *, limit: int) -> bytes:
+    """The bytes given either as base64 (``b64_name``) or as a local file path (``file_name``, a regular
+    file of at most ``limit`` bytes)."""
     b64 = args.get(b64_name)
     local = text(args, file_name).strip()
     if b64 is not None and local:
         raise ProgrammingError(f"{proc}: give either {b64_name} or {file_name}, not both")
     if local:
-        return read_local(local, proc, file_name)
+        return read_local(local, proc, file_name, limit)
     if b64 is None:
         raise ProgrammingError(f"{proc} needs the content: {b64_name} (base64) or {file_name} (a file path)")
     if isinstance(b64, bytes):
@@ -117,13 +147,40 @@ def output_dir(args: Args, proc: str) -> Path | None:
 
 
 def write_out(target_dir: Path, name: str, data: bytes, overwrite: bool, proc: str) -> str:
+    """Write ``data`` as ``name`` in the folder: into a new private file first, then moved into place in one
+    step, so nothing is ever written through a link planted there and no reader sees half a file."""
     target = target_dir / name
-    if target.exists() and not overwrite:
-        raise ProgrammingError(f"{proc}: {str(target)!r} already exists; pass Overwrite = true to replace it")
+    exists = f"{proc}: {str(target)!r} already exists; pass Overwrite = true to replace it"
     try:
-        target.write_bytes(data)
+        found = os.lstat(target)  # a link counts as there, and is never followed
+    except FileNotFoundError:
+        found = None
     except OSError as exc:
         raise OperationalError(f"{proc}: cannot write {str(target)!r}: {exc.strerror}") from None
+    if found is not None and not overwrite:
+        raise ProgrammingError(exists)
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise ProgrammingError(f"{proc}: {str(target)!r} is a folder; it is not replaced by a file")
+    try:
+        fd, temp = tempfile.mkstemp(dir=target_dir, prefix=".o365sql-", suffix=".part")  # 0600, O_EXCL
+    except OSError as exc:
+        raise OperationalError(f"{proc}: cannot write in {str(target_dir)!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(temp, target)  # replaces a link itself, not the file it points to
+        else:
+            os.link(temp, target)  # fails if the name appeared in the meantime
+    except FileExistsError:
+        raise ProgrammingError(exists) from None
+    except OSError as exc:
+        raise OperationalError(f"{proc}: cannot write {str(target)!r}: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
     return str(target)
 
 

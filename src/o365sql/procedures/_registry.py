@@ -119,6 +119,8 @@ class Registry:
 
     def get(self, name: str) -> Procedure:
         """The procedure called ``name`` (case-insensitive); ProgrammingError listing them if none is."""
+        if not isinstance(name, str):
+            raise ProgrammingError(f"a procedure name must be a str, not {type(name).__name__}")
         with self._lock:
             proc = self._procs.get(name.lower())
         if proc is None:

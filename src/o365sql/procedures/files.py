@@ -29,6 +29,8 @@ __all__ = ["PROCEDURES"]
 
 # A simple PUT is documented up to 4 MB in older docs (250 MB today): 4 MB is the safe threshold (C10).
 MAX_SIMPLE_UPLOAD = 4 * 1024 * 1024
+# The largest file OneDrive takes through an upload session (driveitem-createuploadsession: 250 GB).
+MAX_DRIVE_FILE = 250 * 1024**3
 
 
 def _download_file(ctx: ProcedureContext, args: Args) -> list[Row]:
@@ -60,7 +62,7 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
         raise ProgrammingError(
             f"{proc} parameter FileName: {name!r} must be a plain name; use ParentId for the folder"
         )
-    data = content(args, proc, "Content")
+    data = content(args, proc, "Content", limit=MAX_DRIVE_FILE)
     parent = text(args, "ParentId").strip() or "root"
     conflict = (text(args, "ConflictBehavior").strip() or "replace").lower()
     if conflict not in ("replace", "rename", "fail"):
@@ -76,6 +78,9 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
             content=data,
             headers={"Content-Type": "application/octet-stream"},
             permissions=ctx.permissions,
+            # a PUT repeats harmlessly only when it replaces: repeated, 'rename' makes a second file
+            # ('name 1.txt') and 'fail' answers 409 to an upload that had worked
+            idempotent=conflict == "replace",
         )
         made = json_of(response)
     else:

@@ -34,6 +34,8 @@ from ._registry import Procedure, ProcedureContext, ProcParam
 __all__ = ["PROCEDURES"]
 
 # Graph takes a fileAttachment inline only under 3 MB; larger ones go through an upload session (C9).
+# The largest file attachment Outlook takes (through an upload session: attachment-createuploadsession).
+MAX_ATTACHMENT = 150 * 1024 * 1024
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -80,7 +82,7 @@ def _file_attachments(args: Args, proc: str) -> list[tuple[str, bytes]]:
                 "'file1,base64;file2,@/path/to/file'"
             )
         if value.startswith("@"):
-            out.append((name, read_local(value[1:], proc, "Attachments")))
+            out.append((name, read_local(value[1:], proc, "Attachments", MAX_ATTACHMENT)))
         else:
             out.append((name, decode_base64(value, proc, "Attachments")))
     return out
@@ -115,7 +117,7 @@ def _send_mail(ctx: ProcedureContext, args: Args) -> list[Row]:
         name = text(args, "FileName").strip() or Path(text(args, "LocalFile")).name
         if not name:
             raise ProgrammingError(f"{proc} needs FileName with ContentBytes")
-        files.append((name, content(args, proc, "ContentBytes")))
+        files.append((name, content(args, proc, "ContentBytes", limit=MAX_ATTACHMENT)))
     draft_id = text(args, "Id").strip()
     large = sum(len(data) for _, data in files) >= MAX_INLINE_ATTACHMENT
     if not draft_id and not large:
@@ -202,7 +204,7 @@ def _add_attachments(ctx: ProcedureContext, args: Args) -> list[Row]:
     name = text(args, "FileName").strip() or (Path(local).name if local else "")
     if not name:
         raise ProgrammingError(f"{proc} needs FileName")
-    data = content(args, proc, "ContentBytes")
+    data = content(args, proc, "ContentBytes", limit=MAX_ATTACHMENT)
     ctype = text(args, "ContentType").strip() or guess_type(name)
     aid, got_name, size = _attach(ctx, item, name, data, ctype)
     return [(aid, got_name, size, ctype)]

@@ -48,9 +48,17 @@ def _get_authorization_url(ctx: ProcedureContext, args: dict[str, Any]) -> list[
 
 def _get_access_token(ctx: ProcedureContext, args: dict[str, Any]) -> list[tuple[Any, ...]]:
     verifier = args.get("Verifier")
-    mode = str(args.get("AuthMode") or ("WEB" if verifier else "APP")).upper()
+    # A browser sign-in on this machine only when asked for by name: a web callback that arrived without
+    # ?code= (Verifier NULL or '') must fail, not open a browser on the server.
+    mode = str(args.get("AuthMode") or "WEB").strip().upper()
     if mode not in ("APP", "WEB"):
         raise ProgrammingError(f"GetOAuthAccessToken AuthMode must be APP or WEB, not {mode!r}")
+    if mode == "WEB" and not str(verifier or "").strip():
+        raise ProgrammingError(
+            "GetOAuthAccessToken needs Verifier, the `code` parameter of the redirect URL; a redirect "
+            "without one carries `error` and `error_description` instead (the user declined or the "
+            "sign-in failed). To sign in in a browser on this machine, pass AuthMode='APP'"
+        )
     if mode == "WEB":
         result = exchange_code(
             ctx.props,
@@ -102,11 +110,13 @@ def _procedures() -> tuple[Procedure, ...]:
         ),
         Procedure(
             "GetOAuthAccessToken",
-            "Tokens for a user: WEB exchanges Verifier (the redirect's code); APP signs in in a browser "
-            "here.",
+            "Tokens for a user: WEB (the default) exchanges Verifier, the redirect's code; AuthMode='APP' "
+            "signs in in a browser on this machine.",
             (
                 ProcParam("Verifier", description="The `code` parameter of the redirect URL (AuthMode=WEB)."),
-                ProcParam("AuthMode", description="WEB (exchange Verifier) or APP (browser sign-in here)."),
+                ProcParam(
+                    "AuthMode", description="WEB (default: exchange Verifier) or APP (browser sign-in here)."
+                ),
                 callback,
                 state,
                 scope,

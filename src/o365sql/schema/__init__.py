@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._keys import ForeignKey, primary_key_name
+from ._keys import foreign_keys as _foreign_keys
 from ._types import COLUMN_TYPES, ColumnSpec, ColumnType, TableSpec, col
 from .calendar import CALENDAR_VIEW, CALENDARS, EVENT_ATTACHMENTS, EVENTS
 from .calendar_more import CALENDAR_GROUPS, EVENT_OCCURRENCES
@@ -27,10 +29,13 @@ __all__ = [
     "TABLES",
     "ColumnSpec",
     "ColumnType",
+    "ForeignKey",
     "TableSpec",
     "col",
     "column_types",
+    "foreign_keys",
     "get_table",
+    "primary_key_name",
 ]
 
 TABLES: dict[str, TableSpec] = {
@@ -88,3 +93,8 @@ def get_table(name: str) -> TableSpec:
 def column_types(table_name: str) -> dict[str, str]:
     """Declared SQL type of every column of a table (TEXT, INTEGER, REAL, BOOLEAN, DATETIME, JSON)."""
     return {c.name: c.type for c in get_table(table_name).columns}
+
+
+def foreign_keys(table: TableSpec) -> tuple[ForeignKey, ...]:
+    """A table's foreign keys (its parent key, UserId -> Users.id on per-user tables), from its TableSpec."""
+    return _foreign_keys(table, TABLES)

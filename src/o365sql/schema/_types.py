@@ -50,6 +50,17 @@ class ColumnSpec:
     # trust Graph's ordering, which may place nulls differently from SQLite).
     not_null: bool = False
     kind: ColumnKind = "graph"
+    # Graph operators (eq, startswith) the service takes on this column only as an advanced query
+    # (directory: ConsistencyLevel: eventual and $count=true, per aad-advanced-queries.md's property tables).
+    advanced_ops: frozenset[str] = frozenset()
+    # The value SQLite sees when Graph leaves the property unset on an item (Exchange stores a message's flag
+    # only once flagged): Graph shows it, but a $filter may not match it, so a term this value satisfies is
+    # never sent, and no term on the column is trusted (None: Graph always stores the property).
+    unset_shows: str | int | None = None
+    # Hours by which Graph's stored instant may differ from the value it shows: an all-day event shows
+    # midnight of its date but is filtered, sorted and windowed at midnight of its own zone (up to 14 h
+    # away). Filters are widened by this much and re-checked; Graph's order is not trusted.
+    instant_slack_hours: int = 0
     # How a DATETIME is spelled in $filter: "offset" (Edm.DateTimeOffset, unquoted 2024-01-01T00:00:00Z) or
     # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
     datetime_style: Literal["offset", "dtz"] = "offset"
@@ -237,11 +248,15 @@ def col(
     not_null: bool = False,
     kind: ColumnKind = "graph",
     dtz: bool = False,
+    advanced: str = "",
+    unset_shows: str | int | None = None,
+    slack_hours: int = 0,
     desc: str = "",
 ) -> ColumnSpec:
     """A ColumnSpec; the default path splits the name at each `_` (Graph's flattening undone).
 
-    `ops` names an operator set: "eq", "prefix" (eq, startswith), "bool" (eq, ne), "range" (eq ... ge).
+    `ops` names an operator set: "eq", "prefix" (eq, startswith), "bool" (eq, ne), "range" (eq ... ge);
+    `advanced` names the subset of them Graph serves only as an advanced query.
     """
     if path is None:
         path = "" if kind != "graph" else name.replace("_", "/")
@@ -257,4 +272,7 @@ def col(
         not_null=not_null,
         kind=kind,
         datetime_style="dtz" if dtz else "offset",
+        advanced_ops=_OPS[advanced],
+        unset_shows=unset_shows,
+        instant_slack_hours=slack_hours,
     )

@@ -17,7 +17,9 @@ CALENDAR_ID = col(
 
 def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
     # start/end are dateTimeTimeZone: Graph compares their dateTime as a string (UTC with 7 fractional digits,
-    # since we never send Prefer: outlook.timezone), so they are sent but SQLite always re-checks them.
+    # since we never send Prefer: outlook.timezone), so they are sent but SQLite always re-checks them. An
+    # all-day event shows midnight of its date but Graph filters, sorts and windows it at midnight of its own
+    # zone, up to 14 hours away: filters are widened by that much and Graph's order is not used.
     f = (lambda ops: ops) if filterable else (lambda ops: "")
     return (
         col("id", read_only=True, not_null=True, desc="Event id (the key)"),
@@ -32,10 +34,19 @@ def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
             orderable=filterable,
             not_null=True,
             dtz=True,
-            desc="Start (UTC)",
+            slack_hours=14,
+            desc="Start (UTC; an all-day event's date at 00:00)",
         ),
         col("start_timeZone", desc="Time zone of start as Graph reports it"),
-        col("end_dateTime", "DATETIME", ops=f("range"), not_null=True, dtz=True, desc="End (UTC)"),
+        col(
+            "end_dateTime",
+            "DATETIME",
+            ops=f("range"),
+            not_null=True,
+            dtz=True,
+            slack_hours=14,
+            desc="End (UTC; an all-day event's date at 00:00)",
+        ),
         col("end_timeZone", desc="Time zone of end"),
         col("isAllDay", "BOOLEAN", ops=f("bool"), desc="All-day event"),
         col("isCancelled", "BOOLEAN", ops=f("bool"), read_only=True, desc="Cancelled"),

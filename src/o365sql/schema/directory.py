@@ -6,8 +6,10 @@ from ._types import SEARCH_COLUMN, TableSpec, col
 
 __all__ = ["GROUPS", "GROUP_MEMBERS", "USERS"]
 
-# Only filters Graph serves without "advanced queries" (ConsistencyLevel: eventual): eq and startswith on the
-# indexed strings, eq on booleans. Directory string comparisons ignore case, so SQLite re-checks them.
+# What Graph filters on, per aad-advanced-queries.md's property tables: eq and startswith on the indexed
+# strings, eq on booleans. `advanced` marks the operators Graph serves only as advanced queries: a scan that
+# sends one adds ConsistencyLevel: eventual and $count=true. Directory string comparisons ignore case, so
+# SQLite re-checks them.
 USERS = TableSpec(
     name="Users",
     permissions=(("User.ReadBasic.All", "User.Read.All"), ("User.Read.All",)),
@@ -36,17 +38,17 @@ USERS = TableSpec(
         col("mailNickname", ops="prefix", desc="Mail alias"),
         col("jobTitle", ops="prefix", desc="Job title"),
         col("department", ops="prefix", desc="Department"),
-        col("companyName", ops="prefix", desc="Company"),
-        col("officeLocation", desc="Office"),
+        col("companyName", ops="prefix", advanced="prefix", desc="Company"),
+        col("officeLocation", ops="prefix", advanced="prefix", desc="Office"),
         col("city", ops="prefix", desc="City"),
         col("country", ops="prefix", desc="Country"),
-        col("usageLocation", ops="eq", desc="Two-letter usage location"),
-        col("preferredLanguage", desc="Preferred language"),
-        col("mobilePhone", ops="prefix", desc="Mobile phone"),
+        col("usageLocation", ops="prefix", desc="Two-letter usage location"),
+        col("preferredLanguage", ops="prefix", advanced="prefix", desc="Preferred language"),
+        col("mobilePhone", ops="prefix", advanced="prefix", desc="Mobile phone"),
         col("businessPhones", "JSON", desc="Business phones (JSON array)"),
         col("accountEnabled", "BOOLEAN", ops="eq", desc="Account enabled"),
         col("userType", ops="eq", desc="Member or Guest"),
-        col("employeeId", ops="prefix", desc="Employee id"),
+        col("employeeId", ops="eq", desc="Employee id"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("proxyAddresses", "JSON", read_only=True, desc="Proxy addresses (JSON)"),
         col(
@@ -103,14 +105,14 @@ GROUPS = TableSpec(
     columns=(
         col("id", read_only=True, not_null=True, desc="Object id (the key)"),
         col("displayName", ops="prefix", orderable=True, desc="Display name"),
-        col("description", desc="Description"),
+        col("description", ops="prefix", advanced="prefix", desc="Description"),
         col("mail", ops="prefix", read_only=True, desc="Group address"),
         col("mailNickname", ops="prefix", desc="Mail alias"),
         col("mailEnabled", "BOOLEAN", ops="eq", desc="Mail-enabled"),
         col("securityEnabled", "BOOLEAN", ops="eq", desc="Security group"),
         col("groupTypes", "JSON", desc='Group types (JSON array, e.g. ["Unified"])'),
         col("visibility", desc="Public, Private or HiddenMembership"),
-        col("classification", desc="Classification"),
+        col("classification", ops="prefix", desc="Classification"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("renewedDateTime", "DATETIME", read_only=True, desc="Last renewed"),
         col("expirationDateTime", "DATETIME", read_only=True, desc="Expires"),

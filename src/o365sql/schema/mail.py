@@ -107,7 +107,13 @@ MESSAGES = TableSpec(
         col("hasAttachments", "BOOLEAN", ops="bool", read_only=True, not_null=True, desc="Has attachments"),
         col("importance", ops="eq", desc="low, normal or high"),
         col("inferenceClassification", ops="eq", desc="focused or other"),
-        col("isReadReceiptRequested", "BOOLEAN", ops="bool", desc="Read receipt requested"),
+        col(
+            "isReadReceiptRequested",
+            "BOOLEAN",
+            ops="bool",
+            unset_shows=0,
+            desc="Read receipt requested",
+        ),
         col("isDeliveryReceiptRequested", "BOOLEAN", desc="Delivery receipt requested"),
         col(
             "parentFolderId",
@@ -119,7 +125,7 @@ MESSAGES = TableSpec(
         col("conversationIndex", read_only=True, desc="Position in the conversation (base64)"),
         col("internetMessageId", ops="eq", read_only=True, desc="RFC 2822 Message-ID"),
         col("categories", "JSON", desc="Categories (JSON array of strings)"),
-        col("flag_flagStatus", ops="eq", desc="notFlagged, complete or flagged"),
+        col("flag_flagStatus", ops="eq", unset_shows="notFlagged", desc="notFlagged, complete or flagged"),
         col("flag_startDateTime_dateTime", "DATETIME", dtz=True, desc="Flag start (UTC)"),
         col("flag_dueDateTime_dateTime", "DATETIME", dtz=True, desc="Flag due (UTC)"),
         col("flag_completedDateTime_dateTime", "DATETIME", dtz=True, desc="Flag completed (UTC)"),

@@ -33,11 +33,15 @@ async def handle(request: Request) -> Response:
     state: EmulatorState = request.app.state.emulator
     body = await request.body()
     path = request.url.path[len("/v1.0/") :] if request.url.path.startswith("/v1.0/") else ""
+    raw = request.scope.get("raw_path") or b""
+    raw_path = raw.decode("latin-1").split("?", 1)[0]
+    raw_path = raw_path[len("/v1.0/") :] if raw_path.startswith("/v1.0/") else ""
     ctx = Ctx(
         state=state,
         store=state.graph,
         method=request.method,
         path=path,
+        raw_path=raw_path,
         raw_query=request.url.query,
         headers=request.headers,
         body=body,

@@ -110,6 +110,7 @@ def _run_one(ctx: Ctx, req: Item, dispatch: Dispatch) -> Result:
         store=ctx.store,
         method=str(req["method"]).upper(),
         path=unquote(path),
+        raw_path=path,
         raw_query=query,
         headers=Headers(merged),
         body=_inner_body(req, headers),
@@ -129,6 +130,7 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
             405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri."
         )
     requests = _validate(ctx.json_body().get("requests"))
+    over = _over_concurrency(ctx, requests)
     results: dict[str, Item] = {}
     pending = list(requests)
     while pending:
@@ -154,6 +156,9 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
                     "body": body,
                 }
                 continue
+            if req["id"] in over:
+                results[req["id"]] = _as_item(req["id"], _concurrency_429(ctx))
+                continue
             results[req["id"]] = _as_item(req["id"], _run_one(ctx, req, dispatch))
         if not progressed:
             raise _bad("The dependsOn of the batch requests form a cycle.")  # [U]
@@ -162,3 +167,55 @@ def run_batch(ctx: Ctx, dispatch: Dispatch) -> Result:
         # Responses may come back in any order (json-batching.md).
         random.Random(ctx.request_id).shuffle(ordered)
     return json_result({"responses": ordered})
+
+
+def _mailbox_of(ctx: Ctx, url: str) -> str | None:
+    """The mailbox an inner request addresses (its owner's id), or None for other resources."""
+    parts = url.lstrip("/").split("?", 1)[0].split("/")
+    if parts and parts[0].lower() == "v1.0":
+        parts = parts[1:]
+    if not parts:
+        return None
+    if parts[0].lower() == "me":
+        return ctx.grant.user_id if ctx.grant is not None else "me"
+    if parts[0].lower() == "users" and len(parts) > 2:
+        user = ctx.store.find_user(unquote(parts[1]))
+        return str(user["id"]) if user else unquote(parts[1]).lower()
+    return None
+
+
+def _over_concurrency(ctx: Ctx, requests: list[Item]) -> set[str]:
+    """Ids of the independent items beyond the per-mailbox concurrency limit.
+
+    Graph runs the items of a batch that do not depend on each other in parallel, and each counts against
+    its mailbox's limit of 4 concurrent requests (throttling-limits.md, Outlook service limits), so a
+    batch of more than 4 independent requests to one mailbox gets 429s for the rest.
+    """
+    limit = ctx.state.faults.config.concurrency
+    if limit <= 0:
+        return set()
+    counts: dict[str, int] = {}
+    over: set[str] = set()
+    for req in requests:
+        if req.get("dependsOn"):
+            continue
+        mailbox = _mailbox_of(ctx, str(req.get("url", "")))
+        if mailbox is None:
+            continue
+        counts[mailbox] = counts.get(mailbox, 0) + 1
+        if counts[mailbox] > limit:
+            over.add(str(req["id"]))
+    return over
+
+
+def _concurrency_429(ctx: Ctx) -> Result:
+    from .faults import retry_after_header
+
+    body = error_json(
+        "ApplicationThrottled",
+        "Application is over its MailboxConcurrency limit.",
+        ctx.request_id,
+        ctx.client_request_id,
+        ctx.state.clock.now(),
+    )
+    return Result(status=429, body=body, headers=retry_after_header(ctx.state.faults.config))

@@ -10,6 +10,7 @@ from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError, unknown_property
 from .event_views import event_finish, time_window, tz_for
+from .extended import take_extended
 from .gen_pim import new_event_fields
 from .message_items import html_to_text
 from .model import Mailbox
@@ -178,7 +179,7 @@ def _to_utc(value: Any, field: str) -> tuple[Item, str]:
 
 def _apply_event(event: Item, data: dict[str, Any]) -> None:
     for key, value in data.items():
-        if key.startswith("@"):
+        if key.startswith("@") or take_extended(event, key, value, "event"):
             continue
         if key not in _EVENT_WRITABLE:
             raise unknown_property(key, "event")
@@ -229,6 +230,20 @@ def _apply_event(event: Item, data: dict[str, Any]) -> None:
             event[key] = value
 
 
+def _midnights(event: Item) -> None:
+    """All-day events start and end at midnight of their zone; other times move to the midnight before the
+    start and after the end (how-to-create-all-day-events-by-using-ews-in-exchange.md)."""
+    edges = (("start", "originalStartTimeZone", False), ("end", "originalEndTimeZone", True))
+    for key, zone_key, up in edges:
+        own = tz_for(str(event.get(zone_key) or "UTC")) or dt.UTC
+        local = parse_time(event[key]["dateTime"]).astimezone(own)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        if up and midnight != local:
+            midnight += dt.timedelta(days=1)
+        moment = midnight.astimezone(dt.UTC)
+        event[key] = {"dateTime": moment.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
+
+
 def _event_entity(ctx: Ctx, owner: Owner, event: Item, status: int) -> Result:
     shaped = event_finish(ctx)(event, {k: event.get(k) for k in specs.EVENT_DEFAULT})
     return json_result({"@odata.context": ctx.meta(f"{owner.base}/events/$entity"), **shaped}, status=status)
@@ -260,6 +275,8 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if "end" not in data and "start" in data:
         end = parse_time(event["start"]["dateTime"]) + dt.timedelta(minutes=30)
         event["end"] = {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
+    if event.get("isAllDay"):
+        _midnights(event)
     box.events[eid] = event
     return _event_entity(ctx, owner, event, 201)
 
@@ -271,6 +288,8 @@ def update_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if event["id"] not in box.events:
         raise GraphError(400, "ErrorInvalidRequest", "Occurrences can't be updated in the emulator.")  # [U]
     _apply_event(event, ctx.json_body())
+    if event.get("isAllDay"):
+        _midnights(event)
     bump(event, ctx.state.clock.now())
     return _event_entity(ctx, owner, event, 200)
 

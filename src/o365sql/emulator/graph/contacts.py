@@ -8,6 +8,7 @@ from . import specs
 from .auth import CONTACTS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import unknown_property
+from .extended import expand_extended, expand_options, take_extended
 from .gen_pim import new_contact_fields
 from .model import Mailbox
 from .query import entity_result, list_result
@@ -58,8 +59,13 @@ def get_contact(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/contacts/{id}."""
     box = open_mailbox(ctx, owner, CONTACTS)
     contact = box.contact(g["cid"])
+    _plain, extended = expand_options(ctx)
+
+    def finish(item: Item, shaped: Item) -> Item:
+        return expand_extended(item, contact_finish(item, shaped), extended)
+
     return entity_result(
-        ctx, contact, specs.CONTACTS, ctx.meta(f"{owner.base}/contacts/$entity"), finish=contact_finish
+        ctx, contact, specs.CONTACTS, ctx.meta(f"{owner.base}/contacts/$entity"), finish=finish
     )
 
 
@@ -115,7 +121,7 @@ _WRITABLE = set(specs.CONTACT_DEFAULT) - {
 
 def _apply(contact: Item, data: dict[str, Any]) -> None:
     for key, value in data.items():
-        if key.startswith("@"):
+        if key.startswith("@") or take_extended(contact, key, value, "contact"):
             continue
         if key not in _WRITABLE:
             raise unknown_property(key, "contact")

@@ -198,7 +198,14 @@ def _shaper(
     ctx: Ctx, spec: ResourceSpec, finish: Finish | None
 ) -> Callable[[dict[str, str]], Callable[[Item], Item]]:
     def make(options: dict[str, str]) -> Callable[[Item], Item]:
-        project = projector(_select_query(ctx, options.get("$select", ""), spec), spec)
+        selected = projector(_select_query(ctx, options.get("$select", ""), spec), spec)
+
+        def project(item: Item) -> Item:
+            # Delta answers always carry the id, even where a plain $select would not (user-delta.md:
+            # "The id property is always returned").
+            shaped = selected(item)
+            return shaped if "id" in shaped else {**shaped, "id": item["id"]}
+
         return (lambda item: finish(item, project(item))) if finish else project
 
     return make

@@ -110,7 +110,37 @@ def put_content(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     else:
         path = g["path"] if "path" in g else f"{drv.path_of(drv.item(g['pid'])['id'])}/{g['name']}"
         existing, parent, name = drv.resolve_target(path)
+        if existing is not None:
+            behavior = _conflict_behavior(ctx)
+            if behavior == "fail":
+                # [U] the message
+                raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
+            if behavior == "rename":
+                siblings = {drv.items[c]["name"].lower() for c in drv.children.get(parent["id"], [])}
+                name, existing = _numbered_name(name, siblings), None
     return store_file(ctx, owner, drv, existing, parent, name, bytes(ctx.body))
+
+
+def _conflict_behavior(ctx: Ctx) -> str:
+    """A simple upload's `@microsoft.graph.conflictBehavior` query parameter (driveitem-put-content.md:
+    fail, replace or rename; the default for PUT is replace). OneDrive's older `@name.conflictBehavior`
+    spelling is read too."""
+    for key, value in ctx.params.items():
+        if key.lower() in ("@microsoft.graph.conflictbehavior", "@name.conflictbehavior"):
+            behavior = value.strip().lower()
+            if behavior not in ("fail", "replace", "rename"):
+                raise GraphError(400, "invalidRequest", f"Invalid conflict behavior '{value}'.")  # [U]
+            return behavior
+    return "replace"
+
+
+def _numbered_name(name: str, taken: set[str]) -> str:
+    """`report.txt` -> `report 1.txt` (then 2, ...): OneDrive's renaming. [U] the exact pattern."""
+    stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    n = 1
+    while f"{stem} {n}{dot}{ext}".lower() in taken:
+        n += 1
+    return f"{stem} {n}{dot}{ext}"
 
 
 def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:

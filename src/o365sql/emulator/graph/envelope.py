@@ -87,6 +87,7 @@ class Ctx:
     prefer: dict[str, str] = field(default_factory=dict)
     applied: list[str] = field(default_factory=list)  # Preference-Applied entries
     in_batch: bool = False
+    raw_path: str = ""  # below /v1.0 as sent (percent-encoded); "" when only the decoded path is known
 
     def __post_init__(self) -> None:
         if not self.client_request_id:

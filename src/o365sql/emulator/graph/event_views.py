@@ -8,6 +8,7 @@ from typing import Any
 
 from .envelope import Ctx
 from .errors import GraphError
+from .extended import expand_extended, expand_options
 from .query import Finish
 from .util import parse_time
 
@@ -59,6 +60,19 @@ def _convert(value: Item, tz: dt.tzinfo, label: str) -> Item:
     return {"dateTime": moment.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": label}
 
 
+def _all_day(item: Item, key: str, label: str) -> Item:
+    """An all-day event's start or end as Graph shows it: midnight of the event's own date, whatever zone is
+    asked for, while the stored (and filtered, sorted, windowed) instant is midnight in the event's time zone.
+    Seen in Microsoft Q&A answers (learn.microsoft.com/answers/questions/970878 "Graph API - Events with
+    property isAllDay", 978210, 1382503) and msgraph-sdk-javascript issue 1158: `"dateTime":
+    "2022-08-10T00:00:00.0000000", "timeZone": "UTC"` for an event created in another zone.
+    [U] the timeZone label under Prefer: outlook.timezone (the preferred zone's name is used)."""
+    zone_key = "originalStartTimeZone" if key == "start" else "originalEndTimeZone"
+    own = tz_for(str(item.get(zone_key) or "UTC")) or dt.UTC
+    day = parse_time(item[key]["dateTime"]).astimezone(own).date()
+    return {"dateTime": day.strftime("%Y-%m-%dT00:00:00.0000000"), "timeZone": label}
+
+
 def event_finish(ctx: Ctx) -> Finish:
     """Post-projection shaping of events: etag, Prefer outlook.timezone and body-content-type."""
     tz_name = ctx.prefer.get("outlook.timezone")
@@ -68,13 +82,18 @@ def event_finish(ctx: Ctx) -> Finish:
     text = ctx.prefer.get("outlook.body-content-type", "").lower() == "text"
     if text:
         ctx.applied.append('outlook.body-content-type="text"')
+    _plain, extended = expand_options(ctx)
 
     def finish(item: Item, shaped: Item) -> Item:
         out = {"@odata.etag": item["@odata.etag"], "id": item["id"], **shaped}
-        if tz is not None and tz_name is not None:
-            for key in ("start", "end"):
-                if out.get(key):
-                    out[key] = _convert(out[key], tz, tz_name)
+        out = expand_extended(item, out, extended)
+        for key in ("start", "end"):
+            if not out.get(key):
+                continue
+            if item.get("isAllDay"):
+                out[key] = _all_day(item, key, tz_name if tz is not None and tz_name else "UTC")
+            elif tz is not None and tz_name is not None:
+                out[key] = _convert(out[key], tz, tz_name)
         if text and "body" in out:
             out["body"] = {"contentType": "text", "content": item.get("_text", "")}
         return out

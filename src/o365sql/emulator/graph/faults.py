@@ -1,9 +1,11 @@
 """Fault injection for Graph paths (and 429s for /token), enforcing `state.faults.config` per request.
 
 Latency, 429 TooManyRequests (a share, or after N requests per mailbox or per app per window), Graph's
-4-concurrent-requests-per-mailbox limit (429 ApplicationThrottled, MailboxConcurrency), 503/504, responses cut
-off mid-body, and users without a mailbox licence (404 MailboxNotEnabledForRESTAPI). Random choices use a
-seeded generator when the settings carry a seed, so a failing run can be replayed.
+4-concurrent-requests-per-mailbox limit (429 ApplicationThrottled, MailboxConcurrency), 503/504, users without
+a mailbox licence (404 MailboxNotEnabledForRESTAPI), and, after the request was applied: responses cut off
+mid-body, bodies garbled within a correct frame, a 504, or a response that stalls. The token endpoint answers
+429 or 5xx. Random choices use a seeded generator when the settings carry a seed, so a failing run can be
+replayed.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from ..state import EmulatorState
     from .envelope import Ctx
 
-__all__ = ["GraphFaults", "inner_fault"]
+__all__ = ["GraphFaults", "inner_fault", "retry_after_header"]
 
 _TOKEN_PATH = re.compile(r"^/[^/]+/oauth2/v2\.0/token$")
 _MAILBOX = re.compile(r"^/v1\.0/(?:(me)|users/([^/]+))(?:/|$)", re.IGNORECASE)
@@ -62,7 +64,7 @@ def _dice(state: EmulatorState) -> _Dice:
     return _DICE.setdefault(id(state), _Dice())
 
 
-def _retry_after(config: FaultConfig) -> dict[str, str]:
+def retry_after_header(config: FaultConfig) -> dict[str, str]:
     if config.retry_after is None:
         return {}
     value = float(config.retry_after)
@@ -117,7 +119,7 @@ def inner_fault(state: EmulatorState, ctx: Ctx) -> Result | None:
         return None
     status, code, message = fault
     body = json.loads(_error(status, code, message, ctx.request_id, ctx.client_request_id, state.clock.now()))
-    return Result(status=status, body=body, headers=_retry_after(config))
+    return Result(status=status, body=body, headers=retry_after_header(config))
 
 
 class GraphFaults:
@@ -181,10 +183,15 @@ class GraphFaults:
         path: str = scope["path"]
         config = self.state.faults.config
         token_faults = (
-            config.token_throttle_share > 0 and scope["method"] == "POST" and _TOKEN_PATH.match(path)
+            (config.token_throttle_share > 0 or config.token_error_share > 0)
+            and scope["method"] == "POST"
+            and _TOKEN_PATH.match(path)
         )
         if token_faults and _dice(self.state).roll(config) < config.token_throttle_share:
-            await self._token_throttled(send, config)
+            await self._token_fault(send, config, 429)
+            return
+        if token_faults and _dice(self.state).roll(config) < config.token_error_share:
+            await self._token_fault(send, config, 503 if _dice(self.state).roll(config) < 0.5 else 500)
             return
         if not path.startswith("/v1.0/"):
             await self.app(scope, receive, send)
@@ -226,7 +233,7 @@ class GraphFaults:
             if config.latency_ms:
                 await asyncio.sleep(config.latency_ms / 1000)
             status, code, message = fault
-            extra = _retry_after(config) if status in (429, 503) else {}
+            extra = retry_after_header(config) if status in (429, 503) else {}
             body = _error(status, code, message, request_id, client_id, self.state.clock.now())
             await _send(
                 send, status, body, {"request-id": request_id, "client-request-id": client_id, **extra}
@@ -235,9 +242,15 @@ class GraphFaults:
         try:
             if config.latency_ms:
                 await asyncio.sleep(config.latency_ms / 1000)
-            dropping = config.drop_share > 0 and _targets(config, path[len("/v1.0/") :])
-            if dropping and _dice(self.state).roll(config) < config.drop_share:
+            kind = self._after_fault(config, path)
+            if kind == "drop":
                 await self._dropped(scope, receive, send)
+            elif kind == "garble":
+                await self._garbled(scope, receive, send)
+            elif kind == "late_error":
+                await self._late_error(scope, receive, send, request_id, client_id)
+            elif kind == "stall":
+                await self._stalled(scope, receive, send, config.stall_seconds)
             else:
                 await self.app(scope, receive, send)
         finally:
@@ -245,8 +258,23 @@ class GraphFaults:
                 with self._lock:
                     self._inflight[mailbox] -= 1
 
-    async def _dropped(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the request, then send the headers and half the body and end without completing it."""
+    def _after_fault(self, config: FaultConfig, path: str) -> str | None:
+        """Which of the faults that let the request be applied first hits this request, if any."""
+        shares = (
+            ("drop", config.drop_share),
+            ("garble", config.garble_share),
+            ("late_error", config.late_error_share),
+            ("stall", config.stall_share),
+        )
+        if not any(share > 0 for _, share in shares) or not _targets(config, path[len("/v1.0/") :]):
+            return None
+        for kind, share in shares:
+            if share > 0 and _dice(self.state).roll(config) < share:
+                return kind
+        return None
+
+    async def _applied(self, scope: Scope, receive: Receive) -> tuple[Message | None, bytes]:
+        """Run the request to the end (its change is applied) and return the response it would send."""
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -258,34 +286,80 @@ class GraphFaults:
                 chunks.append(message.get("body", b""))
 
         await self.app(scope, receive, capture)
+        return start, b"".join(chunks)
+
+    async def _garbled(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, then send its JSON answer well framed (status, length) but with a garbled body."""
+        start, body = await self._applied(scope, receive)
         if start is None:
             return
-        body = b"".join(chunks)
+        ctype = next((v for k, v in start.get("headers", []) if k.lower() == b"content-type"), b"")
+        if body and b"json" in ctype.lower():
+            # what a broken proxy or a bit flip leaves: same length, no longer JSON
+            body = bytes((b ^ 0x5A) | 0x80 for b in body)
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+    async def _late_error(
+        self, scope: Scope, receive: Receive, send: Send, request_id: str, client_id: str
+    ) -> None:
+        """Run the request (its change is applied), then answer 504 as a gateway that gave up waiting."""
+        await self._applied(scope, receive)
+        now = self.state.clock.now()
+        body = _error(504, "UnknownError", "The gateway timed out.", request_id, client_id, now)
+        await _send(send, 504, body, {"request-id": request_id, "client-request-id": client_id})
+
+    async def _stalled(self, scope: Scope, receive: Receive, send: Send, seconds: float) -> None:
+        """Run the request, send the headers and half the body, then hold the connection without finishing."""
+        start, body = await self._applied(scope, receive)
+        if start is None:
+            return
+        await send(start)
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        try:
+            async with asyncio.timeout(seconds):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+        except TimeoutError:
+            pass  # returning leaves the response unfinished: the server closes the connection
+
+    async def _dropped(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, then send the headers and half the body and end without completing it."""
+        start, body = await self._applied(scope, receive)
+        if start is None:
+            return
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(max(len(body), 2)).encode()))
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
         # Returning now leaves the response incomplete: the server closes the connection mid-body.
 
-    async def _token_throttled(self, send: Send, config: FaultConfig) -> None:
+    async def _token_fault(self, send: Send, config: FaultConfig, status: int) -> None:
         trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
         stamp = self.state.clock.now().strftime("%Y-%m-%d %H:%M:%SZ")
-        description = (
-            "AADSTS90055: TenantThrottlingThreshold - The number of requests sent to this tenant has "
-            "exceeded the limit. Try again later."
-            f"\r\nTrace ID: {trace}\r\nCorrelation ID: {corr}\r\nTimestamp: {stamp}"
-        )
+        if status == 429:
+            number, error = 90055, "temporarily_unavailable"
+            text = (
+                "AADSTS90055: TenantThrottlingThreshold - The number of requests sent to this tenant has "
+                "exceeded the limit. Try again later."
+            )
+        else:  # [U] the body of a 5xx from the token endpoint varies; this is the documented error shape
+            number, error = 90033, "temporarily_unavailable" if status == 503 else "server_error"
+            text = "AADSTS90033: A transient error has occurred. Please try again."
+        description = f"{text}\r\nTrace ID: {trace}\r\nCorrelation ID: {corr}\r\nTimestamp: {stamp}"
         body = json.dumps(
             {
-                "error": "temporarily_unavailable",
+                "error": error,
                 "error_description": description,
-                "error_codes": [90055],
+                "error_codes": [number],
                 "timestamp": stamp,
                 "trace_id": trace,
                 "correlation_id": corr,
             }
         ).encode()
-        await _send(send, 429, body, _retry_after(config), content_type="application/json; charset=utf-8")
+        await _send(
+            send, status, body, retry_after_header(config), content_type="application/json; charset=utf-8"
+        )
 
 
 async def _send(

@@ -217,7 +217,7 @@ def build_messages(
             received = moment
             age_days = (basis.anchor - received).days
             is_read = True if mine else (rng.random() < (0.45 if age_days < 7 else 0.93))
-            flag: Item = {"flagStatus": "notFlagged"}
+            flag: Item | None = None  # unset, shown as notFlagged (specs.MESSAGES.unset_defaults)
             f_roll = rng.random()
             if not mine and f_roll < 0.08:
                 due = received + dt.timedelta(days=rng.randrange(1, 10))
@@ -269,7 +269,7 @@ def build_messages(
                 "conversationId": conv_id,
                 "conversationIndex": conv_index,
                 "isDeliveryReceiptRequested": False if rng.random() < 0.9 else None,
-                "isReadReceiptRequested": rng.random() < 0.03,
+                **({"isReadReceiptRequested": True} if rng.random() < 0.03 else {}),
                 "isRead": is_read,
                 "isDraft": False,
                 "webLink": "https://outlook.office365.com/owa/?ItemID="
@@ -283,7 +283,7 @@ def build_messages(
                 "ccRecipients": cc,
                 "bccRecipients": bcc,
                 "replyTo": [],
-                "flag": flag,
+                **({"flag": flag} if flag else {}),
                 "_text": text,
                 "_att": attach,
             }
@@ -319,7 +319,6 @@ def build_messages(
             "conversationId": outlook_id(box.key, K_CONV, number, salt=7).replace("AAMk", "AAQk", 1),
             "conversationIndex": _conversation_index(rng, moment, 0, None)[0],
             "isDeliveryReceiptRequested": False,
-            "isReadReceiptRequested": False,
             "isRead": True,
             "isDraft": True,
             "webLink": "https://outlook.office365.com/owa/?ItemID="
@@ -333,7 +332,6 @@ def build_messages(
             "ccRecipients": [],
             "bccRecipients": [],
             "replyTo": [],
-            "flag": {"flagStatus": "notFlagged"},
             "_text": text,
             "_att": [],
         }

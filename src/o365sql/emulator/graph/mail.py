@@ -10,6 +10,7 @@ from . import specs
 from .auth import MAIL, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
+from .extended import expand_options
 from .gen_mail import message_attachments
 from .message_items import (
     MAX_DIRECT_ATTACHMENT,
@@ -100,9 +101,10 @@ _STRIP = ("$expand",)
 
 
 def _expand_check(ctx: Ctx) -> None:
-    expand = next((v for k, v in ctx.params.items() if k.lower() == "$expand"), None)
-    if expand is not None and expand.lower() != "attachments":
-        raise GraphError(400, "ErrorInvalidUrlQuery", f"The expand '{expand}' is not supported.")  # [U]
+    plain, _extended = expand_options(ctx)
+    if any(p.lower() != "attachments" for p in plain) or len(plain) > 1:
+        # [U] the message
+        raise GraphError(400, "ErrorInvalidUrlQuery", f"The expand '{','.join(plain)}' is not supported.")
 
 
 def list_messages(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:

@@ -8,6 +8,7 @@ from . import specs
 from .auth import MAIL, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
+from .extended import take_extended
 from .model import Mailbox
 from .util import K_FOLDER, outlook_id
 
@@ -56,6 +57,8 @@ def create_folder(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
         "sizeInBytes": 0,
         "isHidden": bool(data.get("isHidden", False)),
     }
+    for key, value in data.items():
+        take_extended(folder, key, value, "mailFolder")
     box.folders[fid] = folder
     parent["childFolderCount"] += 1
     return _entity(ctx, owner, box, folder, 201)

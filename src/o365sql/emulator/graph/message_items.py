@@ -10,9 +10,11 @@ import html
 import re
 from typing import Any
 
+from ..odata import Query, project
 from . import specs
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError, unknown_property
+from .extended import expand_extended, expand_options, take_extended
 from .gen_mail import message_attachments
 from .model import Mailbox
 from .query import Finish
@@ -75,17 +77,19 @@ def message_finish(ctx: Ctx, box: Mailbox) -> Finish:
     elif wants_html and 'outlook.body-content-type="html"' not in ctx.applied:
         ctx.applied.append('outlook.body-content-type="html"')
     selected = ctx.select_list()
-    expand = next((v for k, v in ctx.params.items() if k.lower() == "$expand"), "").lower()
+    plain, extended = expand_options(ctx)
+    with_attachments = [p.lower() for p in plain] == ["attachments"]
 
     def finish(item: Item, shaped: Item) -> Item:
         out = {"@odata.etag": item["@odata.etag"], "id": item["id"], **shaped}
+        out = expand_extended(item, out, extended)
         if "body" in out and text:
             out["body"] = {"contentType": "text", "content": item["_text"]}
         if "uniquebody" in selected:
             out["uniqueBody"] = {"contentType": "text", "content": item["_text"]} if text else item["body"]
         if "internetmessageheaders" in selected:
             out["internetMessageHeaders"] = headers_of(item)
-        if expand == "attachments":
+        if with_attachments:
             out["attachments"] = [attachment_view(a) for a in message_attachments(box, item)]
         return out
 
@@ -140,7 +144,7 @@ def recipients(value: Any, field: str) -> list[Item]:
 def apply_message(message: Item, data: dict[str, Any], *, draft: bool) -> None:
     """Apply a request body's writable message properties; content changes only while a draft."""
     for key, value in data.items():
-        if key.startswith("@"):
+        if key.startswith("@") or take_extended(message, key, value, "message"):
             continue
         if key not in _WRITABLE:
             raise unknown_property(key, "message")
@@ -207,7 +211,6 @@ def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool, now
         "conversationId": "AAQkA" + base64.urlsafe_b64encode(bytes.fromhex(digest[:48])).decode(),
         "conversationIndex": base64.b64encode(bytes.fromhex(digest[:44])).decode(),
         "isDeliveryReceiptRequested": False,
-        "isReadReceiptRequested": False,
         "isRead": True,
         "isDraft": draft,
         "webLink": "https://outlook.office365.com/owa/?ItemID="
@@ -221,7 +224,6 @@ def new_message(box: Mailbox, owner_user: Item, folder_id: str, draft: bool, now
         "ccRecipients": [],
         "bccRecipients": [],
         "replyTo": [],
-        "flag": {"flagStatus": "notFlagged"},
         "_text": "",
         "_att": [],
     }
@@ -265,7 +267,7 @@ def store_new_attachments(box: Mailbox, message: Item) -> None:
 def message_entity(ctx: Ctx, owner: Owner, box: Mailbox, message: Item, status: int = 201) -> Result:
     """The answer to a message write: the message with its default properties."""
     finish = message_finish(ctx, box)
-    shaped = finish(message, {k: message[k] for k in specs.MESSAGE_DEFAULT})
+    shaped = finish(message, project(message, Query(), specs.MESSAGES))
     return json_result(
         {"@odata.context": ctx.meta(f"{owner.base}/messages/$entity"), **shaped}, status=status
     )

@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..odata import ODataError, Query, ResourceSpec, prepare_query, project, run_query
+from ..odata import ODataError, Query, ResourceSpec, prepare_query, project, run_query, unset_shown
 from .envelope import Ctx, Result, json_result, next_link
 from .errors import GraphError
 
@@ -63,13 +63,20 @@ def projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
     leave the emulator.
     """
     if query.select is None and (spec.default_select is None or query.select_all):
-        return lambda item: {k: v for k, v in item.items() if not k.startswith("_")}
+        return lambda item: {
+            **{k: v for k, v in item.items() if not k.startswith("_")},
+            **unset_shown(item, None, spec),
+        }
     sample: dict[str, bool] = {}
     kept: list[str] = []  # the keys kept so far, in the order first seen
+    shown = {k.lower() for k in spec.unset_defaults if k in project({k: None}, query, spec)}
 
     def shape(item: Item) -> Item:
         if sample.keys() >= item.keys():  # nothing new: copy the kept keys (a 40-key message, 3 kept)
-            return {k: item[k] for k in kept if k in item}
+            fast = {k: item[k] for k in kept if k in item}
+            if shown:
+                fast.update(unset_shown(item, shown, spec))
+            return fast
         out: Item = {}
         for key, value in item.items():
             keep = sample.get(key)
@@ -79,6 +86,8 @@ def projector(query: Query, spec: ResourceSpec) -> Callable[[Item], Item]:
                     kept.append(key)
             if keep:
                 out[key] = value
+        if shown:
+            out.update(unset_shown(item, shown, spec))
         return out
 
     return shape

@@ -16,8 +16,14 @@ OCCURRENCE_MARK = b"OC"  # between the master's id bytes and the date, in an occ
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def occurrence_dates(pattern: Item, rng: Item, first: dt.date, until: dt.date) -> Iterator[dt.date]:
-    """Occurrence dates of a recurrence, from its start date up to `until` (inclusive) and its range."""
+def occurrence_dates(
+    pattern: Item, rng: Item, first: dt.date, until: dt.date, since: dt.date | None = None
+) -> Iterator[dt.date]:
+    """Occurrence dates of a recurrence, from its start date up to `until` (inclusive) and its range.
+
+    `since` skips the days before it where nothing is counted (a range without numberOfOccurrences): every
+    test below is relative to the start, so a window in year 9999 costs no walk from the series' start.
+    """
     kind = str(pattern.get("type", "daily"))
     interval = max(1, int(pattern.get("interval") or 1))
     start = dt.date.fromisoformat(str(rng.get("startDate") or first.isoformat()))
@@ -27,7 +33,7 @@ def occurrence_dates(pattern: Item, rng: Item, first: dt.date, until: dt.date) -
     days = {_DAYS.index(d.lower()) for d in pattern.get("daysOfWeek") or [] if d.lower() in _DAYS}
     first_dow = _DAYS.index(str(pattern.get("firstDayOfWeek", "sunday")).lower())
     week0 = start - dt.timedelta(days=(start.weekday() - first_dow) % 7)
-    day = start
+    day = max(start, since) if since is not None and remaining < 0 else start
     limit = min(end, until)
     while day <= limit and remaining != 0:
         hit = False
@@ -55,6 +61,8 @@ def occurrence_dates(pattern: Item, rng: Item, first: dt.date, until: dt.date) -
         if hit:
             yield day
             remaining -= 1
+        if day == dt.date.max:
+            return
         day += dt.timedelta(days=1)
 
 
@@ -113,7 +121,7 @@ def expand(events: list[Item], lo: dt.datetime, hi: dt.datetime, stored: Mapping
             cancelled = set(event.get("_cancelled", []))
             length = parse_time(event["end"]["dateTime"]) - parse_time(event["start"]["dateTime"])
             first = (lo - length).date()
-            for day in occurrence_dates(rec["pattern"], rec["range"], first, hi.date()):
+            for day in occurrence_dates(rec["pattern"], rec["range"], first, hi.date(), since=first):
                 key = day.isoformat()
                 if key in cancelled:
                     continue

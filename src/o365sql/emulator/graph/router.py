@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from .auth import authenticate
 from .batch import run_batch
@@ -40,9 +41,30 @@ def _match(
         match = route.pattern.match(path)
         if match:
             if method in route.methods:
-                return route, {k: v for k, v in match.groupdict().items() if v is not None}, False
+                return route, {k: unquote(v) for k, v in match.groupdict().items() if v is not None}, False
             seen = True
     return None, {}, seen
+
+
+def routing_path(ctx: Ctx) -> str:
+    """The path routes match: decoded, except that an encoded `/` or `%` stays encoded inside its segment.
+
+    So `users/a%2Fb/messages` addresses user `a/b`, not `users/a/b/messages`; route groups are decoded
+    once matched.
+    """
+    if not ctx.raw_path:
+        return ctx.path.replace("%", "%25")
+    return "/".join(_routing_segment(unquote(seg)) for seg in ctx.raw_path.split("/"))
+
+
+def _routing_segment(segment: str) -> str:
+    """One decoded segment as routes see it.
+
+    A segment holding `:` is OneDrive's path-based addressing (`items/root:/a/b.txt:` as the SDKs encode it,
+    `root%3A%2Fa%2Fb.txt%3A`): its slashes are the item path's separators, so they stay slashes there.
+    """
+    segment = segment.replace("%", "%25")
+    return segment if ":" in segment else segment.replace("/", "%2F")
 
 
 def _unknown_segment(path: str) -> GraphError:
@@ -54,9 +76,14 @@ def _not_allowed(method: str) -> GraphError:
     return GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
 
 
+_DELTA_CALL = re.compile(r"(?<![^/])delta\(\)(?=/|$)", re.IGNORECASE)
+
+
 def resolve(ctx: Ctx) -> Result:
     """Authenticate and run the request's handler (raises GraphError)."""
-    path = ctx.path.strip("/")
+    # OData function calls may carry empty parentheses (`/me/mailFolders/inbox/messages/delta()`,
+    # `/users/delta()`), as the official SDKs build them: the same function as the bare segment.
+    path = _DELTA_CALL.sub("delta", routing_path(ctx).strip("/"))
     method = ctx.method.upper()
     if path.lower() == "$batch":
         if ctx.in_batch:
@@ -78,7 +105,7 @@ def resolve(ctx: Ctx) -> Result:
             user = ctx.store.users_by_id.get(grant.user_id or "")
             key = "me"
         else:
-            key = match.group(2)
+            key = unquote(match.group(2))
             user = ctx.store.find_user(key)
         if user is None:
             area = rest.split("/")[0].lower()
@@ -100,7 +127,7 @@ def resolve(ctx: Ctx) -> Result:
         return result
     dmatch = _DRIVES_RE.match(path)
     if dmatch:
-        drv = ctx.store.drive_by_id(dmatch.group(1))
+        drv = ctx.store.drive_by_id(unquote(dmatch.group(1)))
         if drv is None:
             raise GraphError(404, "itemNotFound", "The resource could not be found.")
         owner_id = ctx.store.drive_owner[drv.drive["id"]]
@@ -109,7 +136,7 @@ def resolve(ctx: Ctx) -> Result:
         route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
         if route is None:
             raise _not_allowed(method) if seen else _unknown_segment(path)
-        groups["_drives"] = dmatch.group(1)
+        groups["_drives"] = unquote(dmatch.group(1))
         result = route.handler(ctx, owner, groups)
         return result
     top, groups, seen = _match(TOP_ROUTES, method, path)

@@ -43,7 +43,14 @@ def _rule(
     return PropertyRule(ops, orderable, adv)
 
 
-_BOOLEANS = {"accountEnabled", "mailEnabled", "securityEnabled", "canEdit"}
+_BOOLEANS = {
+    "accountEnabled",
+    "mailEnabled",
+    "securityEnabled",
+    "canEdit",
+    "onPremisesSyncEnabled",
+    "showInAddressList",
+}
 _INTS = {"childFolderCount", "unreadItemCount", "totalItemCount", "size", "reminderMinutesBeforeStart"}
 
 
@@ -68,7 +75,7 @@ def _typed(props: dict[str, PropertyRule]) -> dict[str, PropertyRule]:
             edm = "Edm.Int32"
         else:
             edm = "Edm.String"
-        out[key] = PropertyRule(rule.ops, rule.orderable, rule.advanced_ops, edm=edm)
+        out[key] = PropertyRule(rule.ops, rule.orderable, rule.advanced_ops, edm=edm, null=rule.null)
     return out
 
 
@@ -158,6 +165,8 @@ MESSAGES = ResourceSpec(
     supports_skip=True,
     search="kql",
     inefficient_filter_rule=True,
+    # Exchange stores a follow-up flag only on flagged items and a read-receipt request only when asked for.
+    unset_defaults={"flag": {"flagStatus": "notFlagged"}, "isReadReceiptRequested": False},
     search_fields=("subject", "bodyPreview", "from/emailAddress/name", "from/emailAddress/address"),
 )
 
@@ -405,9 +414,45 @@ ATTACHMENTS = ResourceSpec(
     filter_code="ErrorInvalidUrlQuery",
 )
 
-# -- directory (aad-advanced-queries.md: "adv" operators need ConsistencyLevel: eventual and $count=true) ----
-_DIR_TEXT = frozenset({"eq", "in", "startswith"})
-_DIR_ADV = frozenset({"ne", "not", "endswith"})
+# -- directory --------------------------------------------------------------------------------------------
+# aad-advanced-queries.md and its per-object tables (includes/filter-directory-objects.md, "User properties"
+# and "Group properties"): for each property whether `eq`, `startsWith`, `ge`/`le` and `null` work by
+# default, only as advanced queries (ConsistencyLevel: eventual and $count=true), or not at all. Rules:
+# `in` is supported wherever `eq` is (by default where `eq` is by default); `ne` and `not` only in advanced
+# queries, on every property that supports `eq`; `endsWith` only in advanced queries, and only on mail,
+# otherMails, userPrincipalName and proxyAddresses.
+_ENDSWITH = frozenset({"mail", "otherMails", "userPrincipalName", "proxyAddresses"})
+
+
+def _dir(
+    name: str,
+    eq: str = "",
+    sw: str = "",
+    rng: str = "",
+    null: str = "none",
+    orderable: bool = False,
+    collection: bool = False,
+) -> PropertyRule:
+    """One directory property from the table: each of eq/sw/rng is "d" (default), "a" (advanced) or ""."""
+    default: set[str] = set()
+    advanced: set[str] = set()
+    for ops, level in ((("eq", "in"), eq), (("startswith",), sw), (("ge", "le"), rng)):
+        if level == "d":
+            default.update(ops)
+        elif level == "a":
+            advanced.update(ops)
+    if eq:
+        advanced.update({"ne", "not"})
+    if name in _ENDSWITH:
+        advanced.add("endswith")
+    if collection:
+        # String collections filter through a lambda: `proxyAddresses/any(p: startsWith(p, 'smtp:'))`.
+        default.add("any")
+        default.discard("in")
+    null_level = {"d": "default", "a": "advanced"}.get(null, "none")
+    return PropertyRule(frozenset(default), orderable, frozenset(advanced), null=null_level)
+
+
 USER_DEFAULT = (
     "businessPhones",
     "displayName",
@@ -473,37 +518,42 @@ USERS = ResourceSpec(
     name="user",
     properties=_typed(
         {
-            "id": _rule(frozenset({"eq", "in"}), False, frozenset({"ne", "not"})),
-            "userPrincipalName": _rule(_DIR_TEXT, True, _DIR_ADV),
-            "displayName": _rule(_DIR_TEXT, True, _DIR_ADV),
-            "givenName": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "surname": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "mail": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "mailNickname": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "jobTitle": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "department": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "companyName": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "city": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "country": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "state": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "usageLocation": _rule(frozenset({"eq", "in"}), False, _DIR_ADV),
-            "employeeId": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "userType": _rule(frozenset({"eq", "in"}), False, _DIR_ADV),
-            "officeLocation": _rule(frozenset(), False, _DIR_TEXT | _DIR_ADV),
-            "mobilePhone": _rule(frozenset({"eq", "startswith"}), False, _DIR_ADV),
-            "preferredLanguage": _rule(frozenset({"eq"}), False, _DIR_ADV),
-            "accountEnabled": _rule(frozenset({"eq"}), False, frozenset({"ne", "not"})),
-            "createdDateTime": _rule(frozenset({"ge", "le"}), False, frozenset({"eq", "ne", "in", "not"})),
-            "businessPhones": _rule(frozenset({"any", "eq"}), False, frozenset({"not", "startswith"})),
-            "proxyAddresses": _rule(
-                frozenset({"any", "eq", "startswith"}), False, frozenset({"not", "endswith"})
-            ),
-            "otherMails": _rule(
-                frozenset({"any", "eq", "startswith"}), False, frozenset({"not", "endswith"})
-            ),
-            "imAddresses": _rule(
-                frozenset({"any", "eq", "startswith"}), False, frozenset({"not", "endswith"})
-            ),
+            "id": _dir("id", eq="d"),
+            "accountEnabled": _dir("accountEnabled", eq="d"),
+            "ageGroup": _dir("ageGroup", eq="d"),
+            "city": _dir("city", eq="d", sw="d", null="a"),
+            "companyName": _dir("companyName", eq="a", sw="a", null="a"),
+            "country": _dir("country", eq="d", sw="d", null="a"),
+            "createdDateTime": _dir("createdDateTime", eq="a", rng="a", orderable=True),
+            "creationType": _dir("creationType", eq="d"),
+            "department": _dir("department", eq="d", sw="d", null="a"),
+            "displayName": _dir("displayName", eq="d", sw="d", null="a", orderable=True),
+            "employeeId": _dir("employeeId", eq="d", null="a"),
+            "employeeType": _dir("employeeType", eq="a"),
+            "faxNumber": _dir("faxNumber", eq="a", sw="a", null="a"),
+            "givenName": _dir("givenName", eq="d", sw="d", null="a"),
+            "isResourceAccount": _dir("isResourceAccount", eq="d"),
+            "jobTitle": _dir("jobTitle", eq="d", sw="d", null="a"),
+            "mail": _dir("mail", eq="d", sw="d", null="a"),
+            "mailNickname": _dir("mailNickname", eq="d", sw="d", null="a"),
+            "mobilePhone": _dir("mobilePhone", eq="a", sw="a", null="a"),
+            "officeLocation": _dir("officeLocation", eq="a", sw="a", null="a"),
+            "onPremisesSyncEnabled": _dir("onPremisesSyncEnabled", eq="d", null="a"),
+            "postalCode": _dir("postalCode", eq="a", sw="a", null="a"),
+            "preferredLanguage": _dir("preferredLanguage", eq="a", sw="a", null="a"),
+            "showInAddressList": _dir("showInAddressList", eq="a"),
+            "state": _dir("state", eq="d", sw="d", null="a"),
+            "streetAddress": _dir("streetAddress", eq="a", sw="a", null="a"),
+            "surname": _dir("surname", eq="d", sw="d", null="a"),
+            "usageLocation": _dir("usageLocation", eq="d", sw="d", null="a"),
+            "userPrincipalName": _dir("userPrincipalName", eq="d", sw="d", orderable=True),
+            "userType": _dir("userType", eq="d", null="a"),
+            # Not in the current table; an earlier revision of the same page listed them (eq, startsWith
+            # by default on the lambda form).
+            "businessPhones": _dir("businessPhones", eq="d", collection=True),
+            "proxyAddresses": _dir("proxyAddresses", eq="d", sw="d", null="a", collection=True),
+            "otherMails": _dir("otherMails", eq="d", sw="d", collection=True),
+            "imAddresses": _dir("imAddresses", eq="d", sw="d", collection=True),
         }
     ),
     default_select=USER_DEFAULT,
@@ -519,17 +569,21 @@ USERS = ResourceSpec(
     search="directory",
     directory=True,
     filter_code="Request_UnsupportedQuery",
-    search_fields=(
-        "displayName",
-        "givenName",
-        "surname",
-        "mail",
-        "userPrincipalName",
-        "jobTitle",
-        "department",
-    ),
 )
 
+
+def _searchable(spec: ResourceSpec) -> ResourceSpec:
+    """search-query-parameter.md: "Any property that can be used in $filter can also be used inside $search"
+    (the string ones; displayName and description are tokenised, the others match like startsWith)."""
+    fields = tuple(
+        k
+        for k, r in spec.properties.items()
+        if r.edm == "Edm.String" and k != "id" and "/" not in k and "any" not in r.ops
+    )
+    return dataclasses.replace(spec, search_fields=fields)
+
+
+USERS = _searchable(USERS)
 # mailboxSettings is returned for one user, on $select only (user.md)
 USER_ENTITY = dataclasses.replace(
     USERS,
@@ -571,68 +625,81 @@ GROUP_DEFAULT = (
     "visibility",
     "onPremisesProvisioningErrors",
 )
-GROUPS = ResourceSpec(
-    name="group",
-    properties=_typed(
-        {
-            "id": _rule(frozenset({"eq", "in"}), False, frozenset({"ne", "not"})),
-            "displayName": _rule(_DIR_TEXT, True, _DIR_ADV),
-            "description": _rule(frozenset({"eq", "startswith"}), False, _DIR_ADV),
-            "mail": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "mailNickname": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "mailEnabled": _rule(frozenset({"eq"}), False, frozenset({"ne", "not"})),
-            "securityEnabled": _rule(frozenset({"eq"}), False, frozenset({"ne", "not"})),
-            "visibility": _rule(frozenset({"eq"}), False, frozenset({"ne", "not", "in"})),
-            "groupTypes": _rule(frozenset({"any", "eq"}), False, frozenset({"not"})),
-            "proxyAddresses": _rule(
-                frozenset({"any", "eq", "startswith"}), False, frozenset({"not", "endswith"})
-            ),
-            "createdDateTime": _rule(frozenset({"ge", "le"}), False, frozenset({"eq", "ne", "in", "not"})),
-            "resourceProvisioningOptions": _rule(frozenset({"any", "eq"}), False, frozenset({"not"})),
-        }
-    ),
-    default_select=GROUP_DEFAULT,
-    selectable=frozenset(GROUP_DEFAULT),
-    default_top=100,
-    max_top=999,
-    top_error=(
-        "Request_UnsupportedQuery",
-        "Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.",
-    ),
-    supports_skip=False,
-    search="directory",
-    directory=True,
-    filter_code="Request_UnsupportedQuery",
-    search_fields=("displayName", "description", "mail", "mailNickname"),
+GROUPS = _searchable(
+    ResourceSpec(
+        name="group",
+        properties=_typed(
+            {
+                "id": _dir("id", eq="d"),
+                "classification": _dir("classification", eq="d", sw="d"),
+                "description": _dir("description", eq="a", sw="a"),
+                "displayName": _dir("displayName", eq="d", sw="d", null="a", orderable=True),
+                "expirationDateTime": _dir("expirationDateTime", eq="a", rng="a"),
+                "mail": _dir("mail", eq="d", sw="d", null="a"),
+                "mailEnabled": _dir("mailEnabled", eq="d"),
+                "mailNickname": _dir("mailNickname", eq="d", sw="d", null="a"),
+                "membershipRule": _dir("membershipRule", eq="d", sw="d"),
+                "onPremisesSyncEnabled": _dir("onPremisesSyncEnabled", eq="d", null="a"),
+                "preferredLanguage": _dir("preferredLanguage", eq="a", sw="a", null="a"),
+                "renewedDateTime": _dir("renewedDateTime", eq="d", rng="d"),
+                "securityEnabled": _dir("securityEnabled", eq="d"),
+                # Not in the group table but filtered in Microsoft's own examples: group-list.md
+                # (`groupTypes/any(c:c eq 'Unified')`), filter-query-parameter.md (`proxyAddresses/any(...)`)
+                # and team-list.md (`resourceProvisioningOptions/Any(x:x eq 'Team')`).
+                "groupTypes": _dir("groupTypes", eq="d", collection=True),
+                "proxyAddresses": _dir("proxyAddresses", eq="d", sw="d", null="a", collection=True),
+                "resourceProvisioningOptions": _dir("resourceProvisioningOptions", eq="d", collection=True),
+                # [U] visibility and createdDateTime are in neither revision of the table; kept as the
+                # emulator had them (eq by default; createdDateTime ge/le as on users before the table
+                # changed).
+                "visibility": _dir("visibility", eq="d"),
+                "createdDateTime": _dir("createdDateTime", eq="a", rng="d"),
+            }
+        ),
+        default_select=GROUP_DEFAULT,
+        selectable=frozenset(GROUP_DEFAULT),
+        default_top=100,
+        max_top=999,
+        top_error=(
+            "Request_UnsupportedQuery",
+            "Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.",
+        ),
+        supports_skip=False,
+        search="directory",
+        directory=True,
+        filter_code="Request_UnsupportedQuery",
+    )
 )
 
 # Group members are directoryObjects (users here); they answer with the user's default properties.
-MEMBERS = ResourceSpec(
-    name="directoryObject",
-    properties=_typed(
-        {
-            "id": _rule(frozenset({"eq", "in"}), False, frozenset({"ne", "not"})),
-            "displayName": _rule(_DIR_TEXT, True, _DIR_ADV),
-            "userPrincipalName": _rule(_DIR_TEXT, True, _DIR_ADV),
-            "mail": _rule(_DIR_TEXT, False, _DIR_ADV),
-            "jobTitle": _rule(frozenset(), False, _DIR_TEXT | _DIR_ADV),
-            "department": _rule(frozenset(), False, _DIR_TEXT | _DIR_ADV),
-            "accountEnabled": _rule(frozenset(), False, frozenset({"eq", "ne", "not"})),
-        }
-    ),
-    default_select=USER_DEFAULT,
-    selectable=USER_SELECTABLE,
-    default_top=100,
-    max_top=999,
-    top_error=(
-        "Request_UnsupportedQuery",
-        "Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.",
-    ),
-    supports_skip=False,
-    search="directory",
-    directory=True,
-    filter_code="Request_UnsupportedQuery",
-    search_fields=("displayName", "mail", "userPrincipalName"),
+MEMBERS = _searchable(
+    ResourceSpec(
+        name="directoryObject",
+        properties=_typed(
+            {
+                "id": _dir("id", eq="d"),
+                "displayName": _dir("displayName", eq="d", sw="d", null="a", orderable=True),
+                "userPrincipalName": _dir("userPrincipalName", eq="d", sw="d", orderable=True),
+                "mail": _dir("mail", eq="d", sw="d", null="a"),
+                # [U] members (directoryObjects) filter these only as advanced queries, as the emulator had.
+                "jobTitle": _dir("jobTitle", eq="a", sw="a", null="a"),
+                "department": _dir("department", eq="a", sw="a", null="a"),
+                "accountEnabled": _dir("accountEnabled", eq="a"),
+            }
+        ),
+        default_select=USER_DEFAULT,
+        selectable=USER_SELECTABLE,
+        default_top=100,
+        max_top=999,
+        top_error=(
+            "Request_UnsupportedQuery",
+            "Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.",
+        ),
+        supports_skip=False,
+        search="directory",
+        directory=True,
+        filter_code="Request_UnsupportedQuery",
+    )
 )
 
 # -- OneDrive (driveitem-list-children.md: $expand, $select, $skipToken, $top, $orderby; no $filter) ---------

@@ -6,7 +6,7 @@ from .ast import And, BoolProp, Compare, Func, In, Lambda, Literal, Node, Not, O
 from .errors import ODataError
 from .evaluate import evaluate
 from .parser import parse_filter, parse_orderby
-from .query import PropertyRule, Query, ResourceSpec, prepare_query, project, run_query
+from .query import PropertyRule, Query, ResourceSpec, prepare_query, project, run_query, unset_shown
 from .search import SearchExpr, SearchTerm, match_search, parse_search
 
 __all__ = [
@@ -35,4 +35,5 @@ __all__ = [
     "prepare_query",
     "project",
     "run_query",
+    "unset_shown",
 ]

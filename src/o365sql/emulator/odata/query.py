@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from .evaluate import evaluate, is_datetime_path, resolve, sort_key
 from .parser import parse_filter, parse_orderby
 from .search import SearchExpr, match_search, parse_search
 
-__all__ = ["PropertyRule", "Query", "ResourceSpec", "prepare_query", "project", "run_query"]
+__all__ = ["PropertyRule", "Query", "ResourceSpec", "prepare_query", "project", "run_query", "unset_shown"]
 
 UNSUPPORTED_QUERY = ("Request_UnsupportedQuery", "Unsupported Query.")
 INEFFICIENT_FILTER = ("InefficientFilter", "The restriction or sort order is too complex for this operation.")
@@ -37,12 +38,15 @@ class PropertyRule:
     advanced_ops: ops allowed on directory resources only with `ConsistencyLevel: eventual` + `$count=true`.
     edm: optional OData type ("Edm.String", "Edm.Boolean", "Edm.Int32", "Edm.Int64", "Edm.Double",
     "Edm.DateTimeOffset", "Edm.Date", "Edm.Guid"); when set, literals of another type give Graph's 400.
+    null: directory only, how `eq null`/`ne null` is served: "advanced" (needs advanced queries), "default",
+    or "none" (refused) -- the "null value" column of aad-advanced-queries.md's per-property tables.
     """
 
     ops: frozenset[str] = frozenset()
     orderable: bool = False
     advanced_ops: frozenset[str] = frozenset()
     edm: str | None = None
+    null: str = "advanced"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class ResourceSpec:
     search_fields: tuple[str, ...] = ()
     entity_type: str | None = None  # "message"; default: name without its plural "s"
     not_implemented_select: frozenset[str] = frozenset()  # directory: $select of these gives 501
+    # Properties an item may not store (Exchange keeps a message's flag only once it is flagged): shown with
+    # this value when absent, while $filter sees the absence (null). [U] what Graph's filter does with an
+    # unset property is undocumented; treating it as null is the strictest reading, and the driver must
+    # not trust Graph there.
+    unset_defaults: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def type_name(self) -> str:
@@ -194,8 +203,12 @@ class _Binder:
             self.need(rule, p.key, node.op)
             self.check_type(rule, p.key, node.op, node.value)
             if self.spec.directory and node.value.kind == "null":
-                # Directory: filtering on null values is an advanced query (aad-advanced-queries.md).
-                self.advanced.append(f"{node.op} null on {p.key}")
+                # Directory: filtering on null values is an advanced query, or not supported at all, per
+                # property (aad-advanced-queries.md, "null value" column).
+                if rule.null == "none":
+                    raise self.fail(self.unsupported_message(p.key, node.op))
+                if rule.null == "advanced":
+                    self.advanced.append(f"{node.op} null on {p.key}")
             return Compare(node.op, p, node.value)
         if isinstance(node, In):
             p, rule = self.prop(node.prop, "in")
@@ -470,5 +483,18 @@ def project(item: dict[str, Any], query: Query, spec: ResourceSpec) -> dict[str,
     names = query.select if query.select is not None else spec.default_select
     if names is None or query.select_all:
         return dict(item)
-    keep = {n.lower() for n in names} | {"id"}
-    return {k: v for k, v in item.items() if k.startswith("@") or k.lower() in keep}
+    # Outlook and OneDrive always return `id`; the directory returns only what `$select` names
+    # (user-list.md, example "$select=displayName,userPrincipalName,signInActivity": no id in the answer).
+    keep = {n.lower() for n in names} | (set() if spec.directory and query.select is not None else {"id"})
+    out = {k: v for k, v in item.items() if k.startswith("@") or k.lower() in keep}
+    return {**out, **unset_shown(item, keep, spec)}
+
+
+def unset_shown(item: Mapping[str, Any], keep: set[str] | None, spec: ResourceSpec) -> dict[str, Any]:
+    """The spec's shown-when-unset defaults for the properties `item` lacks (`keep`: lower-cased names
+    projected, None for all)."""
+    return {
+        k: copy.deepcopy(v)
+        for k, v in spec.unset_defaults.items()
+        if k not in item and (keep is None or k.lower() in keep)
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from typing import Any
 
 from .errors import ODataError
 
-__all__ = ["SearchExpr", "SearchTerm", "match_search", "parse_search", "texts_at"]
+__all__ = ["SearchExpr", "SearchTerm", "directory_tokens", "match_search", "parse_search", "texts_at"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ def _parse_kql(raw: str, code: str) -> SearchExpr:
             j += 1
         word = text[i:j]
         i = j
+        if len(word) >= 2 and word[0] == word[-1] == "'":
+            # [U] python-o365 wraps each term in apostrophes (`$search="'word'"`); no page says what Exchange
+            # makes of them. KQL quotes phrases with double quotes only, and Exchange's word breaker drops the
+            # apostrophes around a word, so the term is the word.
+            word = word[1:-1]
         if field is None and word in _KQL_OPERATORS:
             if word == "OR":
                 if groups[-1]:
@@ -114,40 +120,90 @@ def _parse_kql(raw: str, code: str) -> SearchExpr:
     return SearchExpr("kql", result)
 
 
-_DIRECTORY_TERM = re.compile(r'\s*"([^"]*)"\s*')
+_DIRECTORY_TERM = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_DIRECTORY_OPERATOR = re.compile(r"(AND|OR)(?=[\s(\"])", re.IGNORECASE)
+
+
+class _DirectoryParser:
+    """`"clause" [AND|OR] "clause"`, with parentheses (search-query-parameter.md: "Any number of clauses is
+    supported. Parentheses for precedence is also supported."), turned into an OR of AND-groups."""
+
+    def __init__(self, raw: str, fields: Iterable[str], code: str) -> None:
+        self.raw, self.code, self.i = raw, code, 0
+        self.by_name = {f.lower(): f for f in fields}
+
+    def fail(self) -> ODataError:
+        return _error(
+            self.code, f'Syntax error: invalid $search value {self.raw!r}; use "property:value" terms.'
+        )
+
+    def skip_space(self) -> None:
+        while self.i < len(self.raw) and self.raw[self.i].isspace():
+            self.i += 1
+
+    def keyword(self) -> str | None:
+        self.skip_space()
+        m = _DIRECTORY_OPERATOR.match(self.raw, self.i)
+        if m is None:
+            return None
+        self.i = m.end()
+        return m.group(1).upper()
+
+    def parse(self) -> SearchExpr:
+        groups = self.disjunction()
+        self.skip_space()
+        if self.i != len(self.raw):
+            raise self.fail()
+        return SearchExpr("directory", tuple(groups))
+
+    def disjunction(self) -> list[tuple[SearchTerm, ...]]:
+        groups = self.conjunction()
+        while True:
+            start = self.i
+            if self.keyword() != "OR":
+                self.i = start
+                return groups
+            groups = groups + self.conjunction()
+
+    def conjunction(self) -> list[tuple[SearchTerm, ...]]:
+        groups = self.atom()
+        while True:
+            start = self.i
+            word = self.keyword()
+            self.skip_space()
+            # [U] clauses side by side without an operator are taken as AND, as the emulator always did.
+            juxtaposed = word is None and self.raw.startswith(('"', "("), self.i)
+            if word != "AND" and not juxtaposed:
+                self.i = start
+                return groups
+            right = self.atom()
+            groups = [a + b for a in groups for b in right]
+
+    def atom(self) -> list[tuple[SearchTerm, ...]]:
+        self.skip_space()
+        if self.raw.startswith("(", self.i):
+            self.i += 1
+            groups = self.disjunction()
+            self.skip_space()
+            if not self.raw.startswith(")", self.i):
+                raise self.fail()
+            self.i += 1
+            return groups
+        m = _DIRECTORY_TERM.match(self.raw, self.i)
+        if not m:
+            raise self.fail()
+        self.i = m.end()
+        # "If it contains double quotes or backslash, it should be escaped with a backslash."
+        body = re.sub(r"\\(.)", r"\1", m.group(1))
+        name, sep, value = body.partition(":")
+        if not sep or name.strip().lower() not in self.by_name:
+            message = f"Invalid $search term '{body}': the property is missing or cannot be searched."
+            raise _error(self.code, message)
+        return [(SearchTerm(self.by_name[name.strip().lower()], value.strip()),)]
 
 
 def _parse_directory(raw: str, fields: Iterable[str], code: str) -> SearchExpr:
-    by_name = {f.lower(): f for f in fields}
-    groups: list[list[SearchTerm]] = [[]]
-    i, n = 0, len(raw)
-    expect_term = True
-    while i < n:
-        if raw[i].isspace():
-            i += 1
-            continue
-        if not expect_term:
-            m = re.compile(r"(AND|OR)\s", re.IGNORECASE).match(raw, i)
-            if m:
-                if m.group(1).upper() == "OR":
-                    groups.append([])
-                i = m.end()
-                expect_term = True
-                continue
-        m = _DIRECTORY_TERM.match(raw, i)
-        if not m:
-            raise _error(code, f'Syntax error: invalid $search value {raw!r}; use "property:value" terms.')
-        body = m.group(1)
-        name, sep, value = body.partition(":")
-        if not sep or name.strip().lower() not in by_name:
-            message = f"Invalid $search term '{body}': the property is missing or cannot be searched."
-            raise _error(code, message)
-        groups[-1].append(SearchTerm(by_name[name.strip().lower()], value.strip()))
-        i = m.end()
-        expect_term = False
-    if expect_term or not all(groups):
-        raise _error(code, f"Syntax error: invalid $search value {raw!r}.")
-    return SearchExpr("directory", tuple(tuple(g) for g in groups))
+    return _DirectoryParser(raw, fields, code).parse()
 
 
 def parse_search(raw: str, mode: str, fields: Iterable[str] = (), code: str = "BadRequest") -> SearchExpr:
@@ -178,7 +234,6 @@ def texts_at(item: Mapping[str, Any], path: str) -> list[str]:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _kql_text(item: Mapping[str, Any], paths: Iterable[str]) -> str:
@@ -203,21 +258,50 @@ def _kql_term(term: SearchTerm, item: Mapping[str, Any], default_fields: tuple[s
     return found != term.negate
 
 
-def _directory_tokens(text: str, camel: bool = True) -> list[str]:
-    # The directory tokenizes on spaces and punctuation, and also on casing changes ("HelloWorld" -> hello,
-    # world); the unsplit words stay searchable too ("AlexW@contoso.com" is found by "alexw" and by "w").
-    plain = [t.lower() for t in re.findall(r"[^\W_]+", text)]
-    if not camel:
-        return plain
-    return plain + [t.lower() for t in re.findall(r"[^\W_]+", _CAMEL.sub(" ", text))]
+# search-query-parameter.md, "Using $search on directory object collections": only displayName and description
+# are tokenised; every other property behaves like `$filter` startsWith on the whole value.
+TOKENISED_FIELDS = frozenset({"displayname", "description"})
+_PART = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_")
+
+
+def _split_case(word: str) -> list[str]:
+    """Split letters where casing changes from lower to upper only (`HelloWORld` -> Hello, WORld)."""
+    out = [word[0]]
+    for prev, ch in itertools.pairwise(word):
+        if prev.islower() and ch.isupper():
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
+
+
+def directory_tokens(text: str) -> list[str]:
+    """The directory's tokens for `text` (search-query-parameter.md): words split at spaces, at a change from
+    lower to upper case, between letters and digits, and at each symbol (itself a token); words joined only by
+    symbols also form one word (`hello.world` -> hello . world helloworld). Lower-cased."""
+    out: list[str] = []
+    for chunk in text.split():
+        parts = _PART.findall(chunk)
+        for part in parts:
+            out.extend(w.lower() for w in (_split_case(part) if part[0].isalpha() else [part]))
+        if any(not p[0].isalnum() for p in parts):
+            joined = "".join(p for p in parts if p[0].isalnum()).lower()
+            if joined:
+                out.append(joined)
+    return out
 
 
 def _directory_term(term: SearchTerm, item: Mapping[str, Any]) -> bool:
     field = term.field or ""
-    values = [tok for text in texts_at(item, field) for tok in _directory_tokens(text)]
-    wanted = _directory_tokens(term.text, camel=False)
+    texts = texts_at(item, field)
+    if field.lower() not in TOKENISED_FIELDS:
+        needle = term.text.lower()
+        return any(t.lower().startswith(needle) for t in texts)
+    values = [tok for text in texts for tok in directory_tokens(text)]
+    wanted = directory_tokens(term.text)
     if not wanted:
         return bool(values)
+    # [U] the page shows prefix matches ("displayName:Guthr"); every token is taken as a prefix, in any order.
     return all(any(v.startswith(w) for v in values) for w in wanted)
 
 
