@@ -40,9 +40,9 @@ def _parent_key(spec: TableSpec, tables: Mapping[str, TableSpec]) -> ForeignKey:
     assert spec.parent_key is not None and spec.parent_table is not None
     parent = tables[spec.parent_table]
     # A parent keyed by more than one column (a thread within a group) is named by the child's columns of the
-    # same names for all but the last key column, and by parent_key for the last one. A child that lacks one of
-    # them (Buckets has PlanId, not the plan's GroupId) names the parent by its Graph id alone, which Graph
-    # keeps unique on its own.
+    # same names for all but the last key column, and by parent_key for the last one. A child that lacks
+    # one of them (Buckets has PlanId, not the plan's GroupId) names the parent by its Graph id alone,
+    # which Graph keeps unique on its own.
     *leading, last = parent.key
     try:
         columns = tuple(spec.column(c).name for c in leading)
