@@ -34,9 +34,11 @@ def documented() -> tuple[Keys, References]:
         refs[name] = set()
         found = re.search(r"^References \(sys_foreignkeys\): (.+)\.$", section, flags=re.M)
         for ref in found.group(1).split("; ") if found else ():
-            column, target = ref.split(" -> ")
+            columns, target = ref.split(" -> ")
             table, referenced = target.split(".")
-            refs[name].add((column, table, referenced))
+            # a composite key is one reference of several columns, one sys_foreignkeys row per column
+            for column, ref_column in zip(columns.split(", "), referenced.split(", "), strict=True):
+                refs[name].add((column, table, ref_column))
     return keys, refs
 
 
