@@ -157,6 +157,7 @@ def test_every_table_reads(open_db: Open) -> None:
             ("GroupId",): " WHERE GroupId IN (SELECT id FROM Groups)",
             ("EventId",): " WHERE EventId IN (SELECT id FROM Events WHERE type = 'seriesMaster')",
             ("TeamId",): " WHERE TeamId IN (SELECT id FROM Teams)",
+            ("TeamId", "ChannelId"): " WHERE (TeamId, ChannelId) IN (SELECT TeamId, id FROM Channels)",
         }[spec.required_routes]
         n = db.execute(f'SELECT count(*) FROM "{name}"{where}').fetchone()[0]
         assert n > 0, name

@@ -376,6 +376,7 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Teams",
         "Channels",
         "ChannelMessages",
+        "ChannelMessageReplies",
         "TeamMembers",
     }
     assert get_table("messages").name == "Messages"

@@ -105,6 +105,17 @@ def test_teams_join_members_reads_one_team(
     assert "$filter=displayName eq 'Engineering'" in query
 
 
+def test_teams_join_channels_reads_one_team(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    (team,) = [t for t in _teams(raw) if t["displayName"] == "Engineering"]
+    want = sorted(c["id"] for c in pages(raw, f"/teams/{team['id']}/channels", {"$select": "id"}))
+    emulator.reset()
+    sql = "SELECT c.id FROM Teams t JOIN Channels c ON c.TeamId = t.id WHERE t.displayName = 'Engineering'"
+    assert sorted(r[0] for r in con.execute(sql).fetchall()) == want and want
+    assert [p for p, _ in _sent(emulator, "/channels")] == [f"/v1.0/teams/{team['id']}/channels"]
+
+
 def test_channel_membership_type_is_pushed(
     emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
 ) -> None:
@@ -148,3 +159,73 @@ def test_missing_permission_is_named(
         con.execute(sql.format(tid=tid)).fetchall()
     err = info.value
     assert err.status == 403 and table in str(err) and permission in str(err)
+
+
+def _messages(raw: httpx.Client) -> list[tuple[str, str, Item]]:
+    spec = TABLES["ChannelMessages"]
+    return [
+        (tid, c["id"], m)
+        for tid, c in _channels(raw)
+        for m in pages(raw, f"/teams/{tid}/channels/{c['id']}/messages", select_for(spec))
+    ]
+
+
+def test_replies_joined_from_messages(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:
+    spec = TABLES["ChannelMessageReplies"]
+    messages = _messages(raw)
+    rows: Rows = [
+        ((tid, cid, m["id"], r["id"]), r)
+        for tid, cid, m in messages
+        for r in pages(raw, f"/teams/{tid}/channels/{cid}/messages/{m['id']}/replies", select_for(spec))
+    ]
+    assert rows and all(r["replyToId"] == key[2] for key, r in rows)
+    emulator.reset()
+    sql = (
+        "SELECT r.* FROM Channels c "
+        "JOIN ChannelMessages m ON m.TeamId = c.TeamId AND m.ChannelId = c.id "
+        "JOIN ChannelMessageReplies r "
+        "ON r.TeamId = m.TeamId AND r.ChannelId = m.ChannelId AND r.MessageId = m.id"
+    )
+    compare(con, spec, sql, rows)
+    sent = _sent(emulator, "/replies")
+    assert sorted(p for p, _ in sent) == sorted(
+        f"/v1.0/teams/{tid}/channels/{cid}/messages/{m['id']}/replies" for tid, cid, m in messages
+    )
+    assert all("$top=50" in q and "$filter" not in q for _, q in sent)  # only $top is documented
+
+
+def test_replies_fan_out_over_the_channel_messages(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    spec = TABLES["ChannelMessageReplies"]
+    tid, cid, _ = next(x for x in _messages(raw))
+    messages = pages(raw, f"/teams/{tid}/channels/{cid}/messages", {"$select": "id"})
+    rows: Rows = [
+        ((tid, cid, m["id"], r["id"]), r)
+        for m in messages
+        for r in pages(raw, f"/teams/{tid}/channels/{cid}/messages/{m['id']}/replies", select_for(spec))
+    ]
+    emulator.reset()
+    sql = f"SELECT * FROM ChannelMessageReplies WHERE TeamId = '{tid}' AND ChannelId = '{cid}'"
+    compare(con, spec, sql, rows)
+    assert [p for p, _ in _sent(emulator, "/messages") if not p.endswith("/replies")] == [
+        f"/v1.0/teams/{tid}/channels/{cid}/messages"
+    ]
+
+
+def test_replies_need_team_and_channel(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="ChannelMessageReplies needs TeamId and ChannelId"):
+        con.execute("SELECT id FROM ChannelMessageReplies").fetchall()
+
+
+def test_replies_missing_permission_is_named(emulator: Emulator, raw: httpx.Client) -> None:
+    tid, cid, m = _messages(raw)[0]
+    token = token_for(emulator, frozenset({"User.Read"}))
+    sql = "SELECT id FROM ChannelMessageReplies WHERE TeamId = ? AND ChannelId = ? AND MessageId = ?"
+    with (
+        o365sql.connect(connection_string(emulator, token)) as con,
+        pytest.raises(o365sql.errors.PermissionDeniedError) as info,
+    ):
+        con.execute(sql, (tid, cid, m["id"])).fetchall()
+    err = info.value
+    assert err.status == 403 and "ChannelMessageReplies" in str(err) and "ChannelMessage.Read.All" in str(err)

@@ -241,8 +241,13 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
     if routed:
         primary = routed[0]
         ex.route_column = primary
-        ex.routes = [{primary: v} for v in route_terms[primary]]
-        for other in routed[1:]:
+        # the other values the primary's path names too (ChannelMessageReplies: TeamId and ChannelId) go
+        # into every route; the rest are checked on the rows
+        named = [primary, *(n for n in routed[1:] if "{" + n + "}" in spec.routes[primary])]
+        ex.routes = [
+            dict(zip(named, vs, strict=True)) for vs in itertools.product(*(route_terms[n] for n in named))
+        ]
+        for other in (n for n in routed if n not in named):
             idx = spec.index_of(other)
             ex.checks.append(Check(idx, "eq", tuple(route_terms[other]), readers[idx]))
             check_columns.add(idx)

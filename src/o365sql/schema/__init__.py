@@ -22,7 +22,7 @@ from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
 from .mailbox import MAILBOX_SETTINGS, RULES
 from .tasks import BUCKETS, PLANNER_TASKS, PLANS, TASK_LISTS, TASKS
-from .teams import CHANNEL_MESSAGES, CHANNELS, TEAM_MEMBERS, TEAMS
+from .teams import CHANNEL_MESSAGE_REPLIES, CHANNEL_MESSAGES, CHANNELS, TEAM_MEMBERS, TEAMS
 
 __all__ = [
     "COLUMN_TYPES",
@@ -75,6 +75,7 @@ TABLES: dict[str, TableSpec] = {
         TEAMS,
         CHANNELS,
         CHANNEL_MESSAGES,
+        CHANNEL_MESSAGE_REPLIES,
         TEAM_MEMBERS,
     )
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._types import TableSpec, col
 
-__all__ = ["CHANNELS", "CHANNEL_MESSAGES", "TEAMS", "TEAM_MEMBERS"]
+__all__ = ["CHANNELS", "CHANNEL_MESSAGES", "CHANNEL_MESSAGE_REPLIES", "TEAMS", "TEAM_MEMBERS"]
 
 # teams-list.md: $filter, $select, $top (eq and startswith on displayName).
 TEAMS = TableSpec(
@@ -54,6 +54,28 @@ CHANNELS = TableSpec(
     ),
 )
 
+# The chatMessage columns, for messages and replies alike.
+_MESSAGE_COLUMNS = (
+    col("TeamId", kind="param", not_null=True, desc="The team"),
+    col("ChannelId", kind="param", not_null=True, desc="The channel"),
+    col("id", read_only=True, not_null=True, desc="Message id"),
+    col("replyToId", read_only=True, desc="The message this replies to (NULL for top-level messages)"),
+    col("messageType", read_only=True, desc="message, systemEventMessage, ..."),
+    col("subject", read_only=True, desc="Subject"),
+    col("importance", read_only=True, desc="normal, high or urgent"),
+    col("from_user_id", read_only=True, desc="Author's user id"),
+    col("from_user_displayName", read_only=True, desc="Author"),
+    col("body_contentType", read_only=True, desc="html or text"),
+    col("body_content", read_only=True, desc="The message"),
+    col("createdDateTime", "DATETIME", read_only=True, desc="Posted"),
+    col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
+    col("deletedDateTime", "DATETIME", read_only=True, desc="Deleted"),
+    col("webUrl", read_only=True, desc="Link to the message in Teams"),
+    col("attachments", "JSON", read_only=True, desc="Attachments (JSON)"),
+    col("mentions", "JSON", read_only=True, desc="Mentions (JSON)"),
+    col("reactions", "JSON", read_only=True, desc="Reactions (JSON)"),
+)
+
 # channel-list-messages.md: top-level messages, $top up to 50; no $filter or $orderby. TeamId routes,
 # ChannelId is the parent key (without it the team's channels are listed first).
 CHANNEL_MESSAGES = TableSpec(
@@ -69,25 +91,32 @@ CHANNEL_MESSAGES = TableSpec(
     fanout_collection="/teams/{TeamId}/channels",
     routes={"TeamId": "/teams/{TeamId}/channels/{ChannelId}/messages"},
     max_page=50,
+    columns=_MESSAGE_COLUMNS,
+)
+
+# chatmessage-list-replies.md: $top up to 50, no other query option. TeamId and ChannelId route (both are in
+# the path); MessageId is the parent key (without it the channel's messages are listed first).
+CHANNEL_MESSAGE_REPLIES = TableSpec(
+    name="ChannelMessageReplies",
+    permissions=(("ChannelMessage.Read.All",), ("ChannelMessage.Read.All",)),
+    typical_rows=3,
+    parent_table="ChannelMessages",
+    description="Replies to channel messages (GET /teams/{id}/channels/{id}/messages/{id}/replies), newest "
+    "first. TeamId and ChannelId are required (join from ChannelMessages); without MessageId the channel's "
+    "messages are listed first.",
+    collection="/teams/{TeamId}/channels/{ChannelId}/messages/{MessageId}/replies",
+    key=("TeamId", "ChannelId", "MessageId", "id"),
+    parent_key="MessageId",
+    fanout_collection="/teams/{TeamId}/channels/{ChannelId}/messages",
+    routes={
+        "TeamId": "/teams/{TeamId}/channels/{ChannelId}/messages/{MessageId}/replies",
+        "ChannelId": "/teams/{TeamId}/channels/{ChannelId}/messages/{MessageId}/replies",
+    },
+    max_page=50,
     columns=(
-        col("TeamId", kind="param", not_null=True, desc="The team"),
-        col("ChannelId", kind="param", not_null=True, desc="The channel"),
-        col("id", read_only=True, not_null=True, desc="Message id"),
-        col("replyToId", read_only=True, desc="The message this replies to (NULL for top-level messages)"),
-        col("messageType", read_only=True, desc="message, systemEventMessage, ..."),
-        col("subject", read_only=True, desc="Subject"),
-        col("importance", read_only=True, desc="normal, high or urgent"),
-        col("from_user_id", read_only=True, desc="Author's user id"),
-        col("from_user_displayName", read_only=True, desc="Author"),
-        col("body_contentType", read_only=True, desc="html or text"),
-        col("body_content", read_only=True, desc="The message"),
-        col("createdDateTime", "DATETIME", read_only=True, desc="Posted"),
-        col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
-        col("deletedDateTime", "DATETIME", read_only=True, desc="Deleted"),
-        col("webUrl", read_only=True, desc="Link to the message in Teams"),
-        col("attachments", "JSON", read_only=True, desc="Attachments (JSON)"),
-        col("mentions", "JSON", read_only=True, desc="Mentions (JSON)"),
-        col("reactions", "JSON", read_only=True, desc="Reactions (JSON)"),
+        *_MESSAGE_COLUMNS[:2],
+        col("MessageId", kind="param", not_null=True, desc="The message replied to"),
+        *_MESSAGE_COLUMNS[2:],
     ),
 )
 

@@ -27,6 +27,8 @@ class TeamContent:
     team: Item
     channels: list[Item] = field(default_factory=list)
     messages: dict[str, list[Item]] = field(default_factory=dict)  # channel id -> messages, newest first
+    # (channel id, message id) -> the message's replies, newest first
+    replies: dict[tuple[str, str], list[Item]] = field(default_factory=dict)
     members: list[Item] = field(default_factory=list)
 
 
@@ -38,6 +40,35 @@ def is_team(group: Item) -> bool:
 def _thread_id(*parts: object) -> str:
     digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).hexdigest()
     return f"19:{digest[:32]}@thread.tacv2"
+
+
+def _replies(basis: DemoBasis, message: Item, members: list[Item]) -> list[Item]:
+    """Zero to two replies to a message, newest first (own generator: messages unchanged)."""
+    rng = random.Random(f"{basis.seed}/replies/{message['webUrl']}")
+    when = dt.datetime.fromtimestamp(int(message["id"]) / 1000, dt.UTC)
+    replies: list[Item] = []
+    for _ in range(0 if basis.empty or not members else rng.randrange(0, 3)):
+        author = rng.choice(members)
+        when += dt.timedelta(minutes=rng.randrange(1, 240), milliseconds=rng.randrange(1, 1000))
+        rid = str(int(when.timestamp() * 1000))
+        sender = {**message["from"]["user"], "id": author["id"], "displayName": author["displayName"]}
+        replies.append(
+            {
+                **message,
+                "id": rid,
+                "replyToId": message["id"],
+                "etag": rid,
+                "createdDateTime": fmt_ms(when),
+                "lastModifiedDateTime": fmt_ms(when),
+                "subject": None,
+                "importance": "normal",
+                "webUrl": message["webUrl"].replace(f"/{message['id']}?", f"/{rid}?"),
+                "from": {**message["from"], "user": sender},
+                "body": {"contentType": "html", "content": f"<p>{rng.choice(SENTENCES)}</p>"},
+            }
+        )
+    replies.reverse()  # newest first, as the messages [U]
+    return replies
 
 
 def build_team(basis: DemoBasis, group: Item, members: list[Item], owners: list[str]) -> TeamContent:
@@ -122,6 +153,8 @@ def build_team(basis: DemoBasis, group: Item, members: list[Item], owners: list[
             )
         messages.reverse()  # Graph lists a channel's messages newest first [U]
         content.messages[cid] = messages
+        for message in messages:
+            content.replies[(cid, message["id"])] = _replies(basis, message, members)
     for user in members:
         content.members.append(
             {

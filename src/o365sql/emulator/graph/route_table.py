@@ -208,6 +208,11 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"teams", teams.list_teams),
     _route("GET", r"teams/(?P<tid>[^/]+)/channels", teams.list_channels),
     _route("GET", r"teams/(?P<tid>[^/]+)/channels/(?P<cid>[^/]+)/messages", teams.channel_messages),
+    _route(
+        "GET",
+        r"teams/(?P<tid>[^/]+)/channels/(?P<cid>[^/]+)/messages/(?P<mid>[^/]+)/replies",
+        teams.message_replies,
+    ),
     _route("GET", r"teams/(?P<tid>[^/]+)/members", teams.list_members),
     # group content and Planner
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/conversations", group_content.list_conversations),

@@ -1,7 +1,8 @@
 """Teams routes (read): /teams, /teams/{id}/channels, a channel's messages, /teams/{id}/members.
 
 Sources: teams-list.md ($filter, $select, $top), channel-list.md ($filter on membershipType, $select),
-channel-list-messages.md ($top up to 50 and $expand=replies; no $filter), team-list-members.md ($filter on
+channel-list-messages.md ($top up to 50 and $expand=replies; no $filter), chatmessage-list-replies.md ($top
+up to 50, no other query option), team-list-members.md ($filter on
 roles and displayName, $select, $top).
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "list_channels",
     "list_members",
     "list_teams",
+    "message_replies",
 ]
 
 Item = dict[str, Any]
@@ -179,6 +181,19 @@ def channel_messages(ctx: Ctx, g: dict[str, str]) -> Result:
         raise GraphError(404, "NotFound", "Channel not found.")  # [U] the message
     context = ctx.meta(f"teams('{team.team['id']}')/channels('{g['cid']}')/messages")
     return list_result(ctx, messages, CHANNEL_MESSAGES, context, token_paging="directory")
+
+
+def message_replies(ctx: Ctx, g: dict[str, str]) -> Result:
+    """GET /teams/{id}/channels/{id}/messages/{id}/replies (newest first)."""
+    require(ctx, MESSAGES_PERM, code="Forbidden")
+    team = _team(ctx, g["tid"])
+    if g["cid"] not in team.messages:
+        raise GraphError(404, "NotFound", "Channel not found.")  # [U] the message
+    replies = team.replies.get((g["cid"], g["mid"]))
+    if replies is None:
+        raise GraphError(404, "NotFound", "Message not found.")  # [U] the message
+    context = ctx.meta(f"teams('{team.team['id']}')/channels('{g['cid']}')/messages('{g['mid']}')/replies")
+    return list_result(ctx, replies, CHANNEL_MESSAGES, context, token_paging="directory")
 
 
 def list_members(ctx: Ctx, g: dict[str, str]) -> Result:
