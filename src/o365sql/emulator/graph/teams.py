@@ -185,7 +185,7 @@ def channel_messages(ctx: Ctx, g: dict[str, str]) -> Result:
 
 def message_replies(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /teams/{id}/channels/{id}/messages/{id}/replies (newest first)."""
-    require(ctx, MESSAGES_PERM, code="Forbidden")
+    require_any(ctx, MESSAGES_PERM, "Forbidden")
     team = _team(ctx, g["tid"])
     if g["cid"] not in team.messages:
         raise GraphError(404, "NotFound", "Channel not found.")  # [U] the message
