@@ -7,7 +7,6 @@ messages, below /events/{id}/attachments.
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Any
 
 from . import specs
@@ -15,7 +14,7 @@ from .auth import CALENDARS, open_mailbox
 from .envelope import Ctx, Owner, Result, json_result
 from .errors import GraphError
 from .gen_mail import message_attachments
-from .message_items import MAX_DIRECT_ATTACHMENT, attachment_view, store_new_attachments
+from .message_items import attachment_view, check_direct_attachment, store_new_attachments
 from .model import Mailbox
 from .query import list_result
 from .util import bump
@@ -86,22 +85,7 @@ def add_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
     event = _stored_event(box, g["eid"])
     data = ctx.json_body()
-    if str(data.get("@odata.type", "")).lower() != "#microsoft.graph.fileattachment":
-        # [U] the code and message
-        raise GraphError(
-            400, "ErrorInvalidRequest", "Only #microsoft.graph.fileAttachment is supported here."
-        )
-    try:
-        size = len(base64.b64decode(str(data.get("contentBytes", "")), validate=True))
-    except (binascii.Error, ValueError):
-        raise GraphError(400, "ErrorInvalidBase64String", "Invalid base64 string for attachment.") from None
-    if size >= MAX_DIRECT_ATTACHMENT:
-        # [U] the code; the documented rule is "under 3 MB, else an upload session"
-        raise GraphError(
-            413,
-            "ErrorRequestEntityTooLarge",
-            "The attachment is too large; use an upload session for attachments of 3 MB or more.",
-        )
+    check_direct_attachment(data)
     _attachments(box, event)
     event["_new_att"] = [data]
     store_new_attachments(box, event)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Any
 
 from . import specs
@@ -13,9 +12,9 @@ from .errors import GraphError
 from .extended import expand_options
 from .gen_mail import message_attachments
 from .message_items import (
-    MAX_DIRECT_ATTACHMENT,
     apply_message,
     attachment_view,
+    check_direct_attachment,
     headers_of,
     message_entity,
     message_finish,
@@ -298,24 +297,7 @@ def add_attachment(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     box = open_mailbox(ctx, owner, MAIL, write=True)
     message = box.message(g["mid"])
     data = ctx.json_body()
-    kind = str(data.get("@odata.type", "")).lower()
-    if kind != "#microsoft.graph.fileattachment":
-        # [U] the code and message
-        raise GraphError(
-            400, "ErrorInvalidRequest", "Only #microsoft.graph.fileAttachment is supported here."
-        )
-    try:
-        size = len(base64.b64decode(str(data.get("contentBytes", "")), validate=True))
-    except (binascii.Error, ValueError):
-        # [U] the code and message
-        raise GraphError(400, "ErrorInvalidBase64String", "Invalid base64 string for attachment.") from None
-    if size >= MAX_DIRECT_ATTACHMENT:
-        # [U] the code for a too-large direct attachment; the documented rule is "under 3 MB, else a session".
-        raise GraphError(
-            413,
-            "ErrorRequestEntityTooLarge",
-            "The attachment is too large; use an upload session for attachments of 3 MB or more.",
-        )
+    check_direct_attachment(data)
     message["_new_att"] = [data]
     store_new_attachments(box, message)
     bump(message, ctx.state.clock.now())

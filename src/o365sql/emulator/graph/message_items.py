@@ -274,3 +274,24 @@ def message_entity(ctx: Ctx, owner: Owner, box: Mailbox, message: Item, status: 
 
 
 MAX_DIRECT_ATTACHMENT = 3 * 1024 * 1024  # larger files need an upload session (outlook-large-attachments.md)
+
+
+def check_direct_attachment(data: dict[str, Any]) -> None:
+    """Refuse what POST .../attachments (a message's or an event's) cannot take directly."""
+    if str(data.get("@odata.type", "")).lower() != "#microsoft.graph.fileattachment":
+        # [U] the code and message
+        raise GraphError(
+            400, "ErrorInvalidRequest", "Only #microsoft.graph.fileAttachment is supported here."
+        )
+    try:
+        size = len(base64.b64decode(str(data.get("contentBytes", "")), validate=True))
+    except (binascii.Error, ValueError):
+        # [U] the code and message
+        raise GraphError(400, "ErrorInvalidBase64String", "Invalid base64 string for attachment.") from None
+    if size >= MAX_DIRECT_ATTACHMENT:
+        # [U] the code for a too-large direct attachment; the documented rule is "under 3 MB, else a session".
+        raise GraphError(
+            413,
+            "ErrorRequestEntityTooLarge",
+            "The attachment is too large; use an upload session for attachments of 3 MB or more.",
+        )
