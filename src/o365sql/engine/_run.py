@@ -21,7 +21,7 @@ from .dml import ROW_SCOPE
 from .planner import Plan
 from .request import ME, Execution, Row
 
-__all__ = ["describe", "describe_plan", "run"]
+__all__ = ["describe", "describe_plan", "in_worker", "run"]
 
 EXPAND_PAGE = 50
 # Graph's codes for "this user, or their mailbox, does not exist" (not "this item does not exist")
@@ -195,17 +195,25 @@ def _multi_owner(ex: Execution) -> bool:
     return ex.spec.per_user and (ex.scopes is None or len(ex.scopes) > 1)
 
 
+def in_worker(ex: Execution) -> Execution:
+    """The same reads for a worker of a multi-owner read or a join's readahead: no prefetch thread of its
+    own, and pages sized so that all workers together hold about what one scan does (fan_out_page)."""
+    top = ex.params.get("$top")
+    params = ex.params
+    if top is not None:
+        selected = len(ex.params.get("$select", "").split(","))
+        page = fan_out_page(int(top), ex.ctx.max_concurrency, selected)
+        params = {**ex.params, "$top": str(page)}
+    return dataclasses.replace(ex, params=params, prefetch=False)
+
+
 def _items(ex: Execution) -> Iterator[Row]:
     if not _multi_owner(ex):
         for scope, user in _iter_scopes(ex):
-            yield from _scope_items(ex, scope, user, owner_level=False, prefetch=True)
+            yield from _scope_items(ex, scope, user, owner_level=False, prefetch=ex.prefetch)
         return
     ctx = ex.ctx
-    top = ex.params.get("$top")
-    if top is not None:
-        selected = len(ex.params.get("$select", "").split(","))
-        page = fan_out_page(int(top), ctx.max_concurrency, selected)
-        ex = dataclasses.replace(ex, params={**ex.params, "$top": str(page)})
+    ex = in_worker(ex)
 
     def jobs() -> Iterator[OwnerJob[Row]]:
         for scope, user in _iter_scopes(ex):

@@ -4,7 +4,8 @@ How: the statement runs once with the context in recording mode. Every virtual-t
 (Filter) records the requests it would send, with the real constraint values, and returns no rows. A scan
 SQLite never starts that way -- the inner side of a join, which is only scanned per outer row -- is reported
 from `EXPLAIN QUERY PLAN` (the plan BestIndex chose, as idxStr), with `?` for the values the outer rows would
-supply. Because recorded scans return no rows, an IN (SELECT ...) over another Office 365 table is planned
+supply (and, for a join on an outer table's ids, how many of those scans run side by side: engine.joins).
+Because recorded scans return no rows, an IN (SELECT ...) over another Office 365 table is planned
 with an empty list.
 """
 
@@ -19,6 +20,7 @@ import apsw
 from ..schema import get_table
 from ._context import EngineContext, PlannedRequest, _Recording
 from ._run import describe_plan
+from .joins import join_note
 from .planner import Plan
 from .vtable import context_of, is_empty_in_failure, one_value_at_a_time
 
@@ -60,7 +62,9 @@ def explain(
             spec = get_table(plan.table)
         except (ValueError, KeyError):
             continue
-        note = "once per row of the outer loop, or per value of a subquery (values known only then)"
+        note = join_note(spec, plan, ctx) or (
+            "once per row of the outer loop, or per value of a subquery (values known only then)"
+        )
         out.append(describe_plan(spec, plan, ctx, note))
     return out
 

@@ -79,6 +79,8 @@ class Execution:
     param_values: dict[str, SQLValue] = field(default_factory=dict)
     pushed: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    # False on a scheduler or readahead worker: no prefetch thread of its own (the worker is the parallelism)
+    prefetch: bool = True
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections import OrderedDict, deque
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -25,12 +25,13 @@ import apsw
 from ..errors import Error, NotSupportedError, PermissionDeniedError, permission_hint
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
-from ._run import describe, describe_plan, run
+from ._run import describe, describe_plan, in_worker, run
 from ._terms import fill
 from .convert import SQLValue, column_reader
 from .dml import ROW_SCOPE, RowIdentity, Writer, partial_failure
+from .joins import JoinReadahead
 from .planner import Plan, best_index
-from .request import Row, build, cache_key
+from .request import Execution, Row, build, cache_key
 
 __all__ = [
     "MODULE_NAME",
@@ -74,6 +75,8 @@ class Module:
 
     def __init__(self, ctx: EngineContext) -> None:
         self.ctx = ctx
+        # the open scans of this connection: an inner join scan looks for the outer one here (engine.joins)
+        self.scans: weakref.WeakSet[Cursor] = weakref.WeakSet()
 
     def Create(
         self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any
@@ -221,6 +224,12 @@ class Cursor:
         self.used: list[tuple[int, Any, str]] = []
         # an UPDATE's plan reads few columns; the others are fetched per row only if SQLite asks for them
         self.lazy: set[int] | None = None
+        # rows taken from the stream ahead of SQLite (an inner join scan looked at them), or its error
+        self.ahead: deque[Row | BaseException] = deque()
+        self.gen = 0
+        self.seq = 0
+        self.join = JoinReadahead(table.spec, table.module.ctx, self._read)
+        table.module.scans.add(self)
 
     def Filter(self, indexnum: int, indexname: str, constraintargs: tuple[Any, ...] | None) -> None:
         """Start a scan for the plan BestIndex chose, with the constraint values now known."""
@@ -248,8 +257,55 @@ class Cursor:
                 self.cache.move_to_end(key)
                 self.rows = iter(cached)
             else:
-                self.rows = self._recording(key, run(ex))
+                rows = (
+                    None
+                    if ctx.offline
+                    else self.join.rows(self._outer_scans(), indexname, plan, args, lambda: run(ex))
+                )
+                self.rows = self._recording(key, rows if rows is not None else run(ex))
+        self.gen += 1
+        self.seq = 0
         self._advance()
+
+    def _read(self, plan: Plan, args: tuple[Any, ...]) -> Iterator[Row]:
+        """The rows of one Filter call with these values, read on a readahead worker."""
+        ex: Execution = build(self.table.spec, self.table.module.ctx, plan, args)
+        return run(in_worker(ex))
+
+    def _outer_scans(self) -> list[Cursor]:
+        return [s for s in self.table.module.scans if s is not self]
+
+    # -- what an inner join scan sees of this one (engine.joins.Scan) ----------------------------------------
+
+    def current(self, column: int) -> Any:
+        """The current row's value of a column SQLite reads (None when it reads none of it)."""
+        v = self.values[column] if column < len(self.values) else _UNSET
+        return None if v is _UNSET else v
+
+    def used_columns(self) -> list[int]:
+        """The columns SQLite reads from this scan."""
+        return [i for i, _reader, _name in self.used]
+
+    def upcoming(self, count: int, columns: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The values of ``columns`` in the next ``count`` rows (fewer at the end or an error), kept."""
+        while len(self.ahead) < count and not (self.ahead and isinstance(self.ahead[-1], BaseException)):
+            try:
+                self.ahead.append(next(self.rows))
+            except StopIteration:
+                break
+            except Exception as exc:  # raised when SQLite reaches this row, not before
+                self.ahead.append(exc)
+        out: list[tuple[Any, ...]] = []
+        for entry in list(self.ahead)[:count]:
+            if isinstance(entry, BaseException):
+                break
+            item, extra = entry
+            out.append(tuple(self._value(item, extra, c) for c in columns))
+        return out
+
+    def _value(self, item: dict[str, Any], extra: dict[str, SQLValue], column: int) -> Any:
+        reader = self.readers[column]
+        return reader(item) if reader is not None else extra.get(self.names[column])
 
     def _recording(self, key: str, rows: Iterator[Row]) -> Iterator[Row]:
         kept: list[Row] | None = []
@@ -266,7 +322,13 @@ class Cursor:
 
     def _advance(self) -> None:
         try:
-            self.item, self.extra = next(self.rows)
+            if self.ahead:
+                entry = self.ahead.popleft()
+                if isinstance(entry, BaseException):
+                    raise entry
+                self.item, self.extra = entry
+            else:
+                self.item, self.extra = next(self.rows)
         except PermissionDeniedError as exc:
             raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only) from None
         except StopIteration:
@@ -274,6 +336,7 @@ class Cursor:
             self.item, self.extra = {}, {}
             return
         self.eof = False
+        self.seq += 1
         # Converting the used columns here, in one loop, costs less than a check-and-store per Column call.
         values = [_UNSET] * len(self.names)
         item, extra = self.item, self.extra
@@ -334,13 +397,18 @@ class Cursor:
     def _drop_stream(self) -> None:
         rows = self.rows
         self.rows = iter(())
+        self.ahead.clear()
         close = getattr(rows, "close", None)
         if close is not None:
             close()
 
     def Close(self) -> None:
-        """Drop the stream (an unfinished generator closes its HTTP pages with it) and the cache."""
+        """Drop the stream (an unfinished generator closes its HTTP pages with it), the cache and the reads
+        a join started ahead (their workers stop)."""
         self._drop_stream()
+        self.eof = True
+        self.join.close()
+        self.table.module.scans.discard(self)
         self.cache.clear()
 
 

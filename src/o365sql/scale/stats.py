@@ -18,6 +18,8 @@ class StatementStats:
     """The cost of one statement so far (``Cursor.stats``); ``skipped``: owners left out (OwnerErrors=SKIP).
 
     Counts cover every Graph request the connection made while the statement ran (sign-in excluded).
+    ``read_ahead``: reads a join started before SQLite asked for them (engine.joins); ``read_ahead_unused``:
+    those SQLite then never asked for (each cost at most one page).
     """
 
     requests: int = 0
@@ -28,6 +30,8 @@ class StatementStats:
     bytes: int = 0
     seconds: float = 0.0
     skipped: tuple[OwnerSkip, ...] = ()
+    read_ahead: int = 0
+    read_ahead_unused: int = 0
 
     def summary(self) -> str:
         """One line, e.g. ``1,000 rows, 2 requests (2 pages), 0 throttled, 0 retries, 0.4 MB in 0.31 s``."""
@@ -35,6 +39,8 @@ class StatementStats:
             f"{self.rows:,} rows, {self.requests:,} requests ({self.pages:,} pages), {self.throttled:,} "
             f"throttled, {self.retries:,} retries, {self.bytes / 1e6:.1f} MB in {self.seconds:.2f} s"
         )
+        if self.read_ahead:
+            text += f"; {self.read_ahead:,} read ahead for a join ({self.read_ahead_unused:,} unused)"
         if self.skipped:
             text += f"; {len(self.skipped)} owner(s) skipped: " + "; ".join(str(s) for s in self.skipped)
         return text
@@ -56,11 +62,19 @@ class StatementMeter:
         self._lock = threading.Lock()
         self._skipped: list[OwnerSkip] = []
         self.rows = 0  # the cursor adds to it as it hands rows out
+        self._ahead = 0
+        self._unused = 0
 
     def skip(self, skip: OwnerSkip) -> None:
         """Record an owner left out."""
         with self._lock:
             self._skipped.append(skip)
+
+    def read_ahead(self, started: int, unused: int) -> None:
+        """Count reads a join started ahead, and those never asked for."""
+        with self._lock:
+            self._ahead += started
+            self._unused += unused
 
     def finish(self) -> None:
         """Freeze the figures (the statement's rows are all fetched, or it was abandoned)."""
@@ -79,6 +93,7 @@ class StatementMeter:
         seconds = (self._ended or time.perf_counter()) - self._started
         with self._lock:
             skipped = tuple(self._skipped)
+            ahead, unused = self._ahead, self._unused
         return StatementStats(
             requests=traffic.requests,
             pages=traffic.pages,
@@ -88,4 +103,6 @@ class StatementMeter:
             bytes=traffic.bytes,
             seconds=seconds,
             skipped=skipped,
+            read_ahead=ahead,
+            read_ahead_unused=unused,
         )
