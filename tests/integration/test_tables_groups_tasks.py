@@ -170,9 +170,17 @@ def test_posts_range_filter_is_pushed(emulator: Emulator, con: o365sql.Connectio
     assert "$filter=receivedDateTime ge " in query
 
 
-def test_posts_need_a_group(con: o365sql.Connection) -> None:
-    with pytest.raises(o365sql.ProgrammingError, match="Posts needs GroupId"):
-        con.execute("SELECT id FROM Posts").fetchall()
+def test_posts_of_every_group(con: o365sql.Connection, raw: httpx.Client) -> None:
+    # no GroupId: the rows of Threads (every group's threads) give GroupId and ThreadId
+    want = sorted(
+        (g["id"], t["id"], p["id"])
+        for g in pages(raw, "/groups", {"$select": "id,groupTypes"})
+        if "Unified" in g["groupTypes"]
+        for t in pages(raw, f"/groups/{g['id']}/threads", {"$select": "id"})
+        for p in pages(raw, f"/groups/{g['id']}/threads/{t['id']}/posts", {"$select": "id"})
+    )
+    got = sorted(tuple(r) for r in con.execute("SELECT GroupId, ThreadId, id FROM Posts").fetchall())
+    assert got == want and want
 
 
 def test_todo_filters_are_pushed(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:

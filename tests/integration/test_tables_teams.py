@@ -83,9 +83,33 @@ def test_channel_messages_joined_from_channels(
     assert all("$top=50" in q for _, q in sent)  # the resource's page limit
 
 
-def test_channel_messages_need_a_team(con: o365sql.Connection) -> None:
-    with pytest.raises(o365sql.ProgrammingError, match="ChannelMessages needs TeamId"):
-        con.execute("SELECT id FROM ChannelMessages").fetchall()
+def test_channel_messages_of_every_team(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    # no TeamId: the rows of Channels (itself every team's channels) give TeamId and ChannelId
+    spec = TABLES["ChannelMessages"]
+    rows: Rows = [((tid, cid, m["id"]), m) for tid, cid, m in _messages(raw)]
+    channels = _channels(raw)
+    teams = _teams(raw)
+    emulator.reset()
+    compare(con, spec, "SELECT * FROM ChannelMessages", rows)
+    assert sorted(p for p, _ in _sent(emulator, "/messages")) == sorted(
+        f"/v1.0/teams/{tid}/channels/{c['id']}/messages" for tid, c in channels
+    )
+    assert sorted(p for p, _ in _sent(emulator, "/channels") if p.endswith("/channels")) == sorted(
+        f"/v1.0/teams/{t['id']}/channels" for t in teams
+    )
+
+
+def test_channel_messages_of_one_team_read_that_team_only(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    tid = _teams(raw)[0]["id"]
+    want = sorted(m["id"] for t, _c, m in _messages(raw) if t == tid)
+    emulator.reset()
+    got = con.execute("SELECT id FROM ChannelMessages WHERE TeamId = ?", (tid,)).fetchall()
+    assert sorted(r[0] for r in got) == want and want
+    assert {p.split("/channels")[0] for p, _ in _sent(emulator, "/teams/")} == {f"/v1.0/teams/{tid}"}
 
 
 def test_teams_join_members_reads_one_team(
@@ -213,9 +237,25 @@ def test_replies_fan_out_over_the_channel_messages(
     ]
 
 
-def test_replies_need_team_and_channel(con: o365sql.Connection) -> None:
-    with pytest.raises(o365sql.ProgrammingError, match="ChannelMessageReplies needs TeamId and ChannelId"):
-        con.execute("SELECT id FROM ChannelMessageReplies").fetchall()
+def test_replies_of_every_channel(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:
+    # teams -> channels -> messages -> replies: each level's rows give the next level's routes
+    spec = TABLES["ChannelMessageReplies"]
+    messages = _messages(raw)
+    rows: Rows = [
+        ((tid, cid, m["id"], r["id"]), r)
+        for tid, cid, m in messages
+        for r in pages(raw, f"/teams/{tid}/channels/{cid}/messages/{m['id']}/replies", select_for(spec))
+    ]
+    emulator.reset()
+    compare(con, spec, "SELECT * FROM ChannelMessageReplies", rows)
+    assert sorted(p for p, _ in _sent(emulator, "/replies")) == sorted(
+        f"/v1.0/teams/{tid}/channels/{cid}/messages/{m['id']}/replies" for tid, cid, m in messages
+    )
+
+
+def test_replies_need_the_team_when_only_the_channel_is_given(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="ChannelMessages needs TeamId"):
+        con.execute("SELECT id FROM ChannelMessageReplies WHERE ChannelId = 'x'").fetchall()
 
 
 def test_replies_missing_permission_is_named(emulator: Emulator, raw: httpx.Client) -> None:

@@ -36,9 +36,7 @@ def _mailbox_reads(emu: Emulator) -> list[tuple[str, int]]:
 def _expected(emu: Emulator) -> list[tuple[Any, ...]]:
     rows = []
     for u in raw_items(emu, "/users", {"$select": "id"}):
-        for m in raw_items(
-            emu, f"/users/{u['id']}/messages", {"$select": "id,subject", "$top": "100"}
-        ):
+        for m in raw_items(emu, f"/users/{u['id']}/messages", {"$select": "id,subject", "$top": "100"}):
             rows.append((u["id"], m["id"], m["subject"]))
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
@@ -121,9 +119,7 @@ def test_an_outer_filter_sqlite_applies_reads_only_the_owners_it_keeps(tenant: E
         cur = con.execute(sql, keep)
         got = dict(cur.fetchall())
         stats = cur.stats
-    want = {
-        u: len(raw_items(tenant, f"/users/{u}/messages", {"$select": "id", "$top": "100"})) for u in keep
-    }
+    want = {u: len(raw_items(tenant, f"/users/{u}/messages", {"$select": "id", "$top": "100"})) for u in keep}
     assert got == want
     assert {m for m, _ in _mailbox_reads(tenant)} == set(keep)
     assert stats.read_ahead == 0
@@ -134,10 +130,7 @@ def test_a_dense_run_then_a_skipped_row_wastes_at_most_the_window(tenant: Emulat
     # SQLite keeps the first four users in Graph's order and drops the rest after reading them
     keep = ids[:4]
     marks = ", ".join("?" for _ in keep)
-    sql = (
-        "SELECT u.id, m.id FROM Users u JOIN Messages m ON m.UserId = u.id "
-        f"WHERE u.id || '' IN ({marks})"
-    )
+    sql = f"SELECT u.id, m.id FROM Users u JOIN Messages m ON m.UserId = u.id WHERE u.id || '' IN ({marks})"
     tenant.reset()
     with app_connect(tenant, Pagesize=100) as con:
         cur = con.execute(sql, keep)

@@ -208,6 +208,9 @@ def in_worker(ex: Execution) -> Execution:
 
 
 def _items(ex: Execution) -> Iterator[Row]:
+    if ex.parent_scan is not None:
+        yield from _parent_scan_items(ex)
+        return
     if not _multi_owner(ex):
         for scope, user in _iter_scopes(ex):
             yield from _scope_items(ex, scope, user, owner_level=False, prefetch=ex.prefetch)
@@ -227,6 +230,50 @@ def _items(ex: Execution) -> Iterator[Row]:
         on_skip=ctx.report_skip,
         table=ex.spec.name,
     )
+
+
+def _parent_scan_items(ex: Execution) -> Iterator[Row]:
+    """Every parent row's children, side by side: the parent table's scan (itself a fan-out) gives the
+    routing values and the parent key of each read (ChannelMessages: Channels' TeamId and id)."""
+    assert ex.parent_scan is not None
+    parents, mapping = ex.parent_scan
+    ex = in_worker(ex)
+    # at most 4 reads of one team (or group) at once, as of one mailbox
+    owner_column = ex.spec.required_routes[0]
+
+    def jobs() -> Iterator[OwnerJob[Row]]:
+        for item, extra in run(parents):
+            values: dict[str, str] = {}
+            for key, ours in mapping.items():
+                value = item.get("id") if key == "id" else extra.get(key)
+                values[ours] = str(value)
+            yield OwnerJob(values[owner_column], functools.partial(_parent_items, ex, values))
+
+    yield from run_owners(
+        jobs(),
+        workers=ex.ctx.max_concurrency,
+        on_owner_error="raise",
+        is_owner_error=lambda _exc: False,  # not a mailbox: every error is the query's
+        on_skip=ex.ctx.report_skip,
+        table=ex.spec.name,
+    )
+
+
+def _parent_items(ex: Execution, values: dict[str, str]) -> Iterator[Row]:
+    """One parent's children (on a scheduler worker); a parent gone since it was listed has none."""
+    extra: dict[str, SQLValue] = dict(ex.param_values)
+    extra[ROW_SCOPE] = ""
+    extra.update(values)
+    path = fill(ex.spec.collection, {"scope": "", **values})
+    for flt in ex.filters:
+        params = dict(ex.params)
+        if flt:
+            params["$filter"] = flt
+        try:
+            for it in ex.ctx.graph.iter_items(path, params, ex.headers or None):
+                yield it, extra
+        except NotFoundError:
+            return
 
 
 def _owner_items(ex: Execution, scope: str, user: SQLValue) -> Iterator[Row]:
@@ -383,6 +430,21 @@ def describe(ex: Execution) -> list[PlannedRequest]:
             PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: Offline=true reads the cache")
         ]
     out: list[PlannedRequest] = []
+    if ex.parent_scan is not None:
+        parent_ex, mapping = ex.parent_scan
+        out.extend(describe(parent_ex))
+        path = spec.collection.replace("{scope}", "")
+        names = " and ".join(mapping.values())
+        note = (
+            f"fan-out: for every row above ({names}), {ex.ctx.max_concurrency} requests at a time "
+            f"(at most 4 per {spec.required_routes[0]})"
+        )
+        params = dict(ex.params)
+        for flt in ex.filters:
+            if flt:
+                params["$filter"] = flt
+            out.append(PlannedRequest(spec.name, "GET", path, params, checks, tuple(ex.pushed), note))
+        return out
     scopes = ex.scopes
     if scopes is None:
         out.append(

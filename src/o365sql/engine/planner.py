@@ -26,7 +26,7 @@ from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 from ._values import check_value, needs_check
 
-__all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op"]
+__all__ = ["Plan", "PlanTerm", "best_index", "exact_op", "graph_op", "parent_keys"]
 
 _OPS: dict[int, str] = {
     apsw.SQLITE_INDEX_CONSTRAINT_EQ: "eq",
@@ -165,6 +165,28 @@ def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
     return bool(spec.parent_key and spec.parent_key not in routed)
 
 
+def parent_keys(spec: TableSpec) -> dict[str, str] | None:
+    """Parent table key column -> this table's column, when the parent's rows give every routing value this
+    table's path needs (ChannelMessages: Channels' TeamId and id give TeamId and ChannelId); else None."""
+    if not spec.parent_table or not spec.parent_key:
+        return None
+    parent = get_table(spec.parent_table)
+    mapping = {k: (spec.parent_key if k == "id" else k) for k in parent.key}
+    if not set(spec.required_routes) <= set(mapping.values()):
+        return None
+    if not all(_has_column(spec, ours) for ours in mapping.values()):
+        return None
+    return mapping
+
+
+def _has_column(spec: TableSpec, name: str) -> bool:
+    try:
+        spec.column(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _check_search(spec: TableSpec, op: str | None, is_in: bool) -> None:
     """SEARCH holds one query for Graph's $search: any other use would read every row and match none."""
     if op != "eq" or is_in:
@@ -282,7 +304,14 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
     if spec.recursive and not routed - {"UserId"}:
         requests *= 20
     if any(name not in routed for name in spec.required_routes):
-        requests *= 1e9  # the scan cannot run without it: any plan that supplies it wins
+        if spec.parent_key not in routed and parent_keys(spec) is not None:
+            # the parent table's own fan-out gives the routes (ChannelMessages: every team's channels)
+            parent = get_table(spec.parent_table or "")
+            grand = get_table(parent.parent_table).typical_rows if parent.parent_table else 1000
+            rows *= grand
+            requests *= grand
+        else:
+            requests *= 1e9  # the scan cannot run without it: any plan that supplies it wins
 
     consumed = _order_consumed(spec, ctx, ii, plan, fan_out, routed, id_usable)
     if ii.nOrderBy:

@@ -28,7 +28,7 @@ from typing import Any
 from .._types import format_datetime
 from ..errors import ProgrammingError
 from ..graph import path_segment
-from ..schema import TableSpec
+from ..schema import TableSpec, get_table
 from ..schema._types import SEARCH_COLUMN
 from ._context import EngineContext
 from ._terms import (
@@ -42,7 +42,7 @@ from ._terms import (
 )
 from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
-from .planner import Plan, PlanTerm, graph_op
+from .planner import Plan, PlanTerm, graph_op, parent_keys
 
 __all__ = ["ME", "Execution", "Row", "build", "cache_key"]
 
@@ -81,6 +81,9 @@ class Execution:
     headers: dict[str, str] = field(default_factory=dict)
     # False on a scheduler or readahead worker: no prefetch thread of its own (the worker is the parallelism)
     prefetch: bool = True
+    # A parent table that is itself a fan-out gives the routing values and parent keys (ChannelMessages
+    # without TeamId: the rows of Channels): its scan, and parent key column -> this table's column.
+    parent_scan: tuple[Execution, dict[str, str]] | None = None
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:
@@ -229,6 +232,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
         ex.scopes = [("", None)]
     missing = [name for name in spec.required_routes if name not in route_terms]
     if missing:
+        ex.parent_scan = parent_scan(spec, ctx, route_terms)
+    if missing and ex.parent_scan is None:
         raise ProgrammingError(
             f"{spec.name} needs {' and '.join(missing)}: add WHERE {missing[0]} = '...' "
             f"or join from the table that has it"
@@ -329,6 +334,29 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             top = min(top, limit + ex.local_skip)
         ex.params["$top"] = str(max(1, top))
     return ex
+
+
+def parent_scan(
+    spec: TableSpec, ctx: EngineContext, route_terms: dict[str, list[str]]
+) -> tuple[Execution, dict[str, str]] | None:
+    """The scan of the parent table whose rows give the routing values a query left out, or None.
+
+    The routing values the query did give constrain that scan (ChannelMessageReplies WHERE TeamId = 't':
+    the messages of team t's channels); the parent key itself must not be given (then no scan is needed).
+    """
+    mapping = parent_keys(spec)
+    if mapping is None or spec.parent_key in route_terms:
+        return None
+    parent = get_table(spec.parent_table or "")
+    terms: list[PlanTerm] = []
+    args: list[Any] = []
+    for key, ours in mapping.items():
+        if key != "id" and ours in route_terms:
+            terms.append(PlanTerm(len(args), parent.index_of(key), "eq", "route", True, True))
+            args.append(set(route_terms[ours]))
+    columns = sorted(parent.index_of(k) for k in mapping)
+    plan = Plan(table=parent.name, terms=terms, columns=columns, pushdown=ctx.pushdown)
+    return build(parent, ctx, plan, tuple(args)), mapping
 
 
 def _advanced(spec: TableSpec, term: PlanTerm) -> bool:
