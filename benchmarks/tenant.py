@@ -11,6 +11,8 @@ Sections (``--only name,...``; all by default):
           requests per folder, and the cache compared row by row with a fresh read
   memory  peak memory growth of a tenant-wide SELECT * over 100,000+ rows (target < 50 MB)
   faults  a fan-out under 10% 429, 5% 503, 2% dropped connections: rows equal the fault-free run
+  join    Users JOIN Messages (count per user) over 50 mailboxes at 100 ms, limit 4 per mailbox: the join
+          (readahead) against UserId IN (SELECT id FROM Users) and the old one-user-at-a-time join
 
     .venv/bin/python benchmarks/tenant.py [--only fanout,files] [--write docs/performance.md]
 """
@@ -277,6 +279,45 @@ def bench_fanout(args: argparse.Namespace) -> None:
     record("fanout", "raw: first pages 20 per $batch / one request each", f"{b / p:.2f} ({b:.2f} s)")
 
 
+def bench_join(args: argparse.Namespace) -> None:
+    """A join into a per-owner table: readahead vs the IN (SELECT ...) fan-out vs one owner at a time."""
+    join = "SELECT u.id, count(*) FROM Users u JOIN Messages m ON m.UserId = u.id GROUP BY u.id"
+    subquery = "SELECT UserId, count(*) FROM Messages WHERE UserId IN (SELECT id FROM Users) GROUP BY UserId"
+    with emulator_process("--scale", "21", "--latency-ms", "100") as info:
+        admin(info, "faults", {"latency_ms": 100, "concurrency": 4, "retry_after": 1})
+        with connect(info) as con:  # warm-up: the emulator builds each mailbox on first use
+            want = dict(con.execute(subquery).fetchall())
+        con = connect(info)
+        # MaxConcurrentRequests=1: no readahead, the join as SQLite alone runs it (the old behaviour)
+        old = connect(info, MaxConcurrentRequests=1)
+        con.execute("SELECT id FROM Users").fetchall()
+        old.execute("SELECT id FROM Users").fetchall()
+        admin(info, "reset", {})
+        times: dict[str, list[float]] = {"join": [], "in": [], "old": []}
+        unused = 0
+        for _ in range(args.repeat):
+            cur = con.execute(join)
+            got, t = timed(cur.fetchall)
+            assert dict(got) == want
+            unused += cur.stats.read_ahead_unused
+            times["join"].append(t)
+            got, t = timed(lambda: con.execute(subquery).fetchall())
+            assert dict(got) == want
+            times["in"].append(t)
+        got, t = timed(lambda: old.execute(join).fetchall())
+        assert dict(got) == want
+        times["old"].append(t)
+        throttled = sum(1 for r in graph_log(info) if r["status"] == 429)
+        con.close()
+        old.close()
+    j, i, o = (statistics.median(times[k]) for k in ("join", "in", "old"))
+    record("join", "mailboxes", f"{len(want)} mailboxes, {sum(want.values()):,} messages")
+    record("join", "JOIN / UserId IN (SELECT id FROM Users)", f"{j / i:.2f} ({j:.2f} s / {i:.2f} s)")
+    record("join", "one user at a time (old) / JOIN", f"{o / j:.1f}x ({o:.2f} s)")
+    record("join", "reads started ahead and never used", str(unused), "0")
+    record("join", "429 answers with the limit at 4", str(throttled), "0")
+
+
 def _walk_requests(
     client: httpx.Client, base: str, uid: str, select: str, depth_limit: int
 ) -> tuple[int, int]:
@@ -439,7 +480,7 @@ def bench_faults(args: argparse.Namespace) -> None:
     record("faults", "rows equal the fault-free run", str(faulty == clean), "True")
 
 
-SECTIONS = ("single", "heap", "fanout", "files", "sync", "memory", "faults")
+SECTIONS = ("single", "heap", "fanout", "files", "sync", "memory", "faults", "join")
 
 
 def write(path: Path) -> None:

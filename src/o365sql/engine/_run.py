@@ -285,34 +285,66 @@ def _scope_items(
     ex: Execution, scope: str, user: SQLValue, *, owner_level: bool, prefetch: bool
 ) -> Iterator[Row]:
     """Every row of one scope (mailbox or drive owner): its parents, routes and filters in turn."""
-    graph = ex.ctx.graph
     if ex.parents is None and ex.spec.fanout_expand:
         yield from _expanded_items(ex, scope, user, owner_level)
         return
-    for template, values, extra, _owner, below_owner in _units(ex, scope, user, owner_level):
-        if ex.ids is not None:  # by id: _get_ids reads a 404 itself
-            yield from ((it, extra) for it in _get_ids(ex, values, user))
-            continue
-        try:
-            if ex.walk:
-                yield from ((it, extra) for it in _walk(ex, values))
-            else:
-                path = fill(template, values)
-                for flt in ex.filters:
-                    params = dict(ex.params)
-                    if flt:
-                        params["$filter"] = flt
-                    # Prefetch only when no LIMIT went to Graph: then the first page is all that's needed.
-                    pages = graph.iter_items(
-                        path, params, ex.headers or None, prefetch=prefetch and ex.limit is None
-                    )
-                    for it in pages:
-                        yield it, extra
-        except NotFoundError as exc:
-            _check_owner(ex, exc, user, below_owner, owner_level)
-            if below_owner or ex.scopes is None:
-                continue
-            raise
+    units = _units(ex, scope, user, owner_level)
+    if ex.parents is None and not ex.spec.per_user and prefetch:
+        # every group's members, every team's channels: the parents side by side (not already on a worker)
+        yield from _parallel_units(ex, units, user)
+        return
+    for unit in units:
+        yield from _unit_items(ex, unit, user, owner_level=owner_level, prefetch=prefetch)
+
+
+def _parallel_units(ex: Execution, units: Iterator[Unit], user: SQLValue) -> Iterator[Row]:
+    """The units of a parent fan-out on the scheduler: the parents are listed as the workers go."""
+    wex = in_worker(ex)
+    key = ex.spec.parent_key or ""
+
+    def jobs() -> Iterator[OwnerJob[Row]]:
+        for unit in units:
+            read = functools.partial(_unit_items, wex, unit, user, owner_level=False, prefetch=False)
+            yield OwnerJob(unit[1].get(key, ""), read)
+
+    yield from run_owners(
+        jobs(),
+        workers=ex.ctx.max_concurrency,
+        on_owner_error="raise",
+        is_owner_error=lambda _exc: False,  # a parent is no mailbox: every error is the query's
+        on_skip=ex.ctx.report_skip,
+        table=ex.spec.name,
+    )
+
+
+def _unit_items(
+    ex: Execution, unit: Unit, user: SQLValue, *, owner_level: bool, prefetch: bool
+) -> Iterator[Row]:
+    """The rows of one unit (a path with its values): every $filter alternative, or the ids, or a walk."""
+    template, values, extra, _owner, below_owner = unit
+    if ex.ids is not None:  # by id: _get_ids reads a 404 itself
+        yield from ((it, extra) for it in _get_ids(ex, values, user))
+        return
+    try:
+        if ex.walk:
+            yield from ((it, extra) for it in _walk(ex, values))
+        else:
+            path = fill(template, values)
+            for flt in ex.filters:
+                params = dict(ex.params)
+                if flt:
+                    params["$filter"] = flt
+                # Prefetch only when no LIMIT went to Graph: then the first page is all that's needed.
+                pages = ex.ctx.graph.iter_items(
+                    path, params, ex.headers or None, prefetch=prefetch and ex.limit is None
+                )
+                for it in pages:
+                    yield it, extra
+    except NotFoundError as exc:
+        _check_owner(ex, exc, user, below_owner, owner_level)
+        if below_owner or ex.scopes is None:
+            return
+        raise
 
 
 def _item_url(ex: Execution, values: dict[str, str], item_id: str) -> str:

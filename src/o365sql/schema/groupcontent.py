@@ -76,8 +76,8 @@ POSTS = TableSpec(
     permissions=_PERMISSIONS,
     typical_rows=5,
     parent_table="Threads",
-    description="Posts of group conversation threads (GET /groups/{id}/threads/{id}/posts). GroupId is "
-    "required (join from Groups or Threads); without ThreadId the group's threads are listed first.",
+    description="Posts of group conversation threads (GET /groups/{id}/threads/{id}/posts). Without ThreadId "
+    "the group's threads are listed first; without GroupId every group's threads, read side by side.",
     collection="/groups/{GroupId}/threads/{ThreadId}/posts",
     key=("GroupId", "ThreadId", "id"),
     parent_key="ThreadId",

@@ -77,14 +77,15 @@ _MESSAGE_COLUMNS = (
 )
 
 # channel-list-messages.md: top-level messages, $top up to 50; no $filter or $orderby. TeamId routes,
-# ChannelId is the parent key (without it the team's channels are listed first).
+# ChannelId is the parent key (without it the team's channels are listed first; without TeamId either, the
+# rows of Channels give both: engine.request.parent_scan).
 CHANNEL_MESSAGES = TableSpec(
     name="ChannelMessages",
     permissions=(("ChannelMessage.Read.All",), ("ChannelMessage.Read.All",)),
     typical_rows=100,
     parent_table="Channels",
-    description="Messages of team channels (GET /teams/{id}/channels/{id}/messages), newest first. TeamId is "
-    "required (join from Teams or Channels); without ChannelId the team's channels are listed first.",
+    description="Messages of team channels (GET /teams/{id}/channels/{id}/messages), newest first. Without "
+    "ChannelId the team's channels are listed first; without TeamId every team's channels, side by side.",
     collection="/teams/{TeamId}/channels/{ChannelId}/messages",
     key=("TeamId", "ChannelId", "id"),
     parent_key="ChannelId",
@@ -95,15 +96,16 @@ CHANNEL_MESSAGES = TableSpec(
 )
 
 # chatmessage-list-replies.md: $top up to 50, no other query option. TeamId and ChannelId route (both are in
-# the path); MessageId is the parent key (without it the channel's messages are listed first).
+# the path); MessageId is the parent key (without it the channel's messages are listed first; without TeamId
+# and ChannelId, the rows of ChannelMessages give all three).
 CHANNEL_MESSAGE_REPLIES = TableSpec(
     name="ChannelMessageReplies",
     permissions=(("ChannelMessage.Read.All",), ("ChannelMessage.Read.All",)),
     typical_rows=3,
     parent_table="ChannelMessages",
     description="Replies to channel messages (GET /teams/{id}/channels/{id}/messages/{id}/replies), newest "
-    "first. TeamId and ChannelId are required (join from ChannelMessages); without MessageId the channel's "
-    "messages are listed first.",
+    "first. Without MessageId the channel's messages are listed first; without TeamId and ChannelId every "
+    "channel's messages (TeamId alone: that team's channels), read side by side.",
     collection="/teams/{TeamId}/channels/{ChannelId}/messages/{MessageId}/replies",
     key=("TeamId", "ChannelId", "MessageId", "id"),
     parent_key="MessageId",
