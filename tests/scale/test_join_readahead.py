@@ -204,3 +204,71 @@ def test_explain_says_what_runs_side_by_side(tenant: Emulator) -> None:
         plan = con.explain("SELECT u.id, m.id FROM Users u JOIN Messages m ON m.UserId = u.id")
     (inner,) = [p for p in plan if p.table == "Messages"]
     assert "side by side: up to 15 ahead, at most 3 of one mailbox" in inner.note
+
+
+def test_outer_fan_out_drives_the_inner_readahead(tenant: Emulator) -> None:
+    # the outer scan is itself a multi-owner read (every mailbox's messages with attachments, app-only)
+    sql = (
+        "SELECT m.UserId, m.id, a.id, a.name FROM Messages m JOIN MessageAttachments a "
+        "ON a.UserId = m.UserId AND a.MessageId = m.id WHERE m.hasAttachments = 1"
+    )
+    expected = sorted(
+        (u["id"], m["id"], a["id"], a["name"])
+        for u in raw_items(tenant, "/users", {"$select": "id"})
+        for m in raw_items(
+            tenant, f"/users/{u['id']}/messages", {"$select": "id", "$filter": "hasAttachments eq true"}
+        )
+        for a in raw_items(tenant, f"/users/{u['id']}/messages/{m['id']}/attachments", {"$select": "id,name"})
+    )
+    tenant.set_faults(concurrency=4)
+    tenant.reset()
+    with app_connect(tenant) as con:
+        cur = con.execute(sql)
+        got = sorted(tuple(r) for r in cur.fetchall())
+        stats = cur.stats
+    assert got == expected and expected
+    assert stats.read_ahead > 0
+    assert all(r["status"] == 200 for r in tenant.requests() if str(r["path"]).startswith("/v1.0/"))
+
+
+def test_order_by_and_two_inner_tables_keep_the_rows_and_the_caps(
+    tenant: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two inner tables driven by the same outer rows share the connection's MaxConcurrentRequests - 1
+    sql = (
+        "SELECT u.displayName, u.id, "
+        "(SELECT count(*) FROM Messages m WHERE m.UserId = u.id), "
+        "(SELECT count(*) FROM Contacts c WHERE c.UserId = u.id) "
+        "FROM Users u ORDER BY u.displayName DESC, u.id"
+    )
+    with app_connect(tenant, MaxConcurrentRequests=1) as con:
+        sequential = con.execute(sql).fetchall()
+    tenant.set_faults(concurrency=4, latency_ms=20)
+    tenant.reset()
+    in_flight = {"now": 0, "peak": 0}
+    lock = threading.Lock()
+    original = GraphClient._send
+
+    def send(client: GraphClient, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        counted = "/users/" in url and ("/messages" in url or "/contacts" in url)
+        if counted:
+            with lock:
+                in_flight["now"] += 1
+                in_flight["peak"] = max(in_flight["peak"], in_flight["now"])
+        try:
+            return original(client, method, url, *args, **kwargs)
+        finally:
+            if counted:
+                with lock:
+                    in_flight["now"] -= 1
+
+    monkeypatch.setattr(GraphClient, "_send", send)
+    with app_connect(tenant, MaxConcurrentRequests=4) as con:
+        cur = con.execute(sql)
+        parallel = cur.fetchall()
+        stats = cur.stats
+    assert parallel == sequential and len(sequential) == len(tenant.state.directory.users)
+    assert stats.read_ahead > 0
+    # 3 reads ahead across both tables, plus the statement's own (and its one page fetched ahead)
+    assert in_flight["peak"] <= 5
+    assert all(r["status"] == 200 for r in tenant.requests() if str(r["path"]).startswith("/v1.0/"))

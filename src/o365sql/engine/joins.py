@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from ..errors import Error
-from ..scale.readahead import Readahead
+from ..scale.readahead import Budget, Readahead
 from ..scale.scheduler import MAILBOX_CONCURRENCY, OwnerSkip, fan_out_page, is_owner_failure, owner_error
 from ..schema import TableSpec
 from ._context import EngineContext
@@ -90,8 +90,10 @@ class JoinReadahead:
         spec: TableSpec,
         ctx: EngineContext,
         read: Callable[[Plan, tuple[Any, ...]], Iterator[Row]],
+        budget: Budget,
     ) -> None:
         self.spec = spec
+        self.budget = budget  # shared by the connection's inner scans: MaxConcurrentRequests - 1 at once
         self.ctx = ctx
         # read(plan, args): on a worker, the rows the sequential Filter gives for these values
         self.read = read
@@ -163,7 +165,7 @@ class JoinReadahead:
             keyed.append((cache_key(indexname, tuple(changed)), tuple(changed)))
         if self.ahead is None:
             room = _room(self.spec, self.ctx, plan)
-            self.ahead = Readahead(window_max, room)
+            self.ahead = Readahead(window_max, room, self.budget)
         # reads for rows the outer scan has passed will never be asked for
         self.ahead.keep_only({k for k, _ in keyed})
         for key, given in keyed[:window]:

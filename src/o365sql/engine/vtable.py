@@ -23,6 +23,7 @@ from typing import Any, cast
 import apsw
 
 from ..errors import Error, NotSupportedError, PermissionDeniedError, permission_hint
+from ..scale.readahead import Budget
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
 from ._run import describe, describe_plan, in_worker, run
@@ -77,6 +78,7 @@ class Module:
         self.ctx = ctx
         # the open scans of this connection: an inner join scan looks for the outer one here (engine.joins)
         self.scans: weakref.WeakSet[Cursor] = weakref.WeakSet()
+        self.budget = Budget()  # reads ahead running at once, across the connection's joins
 
     def Create(
         self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any
@@ -228,7 +230,7 @@ class Cursor:
         self.ahead: deque[Row | BaseException] = deque()
         self.gen = 0
         self.seq = 0
-        self.join = JoinReadahead(table.spec, table.module.ctx, self._read)
+        self.join = JoinReadahead(table.spec, table.module.ctx, self._read, table.module.budget)
         table.module.scans.add(self)
 
     def Filter(self, indexnum: int, indexname: str, constraintargs: tuple[Any, ...] | None) -> None:

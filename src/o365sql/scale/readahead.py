@@ -3,9 +3,10 @@
 A join such as ``Users u JOIN Messages m ON m.UserId = u.id`` reaches the inner table one owner at a time
 (SQLite's nested loop). ``Readahead`` runs the reads of the owners the join will ask for next on a few
 worker threads, each into its own small buffer, and hands an owner's rows over in their own order when the
-consumer gets there. The caps are the scheduler's: ``workers`` reads at once (the statement's own read is
-the one more), at most ``MAILBOX_CONCURRENCY`` - 1 of one owner. A buffer holds one page: the worker asks
-for the next row (and so the next page) only when there is room, so a read nobody consumes costs one request.
+consumer gets there. The caps are the scheduler's: ``workers`` reads at once on the connection (its
+``Budget``; the statement's own read is the one more), at most ``MAILBOX_CONCURRENCY`` - 1 of one owner.
+A buffer holds one page: the worker asks for the next row (and so the next page) only when there is room,
+so a read nobody consumes costs one request.
 
 A read is started only on a prediction, and the consumer never waits for a read that has not started: it
 takes it back and reads itself (so the pool can never deadlock on reads queued behind unconsumed ones).
@@ -22,7 +23,7 @@ from typing import Generic, TypeVar
 
 from .scheduler import MAILBOX_CONCURRENCY
 
-__all__ = ["Readahead", "ReadaheadJob"]
+__all__ = ["Budget", "Readahead", "ReadaheadJob"]
 
 T = TypeVar("T")
 
@@ -33,11 +34,34 @@ class _Cancelled(Exception):
     """Raised inside a worker whose read was cancelled."""
 
 
+class Budget:
+    """Reads ahead running at once on one connection, across all its joins' inner tables."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = 0
+
+    def acquire(self, limit: int) -> bool:
+        """Count one more read unless ``limit`` are running; never waits."""
+        with self._lock:
+            if self.running >= limit:
+                return False
+            self.running += 1
+            return True
+
+    def release(self) -> None:
+        """A read finished, failed or was cancelled before it began."""
+        with self._lock:
+            self.running -= 1
+
+
 class ReadaheadJob(Generic[T]):
     """One predicted read: its rows arrive in a buffer of at most ``room`` rows."""
 
-    def __init__(self, owner: str, rows: Callable[[], Iterator[T]], room: int) -> None:
+    def __init__(self, owner: str, rows: Callable[[], Iterator[T]], room: int, budget: Budget) -> None:
         self.owner = owner
+        self._budget = budget
+        self._counted = True
         self._rows = rows
         self._room = max(1, room)
         self._buffer: collections.deque[object] = collections.deque()
@@ -74,6 +98,14 @@ class ReadaheadJob(Generic[T]):
             with self._cond:
                 self.finished = True
                 self._cond.notify_all()
+            self.uncount()
+
+    def uncount(self) -> None:
+        """Give the read's place in the budget back (once)."""
+        with self._cond:
+            counted, self._counted = self._counted, False
+        if counted:
+            self._budget.release()
 
     def _push(self, value: object) -> None:
         with self._cond:
@@ -108,9 +140,10 @@ class ReadaheadJob(Generic[T]):
 class Readahead(Generic[T]):
     """Predicted reads keyed by what identifies them (a plan and its values), run ``workers`` at a time."""
 
-    def __init__(self, workers: int, room: int) -> None:
+    def __init__(self, workers: int, room: int, budget: Budget) -> None:
         self.workers = max(1, workers)
         self.room = room
+        self.budget = budget
         self.jobs: dict[str, ReadaheadJob[T]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self.started = 0  # reads that began (counted when they are taken or cancelled)
@@ -126,9 +159,11 @@ class Readahead(Generic[T]):
             return True
         if len(self.jobs) >= self.workers or self.owners_busy(owner) >= MAILBOX_CONCURRENCY - 1:
             return False
+        if not self.budget.acquire(self.workers):
+            return False
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="o365sql-join")
-        job: ReadaheadJob[T] = ReadaheadJob(owner, rows, self.room)
+        job: ReadaheadJob[T] = ReadaheadJob(owner, rows, self.room, self.budget)
         # in the statement's context, so the pages' log records reach this connection's log
         context = contextvars.copy_context()
         job.future = self._pool.submit(context.run, job.work)
@@ -141,6 +176,7 @@ class Readahead(Generic[T]):
         if job is None:
             return None
         if job.future is not None and job.future.cancel():
+            job.uncount()
             return None  # never ran: no request was made
         self.started += 1
         return job.stream()
@@ -152,6 +188,8 @@ class Readahead(Generic[T]):
             if job.future is None or not job.future.cancel():
                 self.started += 1
                 self.wasted += 1
+            else:
+                job.uncount()
             job.cancel()
 
     def close(self) -> None:
