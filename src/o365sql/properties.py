@@ -364,7 +364,8 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         int,
         16,
         "Requests in flight at once when a query reads many mailboxes or drives (app-only with no UserId, "
-        "UserId IN (...)); each mailbox still gets at most 4, Graph's limit.",
+        "UserId IN (...)) or parents; a join into such a table reads up to this many - 1 owners ahead (1: "
+        "none). Each mailbox still gets at most 4, Graph's limit.",
         minimum=1,
         maximum=64,
     ),

@@ -101,6 +101,18 @@ def test_channel_messages_of_every_team(
     )
 
 
+def test_explain_channel_messages_of_every_team(con: o365sql.Connection) -> None:
+    plan = con.explain("SELECT id FROM ChannelMessages")
+    assert [(p.table, p.path) for p in plan] == [
+        ("Channels", "/teams"),
+        ("Channels", "/teams/{TeamId}/channels"),
+        ("ChannelMessages", "/teams/{TeamId}/channels/{ChannelId}/messages"),
+    ]
+    assert (
+        "requests at a time" in plan[0].note and "for every row above (TeamId and ChannelId)" in plan[2].note
+    )
+
+
 def test_channel_messages_of_one_team_read_that_team_only(
     emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
 ) -> None:

@@ -498,11 +498,15 @@ def describe(ex: Execution) -> list[PlannedRequest]:
             assert spec.fanout_collection is not None
             expand = {"$expand": spec.fanout_expand} if spec.fanout_expand else {}
             note = "with its children expanded" if expand else "fan-out: then each one's children"
+            if not expand and not spec.per_user:
+                note += f", {ex.ctx.max_concurrency} requests at a time"
+            # a routing value the parents' path names (Posts' GroupId) is filled in when there is one
+            route = ex.routes[0] if len(ex.routes) == 1 else {}
             out.append(
                 PlannedRequest(
                     spec.name,
                     "GET",
-                    fill(spec.fanout_collection, {"scope": scope}),
+                    fill(spec.fanout_collection, {"scope": scope, **route}),
                     {"$select": "id", **expand},
                     checks if expand else (),
                     (),

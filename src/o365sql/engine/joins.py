@@ -235,8 +235,9 @@ def join_note(spec: TableSpec, plan: Plan, ctx: EngineContext) -> str | None:
     if not routes or ahead <= 0 or ctx.offline:
         return None
     per_owner = f", at most {MAILBOX_CONCURRENCY - 1} of one mailbox" if spec.per_user else ""
+    verb = "come" if len(routes) > 1 else "comes"
     return (
-        f"once per row of the outer loop; when {' and '.join(routes)} come from the columns of an outer "
+        f"once per row of the outer loop; when {' and '.join(routes)} {verb} from the columns of an outer "
         f"Office 365 table (a join on its id), the reads of the next outer rows run side by side: up to "
         f"{ahead} ahead{per_owner}, the window growing while consecutive outer rows reach this table"
     )
