@@ -113,6 +113,21 @@ def test_explain_channel_messages_of_every_team(con: o365sql.Connection) -> None
     )
 
 
+def test_channel_messages_with_a_limit_read_one_channel_at_a_time(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    tid, cid, _ = _messages(raw)[0]
+    assert len(list(pages(raw, f"/teams/{tid}/channels/{cid}/messages", {"$select": "id"}))) >= 2
+    emulator.reset()
+    assert len(con.execute("SELECT id FROM ChannelMessages LIMIT 2").fetchall()) == 2
+    # Graph got the LIMIT as $top: the first channel's first page holds the rows, nothing is read beside it
+    assert [p for p, _ in _sent(emulator, "/v1.0/teams")] == [
+        "/v1.0/teams",
+        f"/v1.0/teams/{tid}/channels",
+        f"/v1.0/teams/{tid}/channels/{cid}/messages",
+    ]
+
+
 def test_channel_messages_of_one_team_read_that_team_only(
     emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
 ) -> None:

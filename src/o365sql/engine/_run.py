@@ -237,9 +237,14 @@ def _parent_scan_items(ex: Execution) -> Iterator[Row]:
     routing values and the parent key of each read (ChannelMessages: Channels' TeamId and id)."""
     assert ex.parent_scan is not None
     parents, mapping = ex.parent_scan
+    # with a LIMIT Graph got, or on a worker already: one parent at a time, as few requests as it takes
+    one_at_a_time = ex.limit is not None or not ex.prefetch
     ex = in_worker(ex)
     # at most 4 reads of one team (or group) at once, as of one mailbox
     owner_column = ex.spec.required_routes[0]
+
+    if one_at_a_time:
+        parents = dataclasses.replace(parents, prefetch=False)  # nor the parents side by side
 
     def jobs() -> Iterator[OwnerJob[Row]]:
         for item, extra in run(parents):
@@ -249,6 +254,10 @@ def _parent_scan_items(ex: Execution) -> Iterator[Row]:
                 values[ours] = str(value)
             yield OwnerJob(values[owner_column], functools.partial(_parent_items, ex, values))
 
+    if one_at_a_time:
+        for job in jobs():
+            yield from job.rows()
+        return
     yield from run_owners(
         jobs(),
         workers=ex.ctx.max_concurrency,
@@ -289,8 +298,9 @@ def _scope_items(
         yield from _expanded_items(ex, scope, user, owner_level)
         return
     units = _units(ex, scope, user, owner_level)
-    if ex.parents is None and not ex.spec.per_user and prefetch:
-        # every group's members, every team's channels: the parents side by side (not already on a worker)
+    if ex.parents is None and not ex.spec.per_user and prefetch and ex.limit is None:
+        # every group's members, every team's channels: the parents side by side (not already on a worker;
+        # with a LIMIT Graph got, the first parent's page is likely all it needs: read one at a time)
         yield from _parallel_units(ex, units, user)
         return
     for unit in units:

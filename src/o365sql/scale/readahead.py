@@ -117,8 +117,10 @@ class ReadaheadJob(Generic[T]):
         try:
             while True:
                 with self._cond:
-                    while not self._buffer:
+                    while not self._buffer and not self.finished:
                         self._cond.wait()
+                    if not self._buffer:
+                        return  # the worker stopped without an end mark (cancelled): nothing more
                     value = self._buffer.popleft()
                     self._cond.notify_all()
                 if value is _END:
