@@ -1,9 +1,10 @@
 """User defined views: the named queries of the UserDefinedViews JSON file, as views of the connection.
 
 The file has the commercial connector's shape, ``{"MyView": {"query": "SELECT ..."}, ...}``. Each query
-becomes a TEMP view (a temp view may read the main schema's tables), queried by its name; sys_tables lists it
-as a VIEW of schema ``UserViews``. Creating the views reads no Graph data: each is compiled (``PRAGMA
-table_info``), so a bad query fails at connect time, naming the file and the view.
+becomes a view of schema ``UserViews`` (attached by engine.schemas, which also puts the Graph tables there for
+the views to read), queried as ``UserViews.MyView`` or by its bare name; sys_tables lists it as a VIEW of that
+schema. Creating the views reads no Graph data: each is compiled (``PRAGMA table_info``), so a bad query fails
+at connect time, naming the file and the view.
 """
 
 from __future__ import annotations
@@ -85,21 +86,25 @@ def _create(db: apsw.Connection, path: str, name: str, query: str, taken: set[st
         statement = single_statement(query)
     except ProgrammingError:
         raise _bad(path, f"view {name!r}: the query must be one SELECT statement") from None
+    view = f"{_quote(SCHEMA)}.{_quote(name)}"
     try:
-        db.execute(f"CREATE TEMP VIEW {_quote(name)} AS {statement}")
-        info = list(db.execute(f"PRAGMA temp.table_info({_quote(name)})"))
+        db.execute(f"CREATE VIEW {view} AS {statement}")
+        info = list(db.execute(f"PRAGMA {_quote(SCHEMA)}.table_info({_quote(name)})"))
     except apsw.Error as exc:
-        db.execute(f"DROP VIEW IF EXISTS temp.{_quote(name)}")
-        raise _bad(path, f"view {name!r}: {exc}; fix its query") from None
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+        # SQLite lets a view name only its own schema's objects: the tables, by their bare names
+        hint = "; name tables without a schema" if "cannot reference objects in database" in str(exc) else ""
+        raise _bad(path, f"view {name!r}: {exc}{hint}; fix its query") from None
     # SQLite declares no type for a computed column; TEXT is what a tool can always read it as
     columns = tuple((str(row[1]), str(row[2]).upper() or "TEXT") for row in info)
     return UserView(name, statement, columns)
 
 
 def install(db: apsw.Connection, path: str, reserved: set[str]) -> tuple[UserView, ...]:
-    """Create the views of the file at ``path`` on ``db`` (none for an empty path).
+    """Create the views of the file at ``path`` in schema UserViews of ``db`` (none for an empty path).
 
-    ``reserved`` holds lower-case names views may not take (the system tables); the tables are always taken.
+    The schema must be attached (engine.schemas does both). ``reserved`` holds lower-case names views may
+    not take (the system tables); the tables are always taken.
     """
     views: list[UserView] = []
     if path:
