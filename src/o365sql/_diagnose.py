@@ -12,6 +12,7 @@ import apsw
 from .engine import is_empty_in_failure
 from .engine.schemas import CACHE_SCHEMA, USERVIEWS_SCHEMA
 from .engine.systables import SYSTEM_TABLES
+from .engine.userviews import views_of
 from .errors import (
     DataError,
     Error,
@@ -133,6 +134,11 @@ def _sql_error(db: apsw.Connection, msg: str, sql: str) -> Error:
                 )
             return ProgrammingError(
                 f"no such table: {raw}. There is a table {exact}: write it without the schema name {schema}."
+            )
+        if raw != name and _bare(raw[: -len(name) - 1]).lower() == USERVIEWS_SCHEMA.lower():
+            views = ", ".join(v.name for v in views_of(db)) or "none"
+            return ProgrammingError(
+                f"no such table: {raw}. The user defined views are: {views} (CREATE LOCAL VIEW adds one)"
             )
         close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
         hint = ""

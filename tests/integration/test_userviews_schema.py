@@ -166,3 +166,71 @@ def test_cli_completes_and_describes_qualified_views(vcon: o365sql.Connection, c
     result = CliRunner().invoke(main, ["tables", "-c", conn_string], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "UserViews.EnabledUsers" in result.stdout
+
+
+def test_local_view_statements_change_the_connection_and_the_file(
+    emulator: Emulator, token: str, raw: httpx.Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "views.json"
+    path.write_text(
+        json.dumps({"First": {"query": "SELECT id FROM Users", "note": "kept"}}), encoding="utf-8"
+    )
+    conn = connection_string(emulator, token, UserDefinedViews=path)
+    with o365sql.connect(conn) as con:
+        con.execute("CREATE LOCAL VIEW [UserViews].[Enabled] AS SELECT id, displayName FROM Users -- mine")
+        assert sorted(con.execute("SELECT * FROM UserViews.Enabled").fetchall()) != []
+        con.execute(
+            "/* narrower */ ALTER LOCAL VIEW Enabled "
+            "SELECT id, displayName FROM Users WHERE accountEnabled = true;"
+        )
+        assert sorted(con.execute("SELECT * FROM UserViews.Enabled").fetchall()) == _enabled(raw)
+        con.execute("ALTER LOCAL VIEW First AS SELECT id, mail FROM Users")
+        assert [d[0] for d in con.execute("SELECT * FROM First").description] == ["id", "mail"]
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert list(saved) == ["First", "Enabled"]  # in the file's order, other fields of an entry kept
+    assert saved["First"] == {"query": "SELECT id, mail FROM Users", "note": "kept"}
+    assert "accountEnabled = true" in saved["Enabled"]["query"]
+    with o365sql.connect(conn) as con:  # a new connection loads what the statements saved
+        assert sorted(con.execute("SELECT * FROM UserViews.Enabled").fetchall()) == _enabled(raw)
+        con.execute("DROP LOCAL VIEW UserViews.Enabled")
+        with pytest.raises(
+            o365sql.ProgrammingError,
+            match=r"no such table: UserViews\.Enabled\. The user defined views are: First",
+        ):
+            con.execute("SELECT * FROM UserViews.Enabled")
+        assert con.execute("SELECT TableName FROM sys_tables WHERE SchemaName = 'UserViews'").fetchall() == [
+            ("First",)
+        ]
+    assert list(json.loads(path.read_text(encoding="utf-8"))) == ["First"]
+
+
+def test_local_view_statements_refuse_what_would_break(
+    emulator: Emulator, token: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "views.json"
+    views = {"Base": {"query": "SELECT id, mail FROM Users"}, "OnBase": {"query": "SELECT mail FROM Base"}}
+    path.write_text(json.dumps(views), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    with o365sql.connect(connection_string(emulator, token, UserDefinedViews=path)) as con:
+        refused = {
+            "DROP LOCAL VIEW Base": r"view 'OnBase' uses view 'Base'.*change or drop OnBase first",
+            "ALTER LOCAL VIEW Base AS SELECT id FROM Users": r"view 'OnBase' uses view 'Base'",
+            "CREATE LOCAL VIEW Base AS SELECT 1": r"view Base exists: ALTER LOCAL VIEW Base",
+            "CREATE LOCAL VIEW Users AS SELECT 1": r"view 'Users' has the name of a table",
+            "CREATE LOCAL VIEW Bad AS SELECT nosuch FROM Users": r"view 'Bad': no such column: nosuch",
+            "CREATE LOCAL VIEW Cache.X AS SELECT 1": r"views are in schema UserViews, not Cache",
+            "CREATE LOCAL VIEW X SELECT 1": r"expected AS before the view's query",
+            "DROP LOCAL VIEW Nope": r"no user defined view Nope",
+        }
+        for sql, message in refused.items():
+            with pytest.raises(o365sql.ProgrammingError, match=message):
+                con.execute(sql)
+            # nothing changed: the views answer as before and the file is as it was
+            assert con.execute("SELECT count(*) FROM OnBase").fetchone()[0] > 0, sql
+            assert [d[0] for d in con.execute("SELECT * FROM Base").description] == ["id", "mail"], sql
+        assert path.read_text(encoding="utf-8") == before
+    with (
+        o365sql.connect(connection_string(emulator, token)) as con,
+        pytest.raises(o365sql.ProgrammingError, match="set UserDefinedViews to its path"),
+    ):
+        con.execute("CREATE LOCAL VIEW V AS SELECT 1")
