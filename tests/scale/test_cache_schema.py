@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from o365sql.emulator import Emulator
 from o365sql.errors import NotSupportedError, ProgrammingError
@@ -112,3 +113,25 @@ def test_the_schema_exists_only_with_a_cache_location(tenant: Emulator, tmp_path
         assert columns == main
         with pytest.raises(NotSupportedError, match="schema Cache is the sync cache"):
             con.execute("DETACH Cache")
+
+
+def test_sqlalchemy_reflects_the_cache_tables(tenant: Emulator, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache.db")
+    engine = sa.create_engine("o365sql:///", creator=lambda: app_connect(tenant, CacheLocation=cache))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("EXEC SyncTable Table = 'Groups'").all()
+            inspector = sa.inspect(conn)
+            assert "Cache" in inspector.get_schema_names()
+            assert sorted(inspector.get_table_names(schema="Cache")) == sorted(
+                ("CalendarView", "Contacts", "Files", "Groups", "Messages", "Users")
+            )
+            assert inspector.get_foreign_keys("Messages", schema="Cache") == []
+            groups = sa.Table("Groups", sa.MetaData(), schema="Cache", autoload_with=conn)
+            tenant.reset()
+            got = conn.execute(sa.select(groups.c.id, groups.c.displayName)).all()
+            assert _graph_log(tenant) == []
+            expected = raw_items(tenant, "/groups", {"$select": "id,displayName"})
+            assert sorted(tuple(r) for r in got) == sorted((g["id"], g["displayName"]) for g in expected)
+    finally:
+        engine.dispose()

@@ -81,7 +81,7 @@ def cached_rows(ex: Execution) -> Iterator[Row]:
     spec, ctx = ex.spec, ex.ctx
     cache = ctx.cache
     if cache is None:
-        raise ProgrammingError("Offline=true needs CacheLocation: the path of the sync cache file")
+        raise ProgrammingError(f"{_source(ex)} needs CacheLocation: the path of the sync cache file")
     if spec.name not in SYNC_TABLES:
         raise NotSupportedError(
             f"{_source(ex)}: {spec.name} is not kept in the sync cache (SyncTable keeps "
