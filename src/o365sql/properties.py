@@ -381,9 +381,9 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "UserDefinedViews",
         str,
         "",
-        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried as UserViews.MyView '
-        "(or by its bare name) and listed in sys_tables as a VIEW of schema UserViews; CREATE, ALTER and DROP "
-        "LOCAL VIEW change the file. A bad file or query fails the connection.",
+        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried as '
+        "UserViews.MyView (or by its bare name) and listed in sys_tables as a VIEW of schema UserViews; "
+        "CREATE, ALTER and DROP LOCAL VIEW change the file. A bad file or query fails the connection.",
     ),
     _p(
         "Verbosity",

@@ -43,10 +43,6 @@ _CHANGES = frozenset(
 )  # fmt: skip
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 class _Guard:
     """The authorizer: refuses changes to the connection's schemas, then asks the one installed before."""
 
@@ -109,11 +105,11 @@ def install(db: apsw.Connection, ctx: EngineContext, props: Properties, reserved
     _GUARDS[db] = guard
     with internal(db):
         if views_path:
-            db.execute(f"ATTACH ':memory:' AS {_quote(USERVIEWS_SCHEMA)}")
+            db.execute(f"ATTACH ':memory:' AS \"{USERVIEWS_SCHEMA}\"")
             vtable.install(db, ctx, schema=USERVIEWS_SCHEMA)
         userviews.install(db, views_path, reserved)
         if cache:
-            db.execute(f"ATTACH ':memory:' AS {_quote(CACHE_SCHEMA)}")
+            db.execute(f"ATTACH ':memory:' AS \"{CACHE_SCHEMA}\"")
             vtable.install(db, ctx, schema=CACHE_SCHEMA, tables=SYNC_TABLES)
 
 

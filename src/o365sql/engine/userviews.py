@@ -89,6 +89,13 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _columns(db: apsw.Connection, name: str) -> tuple[tuple[str, str], ...]:
+    """A view's columns as (name, declared type), compiling it (apsw.Error when it does not compile)."""
+    info = db.execute(f"PRAGMA {_quote(SCHEMA)}.table_info({_quote(name)})")
+    # SQLite declares no type for a computed column; TEXT is what a tool can always read it as
+    return tuple((str(row[1]), str(row[2]).upper() or "TEXT") for row in info)
+
+
 def _create(db: apsw.Connection, path: str, name: str, query: str, taken: set[str]) -> UserView:
     if name.lower() in taken:
         raise _bad(path, f"view {name!r} has the name of a table; rename the view")
@@ -99,14 +106,12 @@ def _create(db: apsw.Connection, path: str, name: str, query: str, taken: set[st
     view = f"{_quote(SCHEMA)}.{_quote(name)}"
     try:
         db.execute(f"CREATE VIEW {view} AS {statement}")
-        info = list(db.execute(f"PRAGMA {_quote(SCHEMA)}.table_info({_quote(name)})"))
+        columns = _columns(db, name)
     except apsw.Error as exc:
         db.execute(f"DROP VIEW IF EXISTS {view}")
         # SQLite lets a view name only its own schema's objects: the tables, by their bare names
         hint = "; name tables without a schema" if "cannot reference objects in database" in str(exc) else ""
         raise _bad(path, f"view {name!r}: {exc}{hint}; fix its query") from None
-    # SQLite declares no type for a computed column; TEXT is what a tool can always read it as
-    columns = tuple((str(row[1]), str(row[2]).upper() or "TEXT") for row in info)
     return UserView(name, statement, columns)
 
 
@@ -148,14 +153,11 @@ def _recompiled(db: apsw.Connection, path: str, changed: str) -> list[UserView]:
         if view.name.lower() == changed.lower():
             continue
         try:
-            info = list(db.execute(f"PRAGMA {_quote(SCHEMA)}.table_info({_quote(view.name)})"))
+            out.append(UserView(view.name, view.query, _columns(db, view.name)))
         except apsw.Error as exc:
             raise _bad(
                 path, f"view {view.name!r} uses view {changed!r} ({exc}): change or drop {view.name} first"
             ) from None
-        out.append(
-            UserView(view.name, view.query, tuple((str(r[1]), str(r[2]).upper() or "TEXT") for r in info))
-        )
     return out
 
 
