@@ -111,6 +111,10 @@ def test_the_schema_exists_only_with_a_cache_location(tenant: Emulator, tmp_path
             "ORDER BY Ordinal"
         ).fetchall()
         assert columns == main
+        keys = (
+            "SELECT ColumnName, KeySeq FROM sys_primarykeys WHERE SchemaName = ? AND TableName = 'Messages'"
+        )
+        assert con.execute(keys, ["Cache"]).fetchall() == con.execute(keys, ["Office365"]).fetchall() != []
         with pytest.raises(NotSupportedError, match="schema Cache is the sync cache"):
             con.execute("DETACH Cache")
 

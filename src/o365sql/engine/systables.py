@@ -183,11 +183,16 @@ def _sys_tablecolumns(db: weakref.ref[apsw.Connection]) -> Rows:
     return rows
 
 
-def _sys_primarykeys() -> Iterable[tuple[Any, ...]]:
-    for name in sorted(TABLES, key=str.lower):
-        spec = TABLES[name]
-        for seq, column in enumerate(spec.key, start=1):
-            yield (CATALOG, SCHEMA, spec.name, spec.column(column).name, seq, primary_key_name(spec.name))
+def _sys_primarykeys(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        tables = [(SCHEMA, name) for name in sorted(TABLES, key=str.lower)]
+        tables += [(schemas.CACHE_SCHEMA, name) for name in _cached_tables(db)]
+        for schema, name in tables:
+            spec = TABLES[name]
+            for seq, column in enumerate(spec.key, start=1):
+                yield (CATALOG, schema, spec.name, spec.column(column).name, seq, primary_key_name(spec.name))
+
+    return rows
 
 
 def _all_foreign_keys() -> list[ForeignKey]:
@@ -419,7 +424,7 @@ def install(db: apsw.Connection, props: Properties) -> None:
         "sys_schemas": _sys_schemas(ref),
         "sys_tables": _sys_tables(ref),
         "sys_tablecolumns": _sys_tablecolumns(ref),
-        "sys_primarykeys": _sys_primarykeys,
+        "sys_primarykeys": _sys_primarykeys(ref),
         "sys_foreignkeys": _sys_foreignkeys,
         "sys_keycolumns": _sys_keycolumns,
         "sys_procedures": _sys_procedures,
