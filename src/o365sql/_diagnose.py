@@ -10,7 +10,9 @@ from typing import Any
 import apsw
 
 from .engine import is_empty_in_failure
+from .engine.schemas import CACHE_SCHEMA, USERVIEWS_SCHEMA
 from .engine.systables import SYSTEM_TABLES
+from .engine.userviews import views_of
 from .errors import (
     DataError,
     Error,
@@ -21,6 +23,7 @@ from .errors import (
     OperationalError,
     ProgrammingError,
 )
+from .scale.delta import SYNC_TABLES
 
 __all__ = ["snippet", "translate"]
 
@@ -51,7 +54,11 @@ def _known_tables(db: apsw.Connection) -> list[str]:
     try:
         for row in db.execute("PRAGMA table_list"):
             schema, name, kind = row[0], row[1], row[2]
-            if kind == "shadow" or name.startswith("sqlite_") or schema not in ("main", "temp"):
+            if kind == "shadow" or name.startswith("sqlite_"):
+                continue
+            # the user defined views, by the bare names that reach them (schema UserViews also holds the
+            # tables its views read: main's, named once)
+            if schema not in ("main", "temp") and not (schema == USERVIEWS_SCHEMA and kind == "view"):
                 continue
             names.append(name)
     except apsw.Error:
@@ -120,8 +127,18 @@ def _sql_error(db: apsw.Connection, msg: str, sql: str) -> Error:
         exact = next((k for k in known if k.lower() == name.lower()), None)
         if exact and raw != name:
             schema = raw[: -len(name) - 1]
+            if _bare(schema).lower() == CACHE_SCHEMA.lower():
+                return ProgrammingError(
+                    f"no such table: {raw}. Schema {CACHE_SCHEMA} holds the tables SyncTable keeps "
+                    f"({', '.join(SYNC_TABLES)}); read {exact} from Graph, without the schema name."
+                )
             return ProgrammingError(
                 f"no such table: {raw}. There is a table {exact}: write it without the schema name {schema}."
+            )
+        if raw != name and _bare(raw[: -len(name) - 1]).lower() == USERVIEWS_SCHEMA.lower():
+            views = ", ".join(v.name for v in views_of(db)) or "none"
+            return ProgrammingError(
+                f"no such table: {raw}. The user defined views are: {views} (CREATE LOCAL VIEW adds one)"
             )
         close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
         hint = ""

@@ -25,7 +25,7 @@ from ._logging import ConnectionLog, configure_logging
 from ._statements import cap_rows, single_statement
 from .auth import provider_from_properties
 from .cursor import Cursor
-from .engine import EngineContext, PlannedRequest, context_of, explain, install, systables, userviews
+from .engine import EngineContext, PlannedRequest, context_of, explain, install, schemas, systables
 from .errors import (
     DatabaseError,
     DataError,
@@ -65,7 +65,7 @@ def connect(connection_string: str = "", **properties: Any) -> Connection:
         con = Connection(apsw.Connection(":memory:"), props, graph=graph, auth=auth, http=http, log=log)
         ctx = EngineContext(graph=graph, props=props, app_only=auth.app_only, default_user=props["UserId"])
         install(con._db, ctx)
-        userviews.install(con._db, props["UserDefinedViews"], set(systables.SYSTEM_TABLES))
+        schemas.install(con._db, ctx, props, set(systables.SYSTEM_TABLES))
         with con._working():
             _log.info("connected: %r", con)
     except BaseException as exc:

@@ -14,7 +14,7 @@ import apsw
 from . import _types, procedures
 from ._diagnose import snippet, translate
 from ._statements import aggregate_type, cap_rows, column_names, single_statement
-from .engine import WriteLog, context_of, is_empty_in_failure, one_value_at_a_time, returning
+from .engine import WriteLog, context_of, is_empty_in_failure, localviews, one_value_at_a_time, returning
 from .errors import Error, InterfaceError, InternalError, ProgrammingError
 from .scale.stats import StatementMeter, StatementStats
 from .schema import TABLES
@@ -233,6 +233,12 @@ class Cursor:
             finally:
                 self._finish()
             return self
+        if localviews.is_local_view(operation):
+            try:
+                self._run_local_view(operation, parameters)
+            finally:
+                self._finish()
+            return self
         params = _types.adapt_parameters(parameters)
         statement = single_statement(operation)
         cur = self._apsw_cursor()
@@ -321,6 +327,18 @@ class Cursor:
         self.rowcount = -1 if is_exec else total
         self.inserted_ids, self.moved_ids = created, moved
         return self
+
+    def _run_local_view(self, operation: str, parameters: Any) -> None:
+        """CREATE / ALTER / DROP LOCAL VIEW (engine.localviews): no rows, saved in UserDefinedViews."""
+        if parameters:
+            raise ProgrammingError(
+                "LOCAL VIEW statements take no parameters: the view's query is saved as written"
+            )
+        db = self.connection._db
+        try:
+            localviews.execute(db, self.connection._props, operation)
+        except apsw.Error as exc:
+            raise translate(db, exc, operation, None) from exc
 
     def _run_exec(self, operation: str, parameters: Any) -> None:
         stmt = procedures.parse_exec(operation)

@@ -347,8 +347,8 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "CacheLocation",
         str,
         "",
-        "A SQLite file for the sync cache: EXEC SyncTable fills it through Graph's delta queries and "
-        "Offline=true answers from it (empty: no cache).",
+        "A SQLite file for the sync cache: EXEC SyncTable fills it through Graph's delta queries; schema "
+        "Cache (Cache.Messages) and Offline=true answer from it (empty: no cache).",
         group=_CACHE,
     ),
     _p(
@@ -382,8 +382,9 @@ PROPERTIES: tuple[PropertySpec, ...] = (
         "UserDefinedViews",
         str,
         "",
-        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried by its name and '
-        "listed in sys_tables as a VIEW of schema UserViews; a bad file or query fails the connection.",
+        'A JSON file of named views, {"MyView": {"query": "SELECT ..."}}: each is queried as '
+        "UserViews.MyView (or by its bare name) and listed in sys_tables as a VIEW of schema UserViews; "
+        "CREATE, ALTER and DROP LOCAL VIEW change the file. A bad file or query fails the connection.",
     ),
     _p(
         "Verbosity",

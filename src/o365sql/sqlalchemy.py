@@ -3,6 +3,11 @@
 `office365:///?...`, the commercial connector's URL, is the same dialect. The driver runs SQL in SQLite (apsw)
 over virtual tables, so the dialect is SQLite's with our DB-API module; foreign keys are read from
 sys_foreignkeys, since the virtual tables declare none to SQLite.
+
+Schemas are SQLite's: ``main`` holds the Graph tables; ``UserViews`` (the user defined views) and ``Cache``
+(the sync cache, read per query) are attached databases, so the SQLite dialect's reflection finds them with
+``schema="UserViews"`` / ``schema="Cache"``. UserViews also holds the Graph tables its views read; they are
+main's tables, so the inspector lists only the views there.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 from sqlalchemy.engine.url import URL
 from sqlalchemy.types import DateTime
 
+from .engine.schemas import USERVIEWS_SCHEMA
 from .errors import NotSupportedError
 
 __all__ = ["O365Dialect", "connection_string_from_url"]
@@ -91,10 +97,28 @@ class O365Dialect(SQLiteDialect):
         return version
 
     @reflection.cache
+    def get_table_names(
+        self, connection: Any, schema: str | None = None, sqlite_include_internal: bool = False, **kw: Any
+    ) -> list[str]:
+        """SQLite's table list, except in UserViews, whose tables only serve its views (they are main's)."""
+        if schema is not None and schema.lower() == USERVIEWS_SCHEMA.lower():
+            return []
+        # SQLAlchemy's SQLite dialect is not annotated
+        names: list[str] = super().get_table_names(  # type: ignore[no-untyped-call]
+            connection, schema, sqlite_include_internal, **kw
+        )
+        return names
+
+    @reflection.cache
     def get_foreign_keys(
         self, connection: Any, table_name: str, schema: str | None = None, **kw: Any
     ) -> list[ReflectedForeignKeyConstraint]:
-        """The table's foreign keys as sys_foreignkeys lists them (its parent key, UserId -> Users.id)."""
+        """The table's foreign keys as sys_foreignkeys lists them (its parent key, UserId -> Users.id).
+
+        Only main's tables have any: a view of UserViews and a table of Cache declare none.
+        """
+        if schema is not None and schema.lower() != "main":
+            return []
         rows = connection.exec_driver_sql(
             "SELECT ForeignKeyName, ColumnName, ReferencedTableName, ReferencedColumnName "
             "FROM sys_foreignkeys WHERE TableName = ? AND ForeignKeyType = 'FOREIGNKEY_TYPE_IMPORT'",

@@ -64,7 +64,10 @@ def test_views_query_the_emulator(emulator: Emulator, token: str, raw: httpx.Cli
 @pytest.mark.parametrize(
     ("views", "message"),
     [
-        ({"Broken": {"query": "SELECT * FROM NoSuchTable"}}, r"view 'Broken': no such table: NoSuchTable"),
+        (
+            {"Broken": {"query": "SELECT * FROM NoSuchTable"}},
+            r"view 'Broken': no such table: UserViews.NoSuchTable",
+        ),
         ({"Broken": {"query": "SELECT nosuch FROM Users"}}, r"view 'Broken': no such column: nosuch"),
         ({"Broken": {"sql": "SELECT 1"}}, r"view 'Broken' needs a \"query\" string"),
         ({"Messages": {"query": "SELECT 1"}}, r"view 'Messages' has the name of a table"),

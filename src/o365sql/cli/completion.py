@@ -1,7 +1,8 @@
 """Completion in the shell: keywords, tables, columns, procedures and their parameters, from the sys tables.
 
 What is offered depends on where the cursor is: after FROM/JOIN/INTO/UPDATE a table; after EXEC a procedure,
-then its parameters; after ``alias.`` that table's columns; elsewhere the columns of the tables the statement
+then its parameters; after ``alias.`` that table's columns, after ``UserViews.`` or ``Cache.`` that schema's
+tables; elsewhere the columns of the tables the statement
 names, then tables, functions and keywords. Dot-commands complete their names and arguments.
 """
 
@@ -32,7 +33,10 @@ KEYWORDS = tuple(sorted({*apsw.keywords, "EXEC", "EXECUTE"}))
 _TABLE_AFTER = {"FROM", "JOIN", "INTO", "UPDATE", "TABLE"}
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[^\sA-Za-z_]")
-_ALIAS = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?", re.IGNORECASE)
+_ALIAS = re.compile(
+    r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?", re.IGNORECASE
+)
+_MAIN = "Office365"  # sys_tables' schema of the Graph tables (SQLite's main)
 _EXEC = re.compile(r"^\s*EXEC(?:UTE)?\s+([A-Za-z_]\w*)\s", re.IGNORECASE)
 
 DOT_COMMANDS: dict[str, str] = {
@@ -55,6 +59,8 @@ class Catalog:
     """Names the shell completes, read once from the sys tables (no Graph request is needed)."""
 
     tables: list[str] = field(default_factory=list)
+    # the other schemas (UserViews, Cache): name -> its tables; their columns are keyed "schema.table"
+    schemas: dict[str, list[str]] = field(default_factory=dict)
     columns: dict[str, list[str]] = field(default_factory=dict)
     procedures: list[str] = field(default_factory=list)
     parameters: dict[str, list[str]] = field(default_factory=dict)
@@ -63,11 +69,19 @@ class Catalog:
     def read(cls, con: Connection) -> Catalog:
         """The catalog of a connection."""
         catalog = cls()
-        catalog.tables = [r[0] for r in con.execute("SELECT TableName FROM sys_tables ORDER BY TableName")]
-        for table, column in con.execute(
-            "SELECT TableName, ColumnName FROM sys_tablecolumns ORDER BY Ordinal"
+        for schema, table in con.execute("SELECT SchemaName, TableName FROM sys_tables ORDER BY TableName"):
+            if schema != _MAIN:
+                catalog.schemas.setdefault(schema, []).append(table)
+            # as in SQL, a bare name is a Graph table or a user view, never a table of Cache
+            if schema != "Cache":
+                catalog.tables.append(table)
+        for schema, table, column in con.execute(
+            "SELECT SchemaName, TableName, ColumnName FROM sys_tablecolumns ORDER BY Ordinal"
         ):
-            catalog.columns.setdefault(table.lower(), []).append(column)
+            if schema != _MAIN:
+                catalog.columns.setdefault(f"{schema}.{table}".lower(), []).append(column)
+            if schema != "Cache":
+                catalog.columns.setdefault(table.lower(), []).append(column)
         catalog.procedures = [
             r[0] for r in con.execute("SELECT ProcedureName FROM sys_procedures ORDER BY ProcedureName")
         ]
@@ -78,9 +92,20 @@ class Catalog:
         return catalog
 
     def table_named(self, word: str) -> str | None:
-        """The table called `word` (any case), if there is one."""
+        """The table called `word` (any case; `Schema.Table` for another schema's), if there is one."""
         low = word.lower()
+        schema, dot, table = low.rpartition(".")
+        if dot:
+            return next(
+                (f"{s}.{t}" for s, names in self.schemas.items() if s.lower() == schema for t in names
+                 if t.lower() == table),
+                None,
+            )  # fmt: skip
         return next((t for t in self.tables if t.lower() == low), None)
+
+    def schema_named(self, word: str) -> str | None:
+        """The other schema called `word` (any case), if there is one."""
+        return next((s for s in self.schemas if s.lower() == word.lower()), None)
 
 
 def _matches(word: str, names: Iterable[str], meta: str) -> Iterator[Completion]:
@@ -106,8 +131,12 @@ class SqlCompleter(Completer):
         word = match.group(0) if match else ""
         head = before[: len(before) - len(word)]
         catalog = self.catalog
-        if head.endswith("."):  # alias.column or table.column
+        if head.endswith("."):  # alias.column, table.column or schema.table
             qualifier = re.search(r"([A-Za-z_]\w*)\.$", head)
+            schema = catalog.schema_named(qualifier.group(1)) if qualifier else None
+            if schema is not None:
+                yield from _matches(word, catalog.schemas[schema], f"{schema} table")
+                return
             table = self._table_for(qualifier.group(1), document.text) if qualifier else None
             if table:
                 yield from _matches(word, catalog.columns.get(table.lower(), []), table)
@@ -116,6 +145,7 @@ class SqlCompleter(Completer):
         previous = tokens[-1].upper() if tokens else ""
         if previous in _TABLE_AFTER:
             yield from _matches(word, catalog.tables, "table")
+            yield from _matches(word, catalog.schemas, "schema")
             return
         if previous in ("EXEC", "EXECUTE"):
             yield from _matches(word, catalog.procedures, "procedure")

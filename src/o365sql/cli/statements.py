@@ -8,10 +8,18 @@ import apsw
 
 __all__ = ["DESCRIBE_SQL", "TABLES_SQL", "is_complete", "split"]
 
-TABLES_SQL = "SELECT TableName, TableType, Description FROM sys_tables ORDER BY TableName"
+# the Graph tables by their names; the other schemas' (UserViews, Cache) qualified, as SQL names them
+_SHOWN = "CASE WHEN SchemaName = 'Office365' THEN TableName ELSE SchemaName || '.' || TableName END"
+TABLES_SQL = (
+    f"SELECT {_SHOWN} AS TableName, TableType, Description FROM sys_tables "
+    "ORDER BY SchemaName <> 'Office365', SchemaName, TableName"
+)
+# one parameter, a table's name: `Messages`, `Cache.Messages`, a view by `UserViews.MyView` or its bare name
+# (as in SQL, a bare name is never the Cache schema's)
 DESCRIBE_SQL = (
     'SELECT ColumnName AS "column", DataTypeName AS "type", IsKey AS "key", IsReadOnly AS "read_only", '
-    "Description FROM sys_tablecolumns WHERE lower(TableName) = lower(?) ORDER BY Ordinal"
+    "Description FROM sys_tablecolumns WHERE lower(?1) IN (lower(SchemaName || '.' || TableName), "
+    "CASE WHEN SchemaName <> 'Cache' THEN lower(TableName) END) ORDER BY Ordinal"
 )
 
 

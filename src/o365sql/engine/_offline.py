@@ -1,6 +1,8 @@
-"""Offline=true: a table's rows from the sync cache (CacheLocation) instead of Graph.
+"""Offline=true, or a table of schema Cache: a table's rows from the sync cache (CacheLocation), not Graph.
 
-The planner sends nothing to Graph when offline (as with Pushdown=false), so SQLite evaluates every WHERE,
+``Cache.Messages`` reads the cache on a connection whose ``Messages`` reads Graph (engine.schemas attaches the
+schema), so one query can compare the two. The planner sends nothing to Graph for such a scan (as with
+Pushdown=false), so SQLite evaluates every WHERE,
 ORDER BY and LIMIT over the cached items; only the owner (UserId) is chosen here. Files keeps the online
 table's DirectoryRetrievalDepth, CalendarView its window (from the constraints; default 30 days either side
 of now) within what the sync covered. Anything the cache cannot answer exactly raises instead of returning
@@ -19,7 +21,21 @@ from ..scale.drive import drive_tree
 from .convert import SQLValue
 from .request import ME, Execution, Row
 
-__all__ = ["cached_rows"]
+__all__ = ["CACHE_SCHEMA", "cached_rows"]
+
+CACHE_SCHEMA = "Cache"
+
+
+def _source(ex: Execution) -> str:
+    """How the query asked for the cache, as the errors name it."""
+    return "Offline=true" if ex.ctx.offline else f"{CACHE_SCHEMA}.{ex.spec.name}"
+
+
+def _from_graph(ex: Execution) -> str:
+    """How to read the table from Graph instead."""
+    return (
+        "set Offline=false" if ex.ctx.offline else f"query {ex.spec.name} without the {CACHE_SCHEMA} schema"
+    )
 
 
 def _owners(ex: Execution, known: list[str]) -> list[tuple[str, SQLValue]]:
@@ -36,7 +52,7 @@ def _owners(ex: Execution, known: list[str]) -> list[tuple[str, SQLValue]]:
             me = cache.get_meta("me")
             if me is None:
                 raise ProgrammingError(
-                    f"Offline=true: the cache holds no {ex.spec.name} of the signed-in user; run EXEC "
+                    f"{_source(ex)}: the cache holds no {ex.spec.name} of the signed-in user; run EXEC "
                     f"SyncTable Table='{ex.spec.name}' online first"
                 )
             out.append((me, me))
@@ -45,7 +61,7 @@ def _owners(ex: Execution, known: list[str]) -> list[tuple[str, SQLValue]]:
     missing = [o for o, _u in out if o not in known]
     if missing:
         raise ProgrammingError(
-            f"Offline=true: the cache holds no {ex.spec.name} of {', '.join(repr(m) for m in missing)}; run "
+            f"{_source(ex)}: the cache holds no {ex.spec.name} of {', '.join(repr(m) for m in missing)}; run "
             f"EXEC SyncTable Table='{ex.spec.name}', UserId='{missing[0]}' online first"
         )
     return out
@@ -65,21 +81,21 @@ def cached_rows(ex: Execution) -> Iterator[Row]:
     spec, ctx = ex.spec, ex.ctx
     cache = ctx.cache
     if cache is None:
-        raise ProgrammingError("Offline=true needs CacheLocation: the path of the sync cache file")
+        raise ProgrammingError(f"{_source(ex)} needs CacheLocation: the path of the sync cache file")
     if spec.name not in SYNC_TABLES:
         raise NotSupportedError(
-            f"Offline=true: {spec.name} is not kept in the sync cache (SyncTable keeps "
-            f"{', '.join(SYNC_TABLES)}); set Offline=false to read it from Graph"
+            f"{_source(ex)}: {spec.name} is not kept in the sync cache (SyncTable keeps "
+            f"{', '.join(SYNC_TABLES)}); {_from_graph(ex)} to read it from Graph"
         )
     if ex.route_column is not None:
         raise NotSupportedError(
-            f"Offline=true: {spec.name} by {ex.route_column} needs Graph; compare it without letting SQLite "
-            f"hand it over (WHERE +{ex.route_column} = ...) or set Offline=false"
+            f"{_source(ex)}: {spec.name} by {ex.route_column} needs Graph; compare it without letting SQLite "
+            f"hand it over (WHERE +{ex.route_column} = ...) or {_from_graph(ex)}"
         )
     known = cache.owners(spec.name)
     if not known:
         raise ProgrammingError(
-            f"Offline=true: the cache at {cache.path} holds no {spec.name}; run EXEC SyncTable "
+            f"{_source(ex)}: the cache at {cache.path} holds no {spec.name}; run EXEC SyncTable "
             f"Table='{spec.name}' online first"
         )
     for owner, user in _owners(ex, known):

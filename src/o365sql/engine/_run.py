@@ -14,7 +14,7 @@ from ..scale.drive import drive_items
 from ..scale.scheduler import OwnerJob, fan_out_page, is_owner_failure, run_owners
 from ..schema import TableSpec, get_table
 from ._context import EngineContext, PlannedRequest
-from ._offline import cached_rows
+from ._offline import CACHE_SCHEMA, cached_rows
 from ._terms import fill
 from .convert import SQLValue
 from .dml import ROW_SCOPE
@@ -146,7 +146,7 @@ def run(ex: Execution) -> Iterator[Row]:
     produced = 0
     skipped = 0
     seen: set[tuple[Any, ...]] = set()
-    for item, extra in cached_rows(ex) if ex.ctx.offline else _items(ex):
+    for item, extra in cached_rows(ex) if ex.plan.offline else _items(ex):
         if ex.checks and not all(check(item) for check in ex.checks):
             continue
         if ex.dedupe:
@@ -467,10 +467,8 @@ def describe(ex: Execution) -> list[PlannedRequest]:
     )
     if ex.empty:
         return [PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: no row can match")]
-    if ex.ctx.offline:
-        return [
-            PlannedRequest(spec.name, "-", "", {}, checks, (), "no request: Offline=true reads the cache")
-        ]
+    if ex.plan.offline:
+        return [_from_cache(spec, ex.ctx, checks)]
     out: list[PlannedRequest] = []
     if ex.parent_scan is not None:
         parent_ex, mapping = ex.parent_scan
@@ -566,8 +564,15 @@ def describe(ex: Execution) -> list[PlannedRequest]:
     return out
 
 
+def _from_cache(spec: TableSpec, ctx: EngineContext, checks: tuple[str, ...]) -> PlannedRequest:
+    source = "Offline=true" if ctx.offline else f"{CACHE_SCHEMA}.{spec.name}"
+    return PlannedRequest(spec.name, "-", "", {}, checks, (), f"no request: {source} reads the cache")
+
+
 def describe_plan(spec: TableSpec, plan: Plan, ctx: EngineContext, note: str) -> PlannedRequest:
     """A scan whose values are not known yet, from its plan alone: the path, what Graph and SQLite check."""
+    if plan.offline:
+        return _from_cache(spec, ctx, tuple(plan.checks))
     routed = {spec.columns[t.column].name for t in plan.terms if t.role == "route"}
     template = next((spec.routes[name] for name in spec.routes if name in routed), spec.collection)
     if spec.item and any(t.role == "id" for t in plan.terms):

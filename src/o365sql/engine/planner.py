@@ -81,6 +81,8 @@ class Plan:
     offset_argv: int | None = None
     columns: list[int] = field(default_factory=list)
     pushdown: bool = True
+    # rows from the sync cache instead of Graph: Offline=true, or a table of schema Cache (engine.schemas)
+    offline: bool = False
     # SQL terms SQLite still evaluates (offered constraints not omitted, ORDER BY not consumed, LIMIT kept)
     checks: list[str] = field(default_factory=list)
     # UPDATE: only the constrained and key columns are $select-ed; any other column SQLite reads after all
@@ -98,6 +100,7 @@ class Plan:
                 "f": self.offset_argv,
                 "u": self.columns,
                 "p": int(self.pushdown),
+                "x": int(self.offline),
                 "k": self.checks,
                 "z": int(self.lazy),
             },
@@ -116,6 +119,7 @@ class Plan:
             offset_argv=d["f"],
             columns=list(d["u"]),
             pushdown=bool(d["p"]),
+            offline=bool(d["x"]),
             checks=list(d["k"]),
             lazy=bool(d["z"]),
         )
@@ -196,10 +200,13 @@ def _check_search(spec: TableSpec, op: str | None, is_in: bool) -> None:
         )
 
 
-def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
-    """Fill the IndexInfo for one candidate plan; always returns True (a full scan is always possible)."""
-    pushdown = ctx.pushdown
-    plan = Plan(table=spec.name, pushdown=pushdown)
+def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cached: bool = False) -> bool:
+    """Fill the IndexInfo for one candidate plan; always returns True (a full scan is always possible).
+
+    ``cached``: the table reads the sync cache (schema Cache), so nothing is pushed, as with Offline=true.
+    """
+    pushdown = ctx.pushdown and not cached
+    plan = Plan(table=spec.name, pushdown=pushdown, offline=ctx.offline or cached)
     argv = 0
     all_exact = True
     limit_i: int | None = None
@@ -313,7 +320,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
         else:
             requests *= 1e9  # the scan cannot run without it: any plan that supplies it wins
 
-    consumed = _order_consumed(spec, ctx, ii, plan, fan_out, routed, id_usable)
+    consumed = _order_consumed(spec, ii, plan, fan_out, routed, id_usable)
     if ii.nOrderBy:
         if consumed:
             ii.orderByConsumed = True
@@ -351,14 +358,13 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo) -> bool:
 
 def _order_consumed(
     spec: TableSpec,
-    ctx: EngineContext,
     ii: apsw.IndexInfo,
     plan: Plan,
     fan_out: bool,
     routed: set[str],
     id_usable: bool,
 ) -> bool:
-    if not ii.nOrderBy or not ctx.pushdown or spec.orderby_rule == "none":
+    if not ii.nOrderBy or not plan.pushdown or spec.orderby_rule == "none":
         return False
     # Several Graph streams (IN lists, fan-outs, folder walks, batched ids) come back unsorted, and Graph
     # takes no $orderby with $search.

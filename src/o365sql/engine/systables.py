@@ -17,8 +17,9 @@ import apsw
 from .. import procedures
 from ..errors import MASK
 from ..properties import PROPERTIES, Properties, PropertySpec
+from ..scale.delta import SYNC_TABLES
 from ..schema import TABLES, ForeignKey, foreign_keys, primary_key_name
-from . import userviews
+from . import schemas, userviews
 
 __all__ = ["CATALOG", "FK_EXPORT", "FK_IMPORT", "SCHEMA", "SYSTEM_TABLES", "data_type_code", "install"]
 
@@ -112,6 +113,19 @@ def _views(db: weakref.ref[apsw.Connection]) -> tuple[userviews.UserView, ...]:
     return userviews.views_of(con) if con is not None else ()
 
 
+def _attached(db: weakref.ref[apsw.Connection]) -> list[str]:
+    con = db()
+    return schemas.attached(con) if con is not None else []
+
+
+def _cached_tables(db: weakref.ref[apsw.Connection]) -> list[str]:
+    """The tables of schema Cache (none when CacheLocation is not set)."""
+    return sorted(SYNC_TABLES, key=str.lower) if schemas.CACHE_SCHEMA in _attached(db) else []
+
+
+_CACHE_NOTE = "Read from the sync cache (CacheLocation), which EXEC SyncTable fills; read-only."
+
+
 def _sys_tables(db: weakref.ref[apsw.Connection]) -> Rows:
     def rows() -> Iterable[tuple[Any, ...]]:
         for name in sorted(TABLES, key=str.lower):
@@ -120,6 +134,10 @@ def _sys_tables(db: weakref.ref[apsw.Connection]) -> Rows:
             yield (CATALOG, SCHEMA, spec.name, spec.table_type, description, int(spec.updatable))
         for view in _views(db):
             yield (CATALOG, userviews.SCHEMA, view.name, "VIEW", f"User defined view: {view.query}", 0)
+        for name in _cached_tables(db):
+            spec = TABLES[name]
+            description = f"{spec.description} {_CACHE_NOTE}"
+            yield (CATALOG, schemas.CACHE_SCHEMA, spec.name, spec.table_type, description, 0)
 
     return rows
 
@@ -127,8 +145,8 @@ def _sys_tables(db: weakref.ref[apsw.Connection]) -> Rows:
 def _sys_schemas(db: weakref.ref[apsw.Connection]) -> Rows:
     def rows() -> Iterable[tuple[Any, ...]]:
         yield (CATALOG, SCHEMA)
-        if _views(db):
-            yield (CATALOG, userviews.SCHEMA)
+        for name in _attached(db):
+            yield (CATALOG, name)
 
     return rows
 
@@ -152,15 +170,29 @@ def _sys_tablecolumns(db: weakref.ref[apsw.Connection]) -> Rows:
                     CATALOG, userviews.SCHEMA, view.name, column, type_name, code, length, precision, scale,
                     1, "", ordinal, 0, 0, 0, 1, 0,
                 )  # fmt: skip
+        for name in _cached_tables(db):
+            spec = TABLES[name]
+            for ordinal, col in enumerate(spec.columns, start=1):
+                code, length, precision, scale = data_type_code(col.type)
+                yield (
+                    CATALOG, schemas.CACHE_SCHEMA, spec.name, col.name, col.type, code, length, precision,
+                    scale, int(spec.nullable(col)), col.description, ordinal, 0, 0, int(col.hidden), 1,
+                    int(spec.is_key(col)),
+                )  # fmt: skip
 
     return rows
 
 
-def _sys_primarykeys() -> Iterable[tuple[Any, ...]]:
-    for name in sorted(TABLES, key=str.lower):
-        spec = TABLES[name]
-        for seq, column in enumerate(spec.key, start=1):
-            yield (CATALOG, SCHEMA, spec.name, spec.column(column).name, seq, primary_key_name(spec.name))
+def _sys_primarykeys(db: weakref.ref[apsw.Connection]) -> Rows:
+    def rows() -> Iterable[tuple[Any, ...]]:
+        tables = [(SCHEMA, name) for name in sorted(TABLES, key=str.lower)]
+        tables += [(schemas.CACHE_SCHEMA, name) for name in _cached_tables(db)]
+        for schema, name in tables:
+            spec = TABLES[name]
+            for seq, column in enumerate(spec.key, start=1):
+                yield (CATALOG, schema, spec.name, spec.column(column).name, seq, primary_key_name(spec.name))
+
+    return rows
 
 
 def _all_foreign_keys() -> list[ForeignKey]:
@@ -246,7 +278,6 @@ _SQLINFO: tuple[tuple[str, str], ...] = (
         "CURRENT_TIMESTAMP",
     ),
     ("SUPPORT_TRANSACTION", "NO"),
-    ("SUPPORTS_MULTIPLE_SCHEMAS", "NO"),
     ("SUPPORTS_MULTIPLE_CATALOGS", "NO"),
     ("DIALECT", "SQLite"),
 )
@@ -255,6 +286,8 @@ _SQLINFO: tuple[tuple[str, str], ...] = (
 def _sys_sqlinfo(db: weakref.ref[apsw.Connection]) -> Rows:
     def rows() -> Iterable[tuple[Any, ...]]:
         yield from _SQLINFO
+        # UserViews and Cache are schemas beside the tables' own when the connection has them
+        yield ("SUPPORTS_MULTIPLE_SCHEMAS", "YES" if _attached(db) else "NO")
         con = db()
         if con is not None:
             # SQLite bounds an identifier only by the statement's length
@@ -391,7 +424,7 @@ def install(db: apsw.Connection, props: Properties) -> None:
         "sys_schemas": _sys_schemas(ref),
         "sys_tables": _sys_tables(ref),
         "sys_tablecolumns": _sys_tablecolumns(ref),
-        "sys_primarykeys": _sys_primarykeys,
+        "sys_primarykeys": _sys_primarykeys(ref),
         "sys_foreignkeys": _sys_foreignkeys,
         "sys_keycolumns": _sys_keycolumns,
         "sys_procedures": _sys_procedures,

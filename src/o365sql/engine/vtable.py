@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -26,6 +26,7 @@ from ..errors import Error, NotSupportedError, PermissionDeniedError, permission
 from ..scale.readahead import Budget
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
+from ._offline import CACHE_SCHEMA
 from ._run import describe, describe_plan, in_worker, run
 from ._terms import fill
 from .convert import SQLValue, column_reader
@@ -89,7 +90,9 @@ class Module:
             spec = get_table(name)
         except KeyError as exc:
             raise apsw.SQLError(str(exc.args[0])) from None
-        return create_table_sql(spec), Table(self, spec, connection)
+        # a table of schema Cache reads the sync cache (engine.schemas attaches it beside main)
+        cached = databasename.lower() == CACHE_SCHEMA.lower()
+        return create_table_sql(spec), Table(self, spec, connection, cached=cached)
 
     Connect = Create
 
@@ -97,9 +100,10 @@ class Module:
 class Table:
     """apsw VTTable for one TableSpec."""
 
-    def __init__(self, module: Module, spec: TableSpec, db: apsw.Connection) -> None:
+    def __init__(self, module: Module, spec: TableSpec, db: apsw.Connection, *, cached: bool = False) -> None:
         self.module = module
         self.spec = spec
+        self.cached = cached
         # weak: the connection owns its tables
         self.db = weakref.ref(db)
         # rowid -> identity of a row a cursor of the running statement read (filled by Cursor.Rowid)
@@ -108,7 +112,7 @@ class Table:
 
     def BestIndexObject(self, ii: apsw.IndexInfo) -> bool:
         """Choose the Graph request plan for this set of constraints (see engine.planner)."""
-        return best_index(self.spec, self.module.ctx, ii)
+        return best_index(self.spec, self.module.ctx, ii, cached=self.cached)
 
     def Open(self) -> Cursor:
         """A cursor for one statement."""
@@ -183,9 +187,16 @@ class Table:
     def Begin(self) -> None:
         """A write statement starts: forget the rowids of earlier statements.
 
-        Inside an explicit BEGIN ... a ROLLBACK could not undo the write, so the write is refused there.
+        A table of schema Cache refuses every write. Inside an explicit BEGIN ... a ROLLBACK could not undo
+        the write, so the write is refused there.
         """
         self.identities.clear()
+        if self.cached:
+            # refused before any row is read, so even a write that would match no row says so
+            raise NotSupportedError(
+                f"{CACHE_SCHEMA}.{self.spec.name} is the sync cache: statements cannot write to it; write "
+                f"to {self.spec.name} (Graph), then run EXEC SyncTable Table='{self.spec.name}' to refresh it"
+            )
         db = self.db()
         if db is not None and not db.get_autocommit():
             raise NotSupportedError(
@@ -462,8 +473,10 @@ def _authorize(op: int, p1: str | None, p2: str | None, dbname: str | None, trig
     return apsw.SQLITE_OK
 
 
-def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") -> None:
-    """Register the o365 module on db and create every schema table in `schema` (idempotent per connection).
+def install(
+    db: apsw.Connection, ctx: EngineContext, *, schema: str = "main", tables: Iterable[str] = TABLES
+) -> None:
+    """Register the o365 module on db; create `tables` (default: all) in `schema` (idempotent per connection).
 
     A second call on the same connection switches the tables to the new context.
     """
@@ -478,7 +491,7 @@ def install(db: apsw.Connection, ctx: EngineContext, *, schema: str = "main") ->
         db.create_scalar_function("last_insert_id", _last_insert_id(module), 0)
         db.authorizer = _authorize
         _MODULES[db] = module
-    for name in TABLES:
+    for name in tables:
         db.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {_quote_ident(schema)}.{_quote_ident(name)} "
             f"USING {MODULE_NAME}({_quote_ident(name)})"

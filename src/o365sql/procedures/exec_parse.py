@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ProgrammingError
 
-__all__ = ["ExecStatement", "Literal", "Named", "Positional", "bind", "is_exec", "parse_exec"]
+__all__ = ["ExecStatement", "Literal", "Named", "Positional", "Scanner", "bind", "is_exec", "parse_exec"]
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,19 @@ def is_exec(sql: str) -> bool:
     return _KEYWORD_RE.match(sql) is not None
 
 
-class _Scanner:
-    def __init__(self, sql: str) -> None:
+class Scanner:
+    """Reads a statement token by token (names, strings, values), skipping whitespace and comments.
+
+    ``kind`` and ``form`` make the syntax errors: "``kind`` syntax error at ... The form is: ``form``".
+    """
+
+    def __init__(
+        self, sql: str, kind: str = "EXEC", form: str = "EXEC Procedure Param1 = 'text', Param2 = ?, ..."
+    ) -> None:
         self.sql = sql
         self.pos = 0
+        self.kind = kind
+        self.form = form
 
     def skip(self) -> None:
         m = _SPACE_RE.match(self.sql, self.pos)
@@ -98,8 +107,8 @@ class _Scanner:
         snippet = _LITERAL_RE.sub("'...'", self.sql[self.pos : self.pos + 20])
         found = f"found {snippet!r}" if snippet else "the statement ended"
         return ProgrammingError(
-            f"EXEC syntax error at character {self.pos + 1}: expected {expected}, {found}. "
-            "The form is: EXEC Procedure Param1 = 'text', Param2 = ?, ..."
+            f"{self.kind} syntax error at character {self.pos + 1}: expected {expected}, {found}. "
+            f"The form is: {self.form}"
         )
 
     def name(self, what: str) -> str:
@@ -181,7 +190,7 @@ def parse_exec(sql: str) -> ExecStatement:
     m = _KEYWORD_RE.match(sql)
     if not m:
         raise ProgrammingError("not an EXEC statement: it must start with EXEC or EXECUTE")
-    sc = _Scanner(sql)
+    sc = Scanner(sql)
     sc.pos = m.end()
     name = sc.name("a procedure name")
     # catalog.schema.Procedure: the procedure is the last part
