@@ -409,7 +409,7 @@ def drive_delta(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     delta = _Delta(
         owner=owner.id,
         scope="drive",
-        base=f"{owner.prefix}/drive/root/delta",
+        base=f"{owner.drive_path}/root/delta",
         context=ctx.meta("Collection(driveItem)"),
         items=lambda o: list(drv.items.values()),
         version=lambda i: f"{i['eTag']}/{i['cTag']}",

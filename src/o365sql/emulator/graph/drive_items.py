@@ -34,7 +34,9 @@ def content_of(store: GraphStore, drv: Drive, item: Item) -> bytes:
 def download_url(ctx: Ctx, owner_id: str, drv: Drive, item: Item) -> str:
     """The short-lived pre-authenticated URL the item's content redirects to."""
     token = ctx.store.download_token(owner_id, item["id"])
-    site = ctx.store.users_by_id[owner_id]["userPrincipalName"].replace("@", "_").replace(".", "_")
+    user = ctx.store.users_by_id.get(owner_id)
+    # a document library (owner_id is its drive id) has no personal site: its download path names the drive
+    site = user["userPrincipalName"].replace("@", "_").replace(".", "_") if user else owner_id
     return (
         f"{ctx.state.base_url}/personal/{site}/_layouts/15/download.aspx"
         f"?UniqueId={quote(item['id'])}&tempauth={quote(token)}"

@@ -138,15 +138,25 @@ class Owner:
     user: Item
     key: str  # the segment as written ("me" for /me)
     via_me: bool
+    # A SharePoint document library's drive id (/drives/{id}, /sites/{id}/drive, /groups/{id}/drive): the
+    # drive routes then serve that library, written as `user` (the site's owner).
+    library: str | None = None
 
     @property
     def id(self) -> str:
-        """The user's object id."""
-        return str(self.user["id"])
+        """The user's object id, or the library's drive id (what the drive routes and tokens key by)."""
+        return self.library or str(self.user["id"])
+
+    @property
+    def drive_path(self) -> str:
+        """The request path of the owner's drive (`me/drive`, `users/x/drive`, `drives/{id}`)."""
+        return f"drives/{self.library}" if self.library else f"{self.prefix}/drive"
 
     @property
     def base(self) -> str:
         """The @odata.context prefix: users('<id>') for /me, users('<as written>') otherwise."""
+        if self.library:
+            return f"drives('{quote(self.library, safe='')}')"
         key = self.id if self.via_me else self.key
         return f"users('{quote(key, safe='')}')"
 

@@ -28,6 +28,7 @@ from . import (
     mail_send,
     mailbox_settings,
     pim_writes,
+    sites,
     tasks,
     teams,
     uploads,
@@ -180,6 +181,9 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("GET", r"todo/lists/(?P<lid>[^/]+)/tasks", tasks.todo_tasks),
     _route("GET", r"planner/plans", tasks.my_plans),
     _route("GET", r"planner/tasks", tasks.my_planner_tasks),
+    # SharePoint (the sharepoint block)
+    _route("GET", r"followedSites", sites.followed_sites),
+    _route("GET", r"drives", sites.user_drives),
 )
 
 TOP_ROUTES: tuple[Route[TopHandler], ...] = (
@@ -231,4 +235,17 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"planner/plans/(?P<pid>[^/]+)", tasks.get_plan),
     _route("GET", r"planner/plans/(?P<pid>[^/]+)/buckets", tasks.plan_buckets),
     _route("GET", r"planner/plans/(?P<pid>[^/]+)/tasks", tasks.plan_tasks),
+    # SharePoint (the sharepoint block): sites, drives of sites and groups, lists. `/sites/{id}/drive/...`
+    # and `/groups/{id}/drive/...` are the owner routes of the library (router.py, sites.library_owner).
+    _route("GET", r"sites", sites.search_sites),
+    _route("GET", r"sites/root", sites.root_site),
+    _route("GET", r"sites/(?P<sid>[^/]+)", sites.get_site),
+    _route("GET", r"sites/(?P<sid>[^/]+)/sites", sites.subsites),
+    _route("GET", r"sites/(?P<sid>[^/]+)/drives", sites.site_drives),
+    _route("GET", r"sites/(?P<sid>[^/]+)/lists", sites.list_lists),
+    _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)", sites.get_list),
+    _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites.list_items),
+    _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/columns", sites.list_columns),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/sites/root", sites.group_site),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/drives", sites.group_drives),
 )

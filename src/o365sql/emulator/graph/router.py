@@ -10,6 +10,7 @@ from .batch import run_batch
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError, error_json
 from .route_table import OWNER_ROUTES, TOP_ROUTES, H, Route
+from .sites import library_owner
 
 __all__ = ["dispatch", "resolve"]
 
@@ -125,13 +126,20 @@ def resolve(ctx: Ctx) -> Result:
             raise _not_allowed(method) if seen else _unknown_segment(rest or path)
         result: Result = route.handler(ctx, owner, groups)
         return result
+    library = library_owner(ctx, path)
+    if library is not None:
+        lib_owner, rest = library
+        route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
+        if route is None:
+            raise _not_allowed(method) if seen else _unknown_segment(path)
+        result = route.handler(ctx, lib_owner, groups)
+        return result
     dmatch = _DRIVES_RE.match(path)
     if dmatch:
         drv = ctx.store.drive_by_id(unquote(dmatch.group(1)))
         if drv is None:
             raise GraphError(404, "itemNotFound", "The resource could not be found.")
-        owner_id = ctx.store.drive_owner[drv.drive["id"]]
-        owner = Owner(user=ctx.store.users_by_id[owner_id], key=owner_id, via_me=False)
+        owner = ctx.store.drive_writer(ctx.store.drive_owner.get(drv.drive["id"], drv.drive["id"]))
         rest = "drive/" + (dmatch.group(2) or "") if dmatch.group(2) else "drive"
         route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
         if route is None:

@@ -10,9 +10,11 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
+from .envelope import Owner
 from .errors import directory_not_found
 from .gen_directory import build_directory_extra
 from .gen_groups import GroupContent, build_group_content
+from .gen_sites import SharePoint, build_sharepoint
 from .gen_tasks import Planner, TodoLists, build_planner, build_todo
 from .gen_teams import TeamContent, build_team
 from .model import DemoBasis, Drive, Mailbox, UploadSession
@@ -50,6 +52,7 @@ class GraphStore:
         self._planners: dict[str, Planner] = {}
         self._todo: dict[str, TodoLists] = {}
         self._teams: dict[str, TeamContent] = {}
+        self._sharepoint: SharePoint | None = None
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
         self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
@@ -94,8 +97,10 @@ class GraphStore:
             return box
 
     def drive(self, user_id: str) -> Drive:
-        """The user's OneDrive, generated on first use."""
+        """The user's OneDrive (generated on first use), or the document library whose drive id this is."""
         with self.lock:
+            if user_id not in self.users_by_id and user_id in self.sharepoint.libraries:
+                return self.sharepoint.libraries[user_id]
             drv = self._drives.get(user_id)
             if drv is None:
                 drv = generate.build_drive(self.basis, self.users_by_id[user_id])
@@ -144,8 +149,25 @@ class GraphStore:
     def _members(self, group_id: str) -> list[Item]:
         return [self.users_by_id[u] for u in self.members.get(group_id, []) if u in self.users_by_id]
 
+    def drive_writer(self, key: str) -> Owner:
+        """The Owner that writes drive `key` (a user id, or a library's drive id written as its site owner)."""
+        if key in self.users_by_id:
+            return Owner(user=self.users_by_id[key], key=key, via_me=False)
+        writer = self.users_by_id[self.sharepoint.library_owner[key]]
+        return Owner(user=writer, key=writer["id"], via_me=False, library=key)
+
+    @property
+    def sharepoint(self) -> SharePoint:
+        """The tenant's sites, libraries and lists, generated on first use."""
+        with self.lock:
+            if self._sharepoint is None:
+                self._sharepoint = build_sharepoint(self.basis, self.groups, self.members, self.owners)
+            return self._sharepoint
+
     def drive_by_id(self, drive_id: str) -> Drive | None:
         """A drive by its id (drives are named after their owners, so this builds it if needed)."""
+        if drive_id in self.sharepoint.libraries:
+            return self.sharepoint.libraries[drive_id]
         owner = self.drive_owner.get(drive_id)
         if owner is None:
             for user in self.users:

@@ -250,7 +250,7 @@ async def drive_put(request: Request) -> Response:
         del store.upload_sessions[sid]
         # The session was authorised when it was created; the last fragment writes the file as the owner.
         state = request.app.state.emulator
-        owner = Owner(user=store.users_by_id[session.user_id], key=session.user_id, via_me=False)
+        owner = store.drive_writer(session.user_id)
         ctx = Ctx(state=state, store=store, method="PUT", path="", raw_query="", headers={}, body=b"")
         drv = store.drive(session.user_id)
         try:
