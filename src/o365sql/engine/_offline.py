@@ -87,6 +87,11 @@ def cached_rows(ex: Execution) -> Iterator[Row]:
             f"{_source(ex)}: {spec.name} is not kept in the sync cache (SyncTable keeps "
             f"{', '.join(SYNC_TABLES)}); {_from_graph(ex)} to read it from Graph"
         )
+    if ex.scope_column is not None:
+        raise NotSupportedError(
+            f"Offline=true: {spec.name} by {ex.scope_column} needs Graph (SyncTable keeps users' OneDrives "
+            "only); set Offline=false"
+        )
     if ex.route_column is not None:
         raise NotSupportedError(
             f"{_source(ex)}: {spec.name} by {ex.route_column} needs Graph; compare it without letting SQLite "

@@ -43,6 +43,14 @@ def _check_owner(
         return
     if exc.code not in _OWNER_MISSING and below_owner:
         return  # a folder, message or drive item of an existing owner: no rows
+    if ex.scope_column:
+        raise NotFoundError(
+            f"{ex.spec.name}: no drive for {ex.scope_column} {user!r}: {exc.message}. Check the id "
+            "(SELECT SiteId, id, name FROM Drives lists the document libraries)",
+            code=exc.code,
+            status=exc.status,
+            request_id=exc.request_id,
+        ) from None
     who = "the signed-in user (/me)" if user in (ME, None) else f"UserId {user!r}"
     raise NotFoundError(
         f"{ex.spec.name}: no mailbox or drive for {who}: {exc.message}. Check the user's id or "
@@ -127,7 +135,10 @@ def _units(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iter
             values: dict[str, str] = {"scope": scope, **route}
             extra: dict[str, SQLValue] = dict(ex.param_values)
             extra[ROW_SCOPE] = scope
-            if ex.spec.per_user:
+            if ex.scope_column:
+                extra[ex.scope_column] = user
+                extra["UserId"] = None
+            elif ex.spec.per_user:
                 extra["UserId"] = _user_value(ex, user)
             if ex.spec.parent_key:
                 values[ex.spec.parent_key] = parent
@@ -549,9 +560,7 @@ def describe(ex: Execution) -> list[PlannedRequest]:
                     params = {k: v for k, v in ex.params.items() if k in ("$select", "$top")}
                     note = "then the children of every folder"
                     if spec.recursive == "drive":
-                        path = (
-                            fill("{scope}/drive/root/delta", values).replace("%7B", "{").replace("%7D", "}")
-                        )
+                        path = fill("{drive}/root/delta", values).replace("%7B", "{").replace("%7D", "}")
                         depth = ex.ctx.directory_depth
                         note = f"every item of the drive in one delta stream, kept to {depth} levels"
                     out.append(PlannedRequest(spec.name, "GET", path, params, checks, (), note))

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..graph import odata_datetime, odata_string, path_segment
 from ..schema import ColumnSpec
+from ..schema._types import drive_base
 from ._values import DATE_PREFIX, compare, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, parse_datetime
 from .planner import PlanTerm
@@ -221,6 +222,8 @@ def filter_alternatives(column: ColumnSpec, term: PlanTerm, values: list[SQLValu
 
 def fill(template: str, values: dict[str, str]) -> str:
     out = template
+    if "{drive}" in out and "scope" in values:
+        out = out.replace("{drive}", drive_base(values["scope"]))
     for k, v in values.items():
         out = out.replace("{" + k + "}", path_segment(v) if k != "scope" else v)
     return out

@@ -24,6 +24,7 @@ from .._addresses import is_address, parse_address_list
 from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
 from ..graph import attach_file, path_segment
 from ..schema import ColumnSpec, TableSpec
+from ..schema._types import drive_base
 from ._terms import fill
 from .convert import SQLValue, parse_datetime
 
@@ -347,7 +348,21 @@ class Writer:
                     f"INSERT INTO {spec.name} needs {name}: Graph requires it to create "
                     f"{'a' if spec.name[0] not in 'AEIOU' else 'an'} {spec.name.rstrip('s')} item"
                 )
-        scope = self._scope(values.pop("UserId", None)) if spec.per_user else ""
+        drive = {k: values.pop(k) for k in list(values) if k in spec.drive_scopes and values[k] is not None}
+        if len(drive) > 1 or (drive and values.get("UserId") is not None):
+            raise ProgrammingError(
+                f"INSERT INTO {spec.name} writes to one drive: give one of UserId, "
+                f"{', '.join(spec.drive_scopes)}"
+            )
+        for name in spec.drive_scopes:
+            values.pop(name, None)
+        if drive:
+            ((name, where),) = drive.items()
+            if not isinstance(where, str) or not where.strip():
+                raise DataError(f"{spec.name}.{name} takes an id (text), not {where!r}")
+            scope = fill(spec.drive_scopes[name], {name: where.strip()})
+        else:
+            scope = self._scope(values.pop("UserId", None)) if spec.per_user else ""
         routes = {k: v for k, v in values.items() if k in spec.routes or k == spec.parent_key}
         for name, v in routes.items():
             if not isinstance(v, str) or not v.strip():
@@ -363,9 +378,10 @@ class Writer:
         }.get(spec.name, self._insert_generic)
         item = handler(scope, routes, body_values)
         extra: dict[str, SQLValue] = {k: v for k, v in routes.items()}
+        extra.update(drive)
         if spec.per_user:
             extra["UserId"] = (
-                None if scope in ("", "/me") else values.get("UserId") or scope.rsplit("/", 1)[-1]
+                None if scope in ("", "/me") or drive else values.get("UserId") or scope.rsplit("/", 1)[-1]
             )
         log.created.append((spec.name, item, extra))
         log.rows += 1
@@ -418,9 +434,9 @@ class Writer:
         body["folder"] = {}
         body["@microsoft.graph.conflictBehavior"] = "fail"
         where = (
-            f"{scope}/drive/items/{path_segment(str(parent))}/children"
+            f"{drive_base(scope)}/items/{path_segment(str(parent))}/children"
             if parent
-            else f"{scope}/drive/root/children"
+            else f"{drive_base(scope)}/root/children"
         )
         return self._request("POST", where, body)
 

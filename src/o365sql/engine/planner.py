@@ -160,7 +160,7 @@ def exact_op(column: ColumnSpec, op: str) -> bool:
 def _route_column(spec: TableSpec, column: ColumnSpec) -> bool:
     if column.kind == "scope":
         return spec.per_user
-    return column.name in spec.routes or column.name == spec.parent_key
+    return column.name in spec.routes or column.name == spec.parent_key or column.name in spec.drive_scopes
 
 
 def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:

@@ -37,6 +37,7 @@ from ._terms import (
     Check,
     datetime_superset,
     dt_literal,
+    fill,
     filter_alternatives,
     holds_when_unset,
 )
@@ -84,6 +85,9 @@ class Execution:
     # A parent table that is itself a fan-out gives the routing values and parent keys (ChannelMessages
     # without TeamId: the rows of Channels): its scan, and parent key column -> this table's column.
     parent_scan: tuple[Execution, dict[str, str]] | None = None
+    # the routing column that chose another drive than the user's (Files: DriveId, SiteId, GroupId); the
+    # scopes' values are then its values, and UserId is NULL
+    scope_column: str | None = None
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:
@@ -218,7 +222,16 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 filter_parts.append((term, parts))
 
     # routing: the scope (mailbox/drive owner), the parent key and the other routing columns
-    if spec.per_user:
+    drives = [name for name in spec.drive_scopes if name in route_terms]
+    if drives:
+        if len(drives) > 1 or "UserId" in route_terms:
+            raise ProgrammingError(
+                f"{spec.name} reads one drive at a time: give one of UserId, {', '.join(spec.drive_scopes)}"
+            )
+        ex.scope_column = drives[0]
+        template = spec.drive_scopes[drives[0]]
+        ex.scopes = [(fill(template, {drives[0]: v}), v) for v in route_terms[drives[0]]]
+    elif spec.per_user:
         users = route_terms.get("UserId")
         if users is not None:
             ex.scopes = [("/users/" + path_segment(u), u) for u in users]
@@ -299,6 +312,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
 
     select = _select(spec, set(plan.columns) | check_columns)
     ex.params["$select"] = select
+    if spec.expand:
+        ex.params["$expand"] = spec.expand
     if plan.order:
         ex.params["$orderby"] = ",".join(
             spec.columns[c].graph_path + (" desc" if desc else "") for c, desc in plan.order

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from ..schema._types import drive_base
+
 __all__ = ["DELTA_PAGE", "DeltaSource", "drive_items", "drive_tree"]
 
 #: driveItem delta pages: Graph's default (and our $top) is 200.
@@ -86,13 +88,16 @@ def _with_path(item: Item, parent_rel: str) -> Item:
 def drive_items(
     graph: DeltaSource, scope: str, params: Mapping[str, str], max_depth: int, *, prefetch: bool = False
 ) -> Iterator[Item]:
-    """The items of `{scope}/drive` down to `max_depth` levels below the root (-1: all), from one delta.
+    """The items of the scope's drive (`{scope}/drive`, or `/drives/{id}` itself) down to `max_depth` levels
+    below the root (-1: all), from one delta.
 
     ``params`` carries `$select` (it must name parentReference, folder, root, name) and `$top`.
     """
     query = {k: v for k, v in params.items() if k in ("$select", "$top")}
     query.setdefault("$top", str(DELTA_PAGE))
-    yield from drive_tree(graph.iter_items(f"{scope}/drive/root/delta", query, prefetch=prefetch), max_depth)
+    yield from drive_tree(
+        graph.iter_items(f"{drive_base(scope)}/root/delta", query, prefetch=prefetch), max_depth
+    )
 
 
 def drive_tree(items: Iterable[Item], max_depth: int) -> Iterator[Item]:

@@ -13,6 +13,7 @@ __all__ = [
     "FilterOp",
     "TableSpec",
     "col",
+    "drive_base",
 ]
 
 ColumnType = Literal["TEXT", "INTEGER", "REAL", "BOOLEAN", "DATETIME", "JSON"]
@@ -32,6 +33,11 @@ ColumnKind = Literal["graph", "scope", "param", "odata_type"]
 # A hidden parameter column: `WHERE SEARCH = '...'` sends Graph's $search. Graph's matching cannot be redone
 # in SQLite, so the value chooses the rows the way a routing value does (with or without Pushdown).
 SEARCH_COLUMN = "SEARCH"
+
+
+def drive_base(scope: str) -> str:
+    """The drive of a scope: `/me` -> `/me/drive`, `/sites/x` -> `/sites/x/drive`; `/drives/x` is one."""
+    return scope if scope.startswith("/drives/") else f"{scope}/drive"
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,8 @@ class ColumnSpec:
 class TableSpec:
     """One virtual table over one Graph collection.
 
-    Path templates use `{scope}` (`/me` or `/users/{UserId}`), `{id}` and `{<column>}` for routing values.
+    Path templates use `{scope}` (`/me` or `/users/{UserId}`), `{drive}` (the scope's drive, see
+    `drive_base`), `{id}` and `{<column>}` for routing values.
     """
 
     name: str
@@ -134,6 +141,11 @@ class TableSpec:
     write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # A view: rows computed by Graph (CalendarView expands recurrences), listed as VIEW in sys_tables.
     is_view: bool = False
+    # Per-user drive tables (Files): routing columns that read another drive instead of the user's, each
+    # with the owner path it stands for (DriveId -> /drives/{DriveId}); templates name the drive `{drive}`.
+    drive_scopes: dict[str, str] = field(default_factory=dict)
+    # A navigation property every read expands (ListItems: fields, the list's columns).
+    expand: str | None = None
 
     @property
     def table_type(self) -> Literal["TABLE", "VIEW"]:

@@ -13,14 +13,22 @@ FILES = TableSpec(
     name="Files",
     permissions=(("Files.Read",), ("Files.Read.All",)),
     typical_rows=1000,
-    description="Files and folders of a OneDrive (driveItems), listed recursively from the root up to "
-    "DirectoryRetrievalDepth levels.",
-    collection="{scope}/drive/root/children",
-    item="{scope}/drive/items/{id}",
+    description="Files and folders of a OneDrive or a document library (driveItems), listed recursively from "
+    "the root up to DirectoryRetrievalDepth levels. DriveId, SiteId or GroupId reads that drive instead of "
+    "the user's OneDrive.",
+    collection="{drive}/root/children",
+    item="{drive}/items/{id}",
     per_user=True,
     routes={
-        "parentReference_id": "{scope}/drive/items/{parentReference_id}/children",
-        "ParentId": "{scope}/drive/items/{ParentId}/children",
+        "parentReference_id": "{drive}/items/{parentReference_id}/children",
+        "ParentId": "{drive}/items/{ParentId}/children",
+    },
+    # another drive than the user's OneDrive: a document library by its id, a site's default library, or
+    # a Microsoft 365 group's (its team site's default library)
+    drive_scopes={
+        "DriveId": "/drives/{DriveId}",
+        "SiteId": "/sites/{SiteId}",
+        "GroupId": "/groups/{GroupId}",
     },
     # driveItem children default to 200 items a page; a larger $top is undocumented, so stay at 200.
     max_page=200,
@@ -61,5 +69,12 @@ FILES = TableSpec(
             desc="Short-lived pre-authenticated download URL (files only)",
         ),
         USER_ID,
+        col(
+            "DriveId",
+            kind="param",
+            desc="Read this drive (a document library: SELECT id FROM Drives) instead",
+        ),
+        col("SiteId", kind="param", desc="Read this SharePoint site's default document library instead"),
+        col("GroupId", kind="param", desc="Read this Microsoft 365 group's document library instead"),
     ),
 )

@@ -275,7 +275,7 @@ def list_items(ctx: Ctx, g: dict[str, str]) -> Result:
     return list_result(ctx, items, spec, context, token_paging="drive", strip=("$expand",))
 
 
-# -- the libraries behind /drives/{id}, /sites/{id}/drive and /groups/{id}/drive ------------------------------
+# -- the libraries behind /sites/{id}/drive and /groups/{id}/drive -----------------------------------------
 _SITE_DRIVE = re.compile(r"^sites/([^/]+)/drive(?:/(.*))?$", re.IGNORECASE)
 _GROUP_DRIVE = re.compile(r"^groups/([^/$][^/]*)/drive(?:/(.*))?$", re.IGNORECASE)
 
@@ -298,5 +298,6 @@ def library_owner(ctx: Ctx, path: str) -> tuple[Owner, str] | None:
         rest = group.group(2)
         if sid is None:
             raise GraphError(404, "itemNotFound", "The resource could not be found.")  # [U]
+    assert sid is not None
     drive_id = sp.site_drives[sid][0]
     return ctx.store.drive_writer(drive_id), "drive" + ("/" + rest if rest else "")

@@ -150,7 +150,7 @@ class GraphStore:
         return [self.users_by_id[u] for u in self.members.get(group_id, []) if u in self.users_by_id]
 
     def drive_writer(self, key: str) -> Owner:
-        """The Owner that writes drive `key` (a user id, or a library's drive id written as its site owner)."""
+        """The Owner writing drive `key`: a user id, or a library's drive id (written as its site's owner)."""
         if key in self.users_by_id:
             return Owner(user=self.users_by_id[key], key=key, via_me=False)
         writer = self.users_by_id[self.sharepoint.library_owner[key]]
