@@ -334,7 +334,8 @@ class Writer:
         self._accepts("INSERT")
         for name in values:
             column = spec.column(name)
-            if column.kind == "param" and name not in (spec.parent_key, *spec.routes, *spec.insert_only):
+            chooses = (spec.parent_key, *spec.routes, *spec.insert_only, *spec.drive_scopes)
+            if column.kind == "param" and name not in chooses:
                 raise NotSupportedError(
                     f"{spec.name}.{column.name} is a query parameter, not a value to insert"
                 )

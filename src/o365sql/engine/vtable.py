@@ -428,6 +428,13 @@ class Cursor:
 _PROFILE_REQUEST = re.compile(r"^GET \S*/(?:me|users/[^/\s?]+)(?:\?\S*)?:")
 
 
+def _other_drive(spec: TableSpec, head: str) -> bool:
+    """True when the failed request (`GET /v1.0/drives/...`) read one of the table's other drives."""
+    segments = head.split(" ", 1)[-1].split("?", 1)[0].split("/")  # ["", "v1.0", "drives", ...]
+    first = segments[2] if len(segments) > 2 else ""
+    return any(template.strip("/").split("/", 1)[0] == first for template in spec.drive_scopes.values())
+
+
 def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool) -> PermissionDeniedError:
     """The same 403, its message naming the permission this table reads with (when Graph's didn't)."""
     head, generic, _ = exc.message.partition("; the token lacks a permission")
@@ -438,6 +445,10 @@ def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool
     if _PROFILE_REQUEST.match(head) and spec.collection != "{scope}":
         # the profile lookup that fills UserId (GET /me), not the table's own read (MailboxSettings reads /me)
         delegated, application = ("User.Read",), ("User.Read.All",)
+    elif _other_drive(spec, head):
+        # a library or another drive (Files by DriveId, SiteId, GroupId): delegated, the ".All" permission
+        # an application needs too (Files.Read covers only the user's own OneDrive)
+        delegated = application = spec.permissions[1]
     else:
         delegated, application = spec.permissions
     hint = permission_hint(delegated, application, app_only)

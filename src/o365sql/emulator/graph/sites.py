@@ -15,7 +15,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from ..odata import ResourceSpec
+from ..odata import PropertyRule, ResourceSpec
 from .auth import FILES, Perm, require_any, require_drive
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
@@ -98,6 +98,8 @@ def _reachable(ctx: Ctx, sp: SharePoint) -> list[Item]:
 
 
 def _site(ctx: Ctx, sp: SharePoint, sid: str) -> Item:
+    """A site by id (or `root`) the caller can reach; 404 otherwise. [U] Graph may answer 403 for a
+    private group's site to a non-member."""
     key = unquote(sid)
     if key.lower() == "root":
         return next(iter(sp.sites.values()))
@@ -159,7 +161,7 @@ def group_site(ctx: Ctx, g: dict[str, str]) -> Result:
     sid = sp.site_of_group(group["id"])
     if sid is None:
         raise GraphError(404, "itemNotFound", "Requested site could not be found")  # [U]
-    return entity_result(ctx, sp.sites[sid], SITE_SPEC, ctx.meta("sites/$entity"))
+    return entity_result(ctx, _site(ctx, sp, sid), SITE_SPEC, ctx.meta("sites/$entity"))
 
 
 def followed_sites(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
@@ -198,7 +200,7 @@ def group_drives(ctx: Ctx, g: dict[str, str]) -> Result:
     sid = sp.site_of_group(group["id"])
     if sid is None:
         raise GraphError(404, "itemNotFound", "The resource could not be found.")  # [U]
-    return _drives_of(ctx, sp, sid, f"groups('{group['id']}')/drives")
+    return _drives_of(ctx, sp, _site(ctx, sp, sid)["id"], f"groups('{group['id']}')/drives")
 
 
 def user_drives(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
@@ -242,6 +244,12 @@ def list_columns(ctx: Ctx, g: dict[str, str]) -> Result:
     return list_result(ctx, sp.columns.get(lst["id"], []), COLUMN_SPEC, context, token_paging="drive")
 
 
+def _field_rule(column: Item) -> PropertyRule:
+    """A field's filter rule, typed by its column's facet ([U] date fields compare as ISO text)."""
+    edm = "Edm.Double" if "number" in column else "Edm.Boolean" if "boolean" in column else "Edm.String"
+    return PropertyRule(_FIELD_OPS, True, edm=edm)
+
+
 def list_items(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /sites/{id}/lists/{id}/items[?$expand=fields]: $filter on fields/X (indexed, or with the Prefer
     header that accepts a scan of a non-indexed one)."""
@@ -262,7 +270,7 @@ def list_items(ctx: Ctx, g: dict[str, str]) -> Result:
             )
     spec = ResourceSpec(
         name="listItem",
-        properties=_typed({f"fields/{c['name']}": _rule(_FIELD_OPS) for c in columns} | {"id": _rule(EQ)}),
+        properties={f"fields/{c['name']}": _field_rule(c) for c in columns} | _typed({"id": _rule(EQ)}),
         default_select=None,
         selectable=None,
         **_PAGED,
@@ -298,6 +306,7 @@ def library_owner(ctx: Ctx, path: str) -> tuple[Owner, str] | None:
         rest = group.group(2)
         if sid is None:
             raise GraphError(404, "itemNotFound", "The resource could not be found.")  # [U]
+        sid = _site(ctx, sp, sid)["id"]  # a private group's site only for its members
     assert sid is not None
     drive_id = sp.site_drives[sid][0]
     return ctx.store.drive_writer(drive_id), "drive" + ("/" + rest if rest else "")
