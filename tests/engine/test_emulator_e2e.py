@@ -158,6 +158,7 @@ def test_every_table_reads(open_db: Open) -> None:
             ("EventId",): " WHERE EventId IN (SELECT id FROM Events WHERE type = 'seriesMaster')",
             ("TeamId",): " WHERE TeamId IN (SELECT id FROM Teams)",
             ("TeamId", "ChannelId"): " WHERE (TeamId, ChannelId) IN (SELECT TeamId, id FROM Channels)",
+            ("SiteId",): " WHERE SiteId IN (SELECT id FROM Sites)",
         }[spec.required_routes]
         n = db.execute(f'SELECT count(*) FROM "{name}"{where}').fetchone()[0]
         assert n > 0, name

@@ -378,6 +378,11 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "ChannelMessages",
         "ChannelMessageReplies",
         "TeamMembers",
+        "Sites",
+        "Drives",
+        "Lists",
+        "ListItems",
+        "ListColumns",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")

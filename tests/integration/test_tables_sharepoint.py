@@ -7,6 +7,7 @@ independently of the driver); what the driver sent is read from the emulator's r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -336,3 +337,49 @@ def test_folder_created_and_renamed_in_a_library(make_emulator: Callable[..., Em
         assert after["name"] == "Minutes 2026"
         con.execute("DELETE FROM Files WHERE GroupId = ? AND id = ?", (gid, made["id"]))
         assert raw.get(f"/groups/{gid}/drive/items/{made['id']}").status_code == 404
+
+
+# -- one list as a typed table -------------------------------------------------------------------------------
+
+
+def test_a_list_as_a_typed_table(emulator: Emulator, token: str, raw: httpx.Client) -> None:
+    _gid, site = _team_site(raw, "Sales and Marketing")
+    lid = _projects(raw, site["id"])
+    items = list(pages(raw, f"/sites/{site['id']}/lists/{lid}/items", {"$expand": "fields"}))
+    with o365sql.connect(connection_string(emulator, token)) as con:
+        con.execute(f"CREATE VIRTUAL TABLE temp.Projects USING o365(ListItems, '{site['id']}', 'Projects')")
+        cur = con.execute("SELECT id, Title, Budget, Active, Status, OwnerLookupId, DueDate FROM Projects")
+        types = [d[1] for d in cur.description]
+        got = sorted(cur.fetchall())
+        want = sorted(
+            (
+                i["id"],
+                i["fields"]["Title"],
+                i["fields"]["Budget"],
+                i["fields"]["Active"],
+                i["fields"]["Status"],
+                i["fields"]["OwnerLookupId"],
+                dt.datetime.fromisoformat(i["fields"]["DueDate"]),
+            )
+            for i in items
+        )
+        assert got == want and got
+        assert types[2] == o365sql.NUMBER and types[6] == o365sql.DATETIME
+        # Status is the list's indexed column: Graph filters it; Budget is not indexed: SQLite does
+        emulator.reset()
+        done = con.execute("SELECT id FROM Projects WHERE Status = 'Done'").fetchall()
+        assert sorted(r[0] for r in done) == sorted(i["id"] for i in items if i["fields"]["Status"] == "Done")
+        assert done
+        ((_path, query),) = _sent(emulator, "/items")
+        assert "$filter=fields/Status eq 'Done'" in query
+        emulator.reset()
+        rich = con.execute("SELECT id FROM Projects WHERE Budget > 200000").fetchall()
+        assert sorted(r[0] for r in rich) == sorted(i["id"] for i in items if i["fields"]["Budget"] > 200000)
+        ((_path, query),) = _sent(emulator, "/items")
+        assert "$filter" not in query
+        con.execute("DROP TABLE temp.Projects")
+
+
+def test_a_list_table_needs_site_and_list(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="needs the site and the list"):
+        con.execute("CREATE VIRTUAL TABLE temp.Missing USING o365(ListItems, 'x')")

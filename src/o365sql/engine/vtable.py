@@ -32,6 +32,7 @@ from ._terms import fill
 from .convert import SQLValue, column_reader
 from .dml import ROW_SCOPE, RowIdentity, Writer, partial_failure
 from .joins import JoinReadahead
+from .listtables import list_table_spec
 from .planner import Plan, best_index
 from .request import Execution, Row, build, cache_key
 
@@ -73,7 +74,8 @@ def create_table_sql(spec: TableSpec) -> str:
 
 
 class Module:
-    """apsw VTModule: `CREATE VIRTUAL TABLE x USING o365(TableName)` makes table TableName of the schema."""
+    """apsw VTModule: `CREATE VIRTUAL TABLE x USING o365(TableName)` makes table TableName of the schema;
+    `USING o365(ListItems, '<site id>', '<list id or title>')` makes one SharePoint list a typed table."""
 
     def __init__(self, ctx: EngineContext) -> None:
         self.ctx = ctx
@@ -85,7 +87,12 @@ class Module:
         self, connection: apsw.Connection, modulename: str, databasename: str, tablename: str, *args: Any
     ) -> tuple[str, Table]:
         """Build the table object and its declared schema."""
-        name = str(args[0]).strip("'\"") if args else tablename
+        values = [str(a).strip().strip("'\"") for a in args]
+        name = values[0] if values else tablename
+        if name.lower() == "listitems" and len(values) > 1:
+            # one list as a table of its own, its columns typed (engine.listtables)
+            spec = list_table_spec(self.ctx.graph, tablename, values[1], values[2] if len(values) > 2 else "")
+            return create_table_sql(spec), Table(self, spec, connection)
         try:
             spec = get_table(name)
         except KeyError as exc:
@@ -122,7 +129,10 @@ class Table:
         """Nothing to release."""
 
     def Destroy(self) -> None:
-        """DROP TABLE: refused, so a statement cannot take a table away for the rest of the connection."""
+        """DROP TABLE: refused, so a statement cannot take a table away for the rest of the connection (a
+        SharePoint list made a table with CREATE VIRTUAL TABLE may be dropped)."""
+        if TABLES.get(self.spec.name) is not self.spec:
+            return
         raise NotSupportedError(
             f"{self.spec.name} is a table of Microsoft Graph: it cannot be dropped (a connection always has "
             "every table)"

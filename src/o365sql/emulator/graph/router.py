@@ -10,7 +10,7 @@ from .batch import run_batch
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError, error_json
 from .route_table import OWNER_ROUTES, TOP_ROUTES, H, Route
-from .sites import library_owner
+from .sites import drive_writer, library_owner
 
 __all__ = ["dispatch", "resolve"]
 
@@ -139,7 +139,7 @@ def resolve(ctx: Ctx) -> Result:
         drv = ctx.store.drive_by_id(unquote(dmatch.group(1)))
         if drv is None:
             raise GraphError(404, "itemNotFound", "The resource could not be found.")
-        owner = ctx.store.drive_writer(ctx.store.drive_owner.get(drv.drive["id"]) or drv.drive["id"])
+        owner = drive_writer(ctx.store, ctx.store.drive_owner.get(drv.drive["id"]) or drv.drive["id"])
         rest = "drive/" + (dmatch.group(2) or "") if dmatch.group(2) else "drive"
         route, groups, seen = _match(OWNER_ROUTES, method, rest.rstrip("/"))
         if route is None:

@@ -22,8 +22,10 @@ from .errors import GraphError
 from .gen_sites import SharePoint
 from .query import entity_result, list_result
 from .specs import DT, EQ, _rule, _typed
+from .store import GraphStore
 
 __all__ = [
+    "drive_writer",
     "followed_sites",
     "get_list",
     "get_site",
@@ -283,6 +285,14 @@ def list_items(ctx: Ctx, g: dict[str, str]) -> Result:
     return list_result(ctx, items, spec, context, token_paging="drive", strip=("$expand",))
 
 
+def drive_writer(store: GraphStore, key: str) -> Owner:
+    """The Owner writing drive `key`: a user id, or a library's drive id (written as its site's owner)."""
+    if key in store.users_by_id:
+        return Owner(user=store.users_by_id[key], key=key, via_me=False)
+    writer = store.users_by_id[store.sharepoint.library_owner[key]]
+    return Owner(user=writer, key=writer["id"], via_me=False, library=key)
+
+
 # -- the libraries behind /sites/{id}/drive and /groups/{id}/drive -----------------------------------------
 _SITE_DRIVE = re.compile(r"^sites/([^/]+)/drive(?:/(.*))?$", re.IGNORECASE)
 _GROUP_DRIVE = re.compile(r"^groups/([^/$][^/]*)/drive(?:/(.*))?$", re.IGNORECASE)
@@ -309,4 +319,4 @@ def library_owner(ctx: Ctx, path: str) -> tuple[Owner, str] | None:
         sid = _site(ctx, sp, sid)["id"]  # a private group's site only for its members
     assert sid is not None
     drive_id = sp.site_drives[sid][0]
-    return ctx.store.drive_writer(drive_id), "drive" + ("/" + rest if rest else "")
+    return drive_writer(ctx.store, drive_id), "drive" + ("/" + rest if rest else "")

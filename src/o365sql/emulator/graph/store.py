@@ -10,7 +10,6 @@ from typing import Any
 
 from ..state import EmulatorState
 from . import generate
-from .envelope import Owner
 from .errors import directory_not_found
 from .gen_directory import build_directory_extra
 from .gen_groups import GroupContent, build_group_content
@@ -148,13 +147,6 @@ class GraphStore:
 
     def _members(self, group_id: str) -> list[Item]:
         return [self.users_by_id[u] for u in self.members.get(group_id, []) if u in self.users_by_id]
-
-    def drive_writer(self, key: str) -> Owner:
-        """The Owner writing drive `key`: a user id, or a library's drive id (written as its site's owner)."""
-        if key in self.users_by_id:
-            return Owner(user=self.users_by_id[key], key=key, via_me=False)
-        writer = self.users_by_id[self.sharepoint.library_owner[key]]
-        return Owner(user=writer, key=writer["id"], via_me=False, library=key)
 
     @property
     def sharepoint(self) -> SharePoint:

@@ -23,6 +23,7 @@ from .envelope import JSON_CT, Ctx, Owner, Result, json_result
 from .errors import GraphError
 from .message_items import MAX_DIRECT_ATTACHMENT, store_new_attachments
 from .model import UploadSession
+from .sites import drive_writer
 from .store import GraphStore
 
 __all__ = ["create_attachment_session", "create_drive_session", "routes"]
@@ -250,7 +251,7 @@ async def drive_put(request: Request) -> Response:
         del store.upload_sessions[sid]
         # The session was authorised when it was created; the last fragment writes the file as the owner.
         state = request.app.state.emulator
-        owner = store.drive_writer(session.user_id)
+        owner = drive_writer(store, session.user_id)
         ctx = Ctx(state=state, store=store, method="PUT", path="", raw_query="", headers={}, body=b"")
         drv = store.drive(session.user_id)
         try:
