@@ -70,6 +70,12 @@ def tables_page() -> str:
         delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
         scope = " (`{scope}` is `/me`, or `/users/{UserId}`)" if spec.per_user else ""
+        if spec.drive_scopes:
+            others = ", ".join(
+                f"`{t}/drive`" if not t.startswith("/drives/") else f"`{t}`"
+                for t in spec.drive_scopes.values()
+            )
+            scope = f" (`{{drive}}` is `/me/drive`, `/users/{{UserId}}/drive`, or {others})"
         writes = (
             ", ".join(st for st in ("INSERT", "UPDATE", "DELETE") if st in spec.writes)
             if spec.writes
