@@ -383,3 +383,28 @@ def test_a_list_as_a_typed_table(emulator: Emulator, token: str, raw: httpx.Clie
 def test_a_list_table_needs_site_and_list(con: o365sql.Connection) -> None:
     with pytest.raises(o365sql.ProgrammingError, match="needs the site and the list"):
         con.execute("CREATE VIRTUAL TABLE temp.Missing USING o365(ListItems, 'x')")
+
+
+def test_groups_join_sites_routes_by_group(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    """The join reads each group's team site: Sites read first would hold NULL GroupIds and match nothing."""
+    want = []
+    for g in pages(raw, "/groups", {"$select": "id"}):
+        answer = raw.get(f"/groups/{g['id']}/sites/root", params={"$select": "id"})
+        if answer.status_code == 200:
+            want.append((g["id"], answer.json()["id"]))
+    emulator.reset()
+    got = con.execute("SELECT g.id, s.id FROM Groups g JOIN Sites s ON s.GroupId = g.id").fetchall()
+    assert sorted(got) == sorted(want) and len(want) > 1
+    assert not any("search=" in q for _p, q in _sent(emulator, "/sites"))
+
+
+def test_sites_join_their_subsites(con: o365sql.Connection, raw: httpx.Client) -> None:
+    want = sorted(
+        (s["id"], sub["id"])
+        for s in _sites(raw)
+        for sub in pages(raw, f"/sites/{s['id']}/sites", {"$select": "id"})
+    )
+    got = con.execute("SELECT p.id, s.id FROM Sites p JOIN Sites s ON s.ParentSiteId = p.id").fetchall()
+    assert sorted(got) == want and want

@@ -163,6 +163,12 @@ def _route_column(spec: TableSpec, column: ColumnSpec) -> bool:
     return column.name in spec.routes or column.name == spec.parent_key or column.name in spec.drive_scopes
 
 
+def _parameter_route(spec: TableSpec, column: ColumnSpec) -> bool:
+    """A routing column that is no Graph property (Sites.GroupId, Files.DriveId): an unrouted row holds NULL
+    there, so only a plan that routes by it can match a value (the parent key is filled on every row)."""
+    return column.kind == "param" and column.name != spec.parent_key and _route_column(spec, column)
+
+
 def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
     if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
         return True
@@ -215,6 +221,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
     has_id = False
     rows = float(spec.typical_rows)
     requests = 1.0
+    unfed: set[str] = set()  # routing parameters this plan would compare without routing by them
 
     for i in range(ii.nConstraint):
         op_code = ii.get_aConstraint_op(i)
@@ -231,6 +238,8 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
             _check_search(spec, op, usable and op == "eq" and bool(ii.get_aConstraintUsage_in(i)))
         if not usable:
             all_exact = False
+            if op == "eq" and 0 <= icol < len(spec.columns) and _parameter_route(spec, spec.columns[icol]):
+                unfed.add(spec.columns[icol].name)
             continue
         if icol < 0 or op is None:
             all_exact = False
@@ -319,6 +328,10 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
             requests *= grand
         else:
             requests *= 1e9  # the scan cannot run without it: any plan that supplies it wins
+    if unfed - routed:
+        # `s.GroupId = g.id` with Sites read first would compare g.id with the NULL an unrouted row holds:
+        # no rows where routing by it finds some. The plan that routes by the parameter must win.
+        requests *= 1e9
 
     consumed = _order_consumed(spec, ii, plan, fan_out, routed, id_usable)
     if ii.nOrderBy:
