@@ -94,11 +94,39 @@ def test_group_site_subsites_and_followed(con: o365sql.Connection, raw: httpx.Cl
 def test_drives_of_every_site(con: o365sql.Connection, raw: httpx.Client) -> None:
     spec = TABLES["Drives"]
     rows: Rows = [
-        ((s["id"], d["id"]), d)
-        for s in _sites(raw)
-        for d in pages(raw, f"/sites/{s['id']}/drives", select_for(spec))
+        ((d["id"],), d) for s in _sites(raw) for d in pages(raw, f"/sites/{s['id']}/drives", select_for(spec))
     ]
     compare(con, spec, "SELECT * FROM Drives", rows)
+    owners = sorted((s["id"], d["id"]) for s in _sites(raw) for d in pages(raw, f"/sites/{s['id']}/drives"))
+    assert sorted(con.execute("SELECT SiteId, id FROM Drives").fetchall()) == owners
+
+
+def test_groups_join_drives(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:
+    """GET /groups/{id}/drives per group, driven by the join (groups without a site have none)."""
+    want = []
+    for g in pages(raw, "/groups", {"$select": "id"}):
+        answer = raw.get(f"/groups/{g['id']}/drives", params={"$select": "id"})
+        if answer.status_code == 200:
+            want.extend((g["id"], d["id"], None) for d in answer.json()["value"])
+    emulator.reset()
+    got = con.execute(
+        "SELECT g.id, d.id, d.SiteId FROM Groups g JOIN Drives d ON d.GroupId = g.id"
+    ).fetchall()
+    assert sorted(got) == sorted(want) and len(want) > 1
+    assert all(p.startswith("/v1.0/groups/") for p, _ in _sent(emulator, "/drives"))
+
+
+def test_a_users_drives(con: o365sql.Connection, raw: httpx.Client) -> None:
+    me = raw.get("/me", params={"$select": "id"}).json()["id"]
+    spec = TABLES["Drives"]
+    drives = list(pages(raw, f"/users/{me}/drives", select_for(spec)))
+    compare(con, spec, "SELECT * FROM Drives WHERE UserId = ?", [((d["id"],), d) for d in drives], (me,))
+    assert con.execute("SELECT SiteId FROM Drives WHERE UserId = ?", (me,)).fetchall() == [(None,)]
+
+
+def test_drives_by_site_and_group_at_once_raise(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="give one of them"):
+        con.execute("SELECT id FROM Drives WHERE SiteId = 'a' AND GroupId = 'b'").fetchall()
 
 
 def test_group_libraries_through_its_site(
@@ -408,3 +436,10 @@ def test_sites_join_their_subsites(con: o365sql.Connection, raw: httpx.Client) -
     )
     got = con.execute("SELECT p.id, s.id FROM Sites p JOIN Sites s ON s.ParentSiteId = p.id").fetchall()
     assert sorted(got) == want and want
+
+
+def test_explain_shows_the_drive_read(con: o365sql.Connection) -> None:
+    (drives,) = con.explain("SELECT id FROM Drives WHERE GroupId = 'g1'")
+    assert drives.path == "/groups/g1/drives"
+    (files,) = con.explain("SELECT id FROM Files WHERE DriveId = 'b!d1'")
+    assert files.path == "/drives/b!d1/root/delta"

@@ -141,8 +141,10 @@ def _units(ex: Execution, scope: str, user: SQLValue, owner_level: bool) -> Iter
             elif ex.spec.per_user:
                 extra["UserId"] = _user_value(ex, user)
             if ex.spec.parent_key:
-                values[ex.spec.parent_key] = parent
-                extra[ex.spec.parent_key] = parent
+                # "": a route without a parent (request.build), its rows' parent key NULL
+                if parent:
+                    values[ex.spec.parent_key] = parent
+                extra[ex.spec.parent_key] = parent or None
             for name, v in route.items():
                 if ex.spec.column(name).kind == "param":
                     extra[name] = v
@@ -538,7 +540,7 @@ def describe(ex: Execution) -> list[PlannedRequest]:
         for parent in parents:
             for route in ex.routes:
                 values = {"scope": scope, **route}
-                if spec.parent_key:
+                if spec.parent_key and parent:
                     values[spec.parent_key] = parent
                 if ex.ids is not None:
                     note = "one GET" if len(ex.ids) == 1 else f"{len(ex.ids)} GETs in JSON batches of 20"

@@ -271,6 +271,15 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             idx = spec.index_of(other)
             ex.checks.append(Check(idx, "eq", tuple(route_terms[other]), readers[idx]))
             check_columns.add(idx)
+        if spec.parent_key and "{" + spec.parent_key + "}" not in spec.routes[primary]:
+            # a route of its own, no parent below it (Drives by GroupId: /groups/{id}/drives): read once,
+            # the parent key unknown (NULL) on its rows
+            if spec.parent_key in route_terms:
+                raise ProgrammingError(
+                    f"{spec.name}: {primary} reads another collection than {spec.parent_key}'s; give one of "
+                    "them"
+                )
+            ex.parents = [""]
     for c in spec.columns:
         if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN):
             given = route_terms.get(c.name)

@@ -60,28 +60,32 @@ DRIVES = TableSpec(
     typical_rows=3,
     parent_table="Sites",
     description="Document libraries of SharePoint sites (GET /sites/{id}/drives). Give SiteId, or the table "
-    "searches every site first; a group's libraries are its team site's (Sites WHERE GroupId = x). Read a "
-    "library's files with SELECT * FROM Files WHERE DriveId = x.",
+    "searches every site first. GroupId = x lists a Microsoft 365 group's libraries, UserId = x a user's "
+    "OneDrive (SiteId NULL on those rows). Read a drive's files with SELECT * FROM Files WHERE DriveId = x.",
     collection="/sites/{SiteId}/drives",
-    key=("SiteId", "id"),
     parent_key="SiteId",
     fanout_collection=_EVERY_SITE,
+    # drives that belong to no site the scan lists: their rows have SiteId NULL
+    routes={"GroupId": "/groups/{GroupId}/drives", "UserId": "/users/{UserId}/drives"},
     max_page=None,
     columns=(
-        col("SiteId", kind="param", not_null=True, desc="The site"),
-        col("id", read_only=True, not_null=True, desc="Drive id (Files.DriveId)"),
+        col("SiteId", kind="param", desc="The site (NULL on the rows GroupId or UserId read)"),
+        col("id", read_only=True, not_null=True, desc="Drive id (the key; Files.DriveId)"),
         col("name", read_only=True, desc="Name (the library's title)"),
         col("description", read_only=True, desc="Description"),
-        col("driveType", read_only=True, desc="documentLibrary"),
+        col("driveType", read_only=True, desc="documentLibrary, or business for a OneDrive"),
         col("webUrl", read_only=True, desc="Address of the library"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
-        col("owner_group_displayName", read_only=True, desc="Owner"),
+        col("owner_user_displayName", read_only=True, desc="Owner (a user's OneDrive)"),
+        col("owner_group_displayName", read_only=True, desc="Owner (a library)"),
         col("quota_total", "INTEGER", read_only=True, desc="Bytes allowed"),
         col("quota_used", "INTEGER", read_only=True, desc="Bytes used"),
         col("quota_remaining", "INTEGER", read_only=True, desc="Bytes left"),
         col("quota_state", read_only=True, desc="normal, nearing, critical or exceeded"),
         col("sharePointIds_listId", read_only=True, desc="The library's list id (Lists.id)"),
+        col("GroupId", kind="param", desc="A Microsoft 365 group's libraries (GET /groups/{id}/drives)"),
+        col("UserId", kind="param", desc="A user's drives, their OneDrive (GET /users/{id}/drives)"),
     ),
 )
 
