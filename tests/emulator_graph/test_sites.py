@@ -107,3 +107,18 @@ def test_library_writes_and_downloads(private: Emulator, pgraph: httpx.Client) -
     assert got.status_code == 302
     with private.http_client() as plain:
         assert plain.get(got.headers["Location"]).content == b"hello"
+
+
+def test_an_upload_session_into_a_library(private: Emulator, pgraph: httpx.Client) -> None:
+    sp = private.state.graph.sharepoint
+    drive = next(iter(sp.libraries))
+    session = pgraph.post(f"/drives/{drive}/root:/General/big.bin:/createUploadSession", json={})
+    assert session.status_code == 200, session.text
+    body = b"x" * 1000
+    with private.http_client() as plain:
+        done = plain.put(
+            session.json()["uploadUrl"], content=body, headers={"Content-Range": f"bytes 0-999/{len(body)}"}
+        )
+    assert done.status_code == 201, done.text
+    item = pgraph.get(f"/drives/{drive}/root:/General/big.bin", params={"$select": "id,size,createdBy"}).json()
+    assert item["size"] == 1000 and item["id"] == done.json()["id"]
