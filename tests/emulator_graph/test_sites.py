@@ -120,5 +120,7 @@ def test_an_upload_session_into_a_library(private: Emulator, pgraph: httpx.Clien
             session.json()["uploadUrl"], content=body, headers={"Content-Range": f"bytes 0-999/{len(body)}"}
         )
     assert done.status_code == 201, done.text
-    item = pgraph.get(f"/drives/{drive}/root:/General/big.bin", params={"$select": "id,size,createdBy"}).json()
+    item = pgraph.get(
+        f"/drives/{drive}/root:/General/big.bin", params={"$select": "id,size,createdBy"}
+    ).json()
     assert item["size"] == 1000 and item["id"] == done.json()["id"]

@@ -7,6 +7,7 @@ independently of the driver); what the driver sent is read from the emulator's r
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -443,3 +444,25 @@ def test_explain_shows_the_drive_read(con: o365sql.Connection) -> None:
     assert drives.path == "/groups/g1/drives"
     (files,) = con.explain("SELECT id FROM Files WHERE DriveId = 'b!d1'")
     assert files.path == "/drives/b!d1/root/delta"
+
+
+def test_upload_and_download_in_a_library(make_emulator: Callable[..., Emulator]) -> None:
+    emu = make_emulator()
+    token = token_for(emu)
+    data = b"minutes of the meeting\n"
+    with (
+        emu.http_client(base_url=emu.graph_url, headers={"Authorization": f"Bearer {token}"}) as raw,
+        o365sql.connect(connection_string(emu, token)) as con,
+    ):
+        gid, _site = _team_site(raw, "Sales and Marketing")
+        drive = raw.get(f"/groups/{gid}/drive", params={"$select": "id"}).json()["id"]
+        content = base64.b64encode(data).decode()
+        (made,) = con.execute(
+            "EXEC UploadFile FileName = 'minutes.txt', Content = ?, DriveId = ?", (content, drive)
+        ).fetchall()
+        item = raw.get(f"/drives/{drive}/root:/minutes.txt", params={"$select": "id,size"}).json()
+        assert made[0] == item["id"] and item["size"] == len(data)
+        (got,) = con.execute("EXEC DownloadFile FileId = ?, DriveId = ?", (item["id"], drive)).fetchall()
+        assert base64.b64decode(got[3]) == data
+        with pytest.raises(o365sql.ProgrammingError, match="DriveId or UserId"):
+            con.execute("EXEC DownloadFile FileId = 'x', DriveId = ?, UserId = 'someone'", (drive,))

@@ -1,4 +1,4 @@
-"""OneDrive procedures: DownloadFile, UploadFile."""
+"""OneDrive and document library procedures: DownloadFile, UploadFile (DriveId: a library, any drive)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import OperationalError, ProgrammingError
 from ..graph import path_segment
+from ..schema._types import drive_base
 from ._common import (
     OUTPUT_FOLDER,
     OVERWRITE,
@@ -33,15 +34,31 @@ MAX_SIMPLE_UPLOAD = 4 * 1024 * 1024
 MAX_DRIVE_FILE = 250 * 1024**3
 
 
+def _drive(ctx: ProcedureContext, args: Args, proc: str) -> str:
+    """The drive acted on: `/drives/{DriveId}` when given (UserId is then refused), else the user's."""
+    drive = text(args, "DriveId").strip()
+    if not drive:
+        return drive_base(scope_path(ctx, args, proc))
+    if text(args, "UserId").strip():
+        raise ProgrammingError(f"{proc} acts on one drive: give DriveId or UserId, not both")
+    return "/drives/" + path_segment(drive)
+
+
+_DRIVE_ID = ProcParam(
+    "DriveId",
+    description="A drive (a document library: SELECT id FROM Drives) instead of the user's OneDrive.",
+)
+
+
 def _download_file(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "DownloadFile"
-    scope = scope_path(ctx, args, proc)
+    drive = _drive(ctx, args, proc)
     fid = need(args, proc, "FileId")
     folder = output_dir(args, proc)
-    item = ctx.graph.get_json(f"{scope}/drive/items/{path_segment(fid)}", {"$select": "id,name,size,folder"})
+    item = ctx.graph.get_json(f"{drive}/items/{path_segment(fid)}", {"$select": "id,name,size,folder"})
     if "folder" in item and item["folder"] is not None:
         raise ProgrammingError(f"{proc}: {fid!r} is a folder; only files have content")
-    data: bytes = ctx.graph.get_bytes(f"{scope}/drive/items/{path_segment(fid)}/content")
+    data: bytes = ctx.graph.get_bytes(f"{drive}/items/{path_segment(fid)}/content")
     name = str(item.get("name") or fid)
     file_data = file_path = None
     if folder is not None:
@@ -53,7 +70,7 @@ def _download_file(ctx: ProcedureContext, args: Args) -> list[Row]:
 
 def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "UploadFile"
-    scope = scope_path(ctx, args, proc)
+    drive = _drive(ctx, args, proc)
     local = text(args, "LocalFile").strip()
     name = text(args, "FileName").strip() or (Path(local).name if local else "")
     if not name:
@@ -69,7 +86,7 @@ def _upload_file(ctx: ProcedureContext, args: Args) -> list[Row]:
         raise ProgrammingError(
             f"{proc} parameter ConflictBehavior must be replace, rename or fail, not {conflict!r}"
         )
-    target = f"{scope}/drive/items/{path_segment(parent)}:/{path_segment(name)}:"
+    target = f"{drive}/items/{path_segment(parent)}:/{path_segment(name)}:"
     if len(data) <= MAX_SIMPLE_UPLOAD:
         response = ctx.graph.request(
             "PUT",
@@ -104,7 +121,12 @@ def _procedures() -> tuple[Procedure, ...]:
         procedure(
             "DownloadFile",
             "A OneDrive file's content: base64 (FileData) or written to OutputFolder (FilePath).",
-            (p("FileId", required=True, description="The driveItem id."), OUTPUT_FOLDER, OVERWRITE),
+            (
+                p("FileId", required=True, description="The driveItem id."),
+                OUTPUT_FOLDER,
+                OVERWRITE,
+                _DRIVE_ID,
+            ),
             (
                 ("Id", "TEXT"),
                 ("FileName", "TEXT"),
@@ -127,6 +149,7 @@ def _procedures() -> tuple[Procedure, ...]:
                     description="replace (default), rename or fail when the name exists.",
                     default="replace",
                 ),
+                _DRIVE_ID,
             ),
             (("Id", "TEXT"), ("Name", "TEXT"), ("Size", "INTEGER")),
             _upload_file,
