@@ -466,3 +466,11 @@ def test_upload_and_download_in_a_library(make_emulator: Callable[..., Emulator]
         assert base64.b64decode(got[3]) == data
         with pytest.raises(o365sql.ProgrammingError, match="DriveId or UserId"):
             con.execute("EXEC DownloadFile FileId = 'x', DriveId = ?, UserId = 'someone'", (drive,))
+
+
+def test_search_terms_are_sent_as_written(emulator: Emulator, con: o365sql.Connection) -> None:
+    """A `+` or `&` in the search text is text, not a space or another query option."""
+    emulator.reset()
+    assert con.execute("SELECT id FROM Sites WHERE SearchTerms = 'sales+marketing&$top=1'").fetchall() == []
+    (request,) = [r for r in emulator.requests() if r["path"] == "/v1.0/sites"]
+    assert request["query"].startswith("search=sales%2Bmarketing%26%24top%3D1")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from ..graph import odata_datetime, odata_string, path_segment
 from ..schema import ColumnSpec
@@ -221,9 +222,15 @@ def filter_alternatives(column: ColumnSpec, term: PlanTerm, values: list[SQLValu
 
 
 def fill(template: str, values: dict[str, str]) -> str:
+    """A path template with its values: `{scope}` as it is, `{drive}` the scope's drive, `{x}` a path segment,
+    or, after the `?` (Sites: `/sites?search={SearchTerms}`), a query value whose `+` and `&` stay text."""
     out = template
     if "{drive}" in out and "scope" in values:
         out = out.replace("{drive}", drive_base(values["scope"]))
     for k, v in values.items():
-        out = out.replace("{" + k + "}", path_segment(v) if k != "scope" else v)
+        token = "{" + k + "}"
+        if token not in out:
+            continue
+        in_query = "?" in out and out.index(token) > out.index("?")
+        out = out.replace(token, v if k == "scope" else quote(v, safe="") if in_query else path_segment(v))
     return out
