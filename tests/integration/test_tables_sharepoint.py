@@ -412,6 +412,9 @@ def test_a_list_as_a_typed_table(emulator: Emulator, token: str, raw: httpx.Clie
 def test_a_list_table_needs_site_and_list(con: o365sql.Connection) -> None:
     with pytest.raises(o365sql.ProgrammingError, match="needs the site and the list"):
         con.execute("CREATE VIRTUAL TABLE temp.Missing USING o365(ListItems, 'x')")
+    # a temp table named like a Graph table would hide it from every later query
+    with pytest.raises(o365sql.ProgrammingError, match="a table of Microsoft Graph already"):
+        con.execute("CREATE VIRTUAL TABLE temp.Files USING o365(ListItems, 'x', 'y')")
 
 
 def test_groups_join_sites_routes_by_group(
@@ -474,3 +477,13 @@ def test_search_terms_are_sent_as_written(emulator: Emulator, con: o365sql.Conne
     assert con.execute("SELECT id FROM Sites WHERE SearchTerms = 'sales+marketing&$top=1'").fetchall() == []
     (request,) = [r for r in emulator.requests() if r["path"] == "/v1.0/sites"]
     assert request["query"].startswith("search=sales%2Bmarketing%26%24top%3D1")
+
+
+def test_a_list_table_names_the_permission(emulator: Emulator, raw: httpx.Client) -> None:
+    sid = _sites(raw)[0]["id"]
+    token = token_for(emulator, frozenset({"User.Read"}))
+    with (
+        o365sql.connect(connection_string(emulator, token)) as con,
+        pytest.raises(o365sql.errors.PermissionDeniedError, match="Sites.Read.All"),
+    ):
+        con.execute(f"CREATE VIRTUAL TABLE temp.Projects USING o365(ListItems, '{sid}', 'Projects')")

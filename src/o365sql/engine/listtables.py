@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ProgrammingError
 from ..graph import path_segment
-from ..schema import TableSpec, col
+from ..schema import TABLES, TableSpec, col
 from ..schema._types import ColumnSpec, ColumnType
 
 __all__ = ["list_table_spec"]
@@ -35,6 +35,8 @@ _FACETS: dict[str, tuple[ColumnType, str]] = {
     "choice": ("TEXT", "eq"),
 }
 _LOOKUPS = ("personOrGroup", "lookup")
+# listitem-list.md, columndefinition-list.md: the least privileged permission, delegated and application
+_PERMISSIONS = (("Sites.Read.All",), ("Sites.Read.All",))
 
 
 def _field_column(column: dict[str, Any], filterable: bool) -> ColumnSpec | None:
@@ -60,13 +62,17 @@ def list_table_spec(graph: Any, table: str, site_id: str, list_ref: str) -> Tabl
             f"{table}: USING o365(ListItems, '<site id>', '<list id or title>') needs the site and the list "
             "(SELECT SiteId, id, displayName FROM Lists)"
         )
+    if table.lower() in {name.lower() for name in TABLES}:
+        raise ProgrammingError(
+            f"{table} is a table of Microsoft Graph already: name the list's table otherwise"
+        )
     base = f"/sites/{path_segment(site_id)}/lists/{path_segment(list_ref)}"
-    found = graph.get_json(base, {"$select": "id,displayName"})
+    found = graph.get_json(base, {"$select": "id,displayName"}, permissions=_PERMISSIONS)
     list_id = str(found["id"])
     items = f"/sites/{path_segment(site_id)}/lists/{path_segment(list_id)}"
     columns: list[ColumnSpec] = list(_ITEM_COLUMNS)
     indexed_taken = False
-    for definition in graph.iter_items(f"{items}/columns"):
+    for definition in graph.iter_items(f"{items}/columns", permissions=_PERMISSIONS):
         if definition.get("hidden"):
             continue
         filterable = bool(definition.get("indexed")) and not indexed_taken
@@ -77,7 +83,7 @@ def list_table_spec(graph: Any, table: str, site_id: str, list_ref: str) -> Tabl
         columns.append(spec_column)
     return TableSpec(
         name=table,
-        permissions=(("Sites.Read.All",), ("Sites.Read.All",)),
+        permissions=_PERMISSIONS,
         typical_rows=100,
         description=f"Items of the list {found.get('displayName')!r}, its columns typed",
         collection=f"{items}/items",
