@@ -484,6 +484,6 @@ def test_a_list_table_names_the_permission(emulator: Emulator, raw: httpx.Client
     token = token_for(emulator, frozenset({"User.Read"}))
     with (
         o365sql.connect(connection_string(emulator, token)) as con,
-        pytest.raises(o365sql.errors.PermissionDeniedError, match="Sites.Read.All"),
+        pytest.raises(o365sql.errors.PermissionDeniedError, match=r"Sites\.Read\.All"),
     ):
         con.execute(f"CREATE VIRTUAL TABLE temp.Projects USING o365(ListItems, '{sid}', 'Projects')")
