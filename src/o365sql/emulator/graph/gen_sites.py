@@ -282,7 +282,7 @@ def _lists(basis: DemoBasis, sp: SharePoint, site_id: str, people: list[Item], r
     )
     sp.columns[list_id] = [_column(list_id, n, f, ix) for n, f, ix in _PROJECT_COLUMNS]
     items: list[Item] = []
-    count = 0 if basis.empty else 4 + rng.randrange(3)
+    count = 0 if basis.empty else (4 + rng.randrange(3)) * basis.scale  # --scale grows the lists
     for n in range(count):
         person = rng.choice(people)
         moment = basis.anchor - dt.timedelta(days=rng.randrange(2, 200), minutes=rng.randrange(1440))
