@@ -202,9 +202,16 @@ def test_list_items_fan_out_over_the_site_lists(con: o365sql.Connection, raw: ht
     assert sorted(got) == want and want
 
 
-def test_list_items_need_a_site(con: o365sql.Connection) -> None:
-    with pytest.raises(o365sql.ProgrammingError, match="ListItems needs SiteId"):
-        con.execute("SELECT id FROM ListItems").fetchall()
+def test_list_items_of_every_site(con: o365sql.Connection, raw: httpx.Client) -> None:
+    """Without SiteId the table fans out over Lists (every site's lists), side by side."""
+    want = sorted(
+        (s["id"], x["id"], i["id"])
+        for s in _sites(raw)
+        for x in pages(raw, f"/sites/{s['id']}/lists", {"$select": "id,system"})
+        for i in pages(raw, f"/sites/{s['id']}/lists/{x['id']}/items", {"$select": "id"})
+    )
+    got = con.execute("SELECT SiteId, ListId, id FROM ListItems").fetchall()
+    assert sorted(got) == want and want
 
 
 def test_list_columns(con: o365sql.Connection, raw: httpx.Client) -> None:

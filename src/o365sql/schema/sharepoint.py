@@ -128,8 +128,8 @@ LIST_ITEMS = TableSpec(
     typical_rows=100,
     parent_table="Lists",
     description="Items of SharePoint lists (GET /sites/{id}/lists/{id}/items?$expand=fields), the list's "
-    "columns as the JSON object fields (json_extract(fields, '$.Title')). SiteId is required; without ListId "
-    "the site's lists are listed first.",
+    "columns as the JSON object fields (json_extract(fields, '$.Title')). Without ListId the site's lists are "
+    "listed first; without SiteId every site's lists, side by side.",
     collection="/sites/{SiteId}/lists/{ListId}/items",
     key=("SiteId", "ListId", "id"),
     parent_key="ListId",
@@ -159,8 +159,8 @@ LIST_COLUMNS = TableSpec(
     typical_rows=20,
     parent_table="Lists",
     description="Columns of SharePoint lists (GET /sites/{id}/lists/{id}/columns): the names "
-    "ListItems.fields uses, their types and whether they are indexed. SiteId is required; without ListId "
-    "the site's lists are listed first.",
+    "ListItems.fields uses, their types and whether they are indexed. Without ListId the site's lists are "
+    "listed first; without SiteId every site's lists, side by side.",
     collection="/sites/{SiteId}/lists/{ListId}/columns",
     key=("SiteId", "ListId", "id"),
     parent_key="ListId",
