@@ -128,8 +128,8 @@ LIST_ITEMS = TableSpec(
     typical_rows=100,
     parent_table="Lists",
     description="Items of SharePoint lists (GET /sites/{id}/lists/{id}/items?$expand=fields), the list's "
-    "columns as the JSON object fields (json_extract(fields, '$.Title')). Without ListId the site's lists are "
-    "listed first; without SiteId every site's lists, side by side.",
+    "columns as the JSON object fields (json_extract(fields, '$.Title')). Without ListId the site's lists "
+    "are listed first; without SiteId every site's lists, side by side.",
     collection="/sites/{SiteId}/lists/{ListId}/items",
     key=("SiteId", "ListId", "id"),
     parent_key="ListId",
