@@ -494,3 +494,11 @@ def test_a_list_table_names_the_permission(emulator: Emulator, raw: httpx.Client
         pytest.raises(o365sql.errors.PermissionDeniedError, match=r"Sites\.Read\.All"),
     ):
         con.execute(f"CREATE VIRTUAL TABLE temp.Projects USING o365(ListItems, '{sid}', 'Projects')")
+
+
+def test_a_site_by_id_is_one_get(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:
+    site = _sites(raw)[1]
+    emulator.reset()
+    got = con.execute("SELECT id, displayName, webUrl FROM Sites WHERE id = ?", (site["id"],)).fetchall()
+    assert got == [(site["id"], site["displayName"], site["webUrl"])]
+    assert [p for p, _ in _sent(emulator, "/sites")] == [f"/v1.0/sites/{site['id']}"]
