@@ -59,6 +59,8 @@ DELEGATED_PERMISSIONS = (
     "Channel.ReadBasic.All",
     "ChannelMessage.Read.All",
     "TeamMember.Read.All",
+    "AuditLog.Read.All",
+    "Place.Read.All",
     "Calendars.Read",
     "Calendars.ReadWrite",
     "Calendars.Read.Shared",
@@ -108,6 +110,8 @@ APP_PERMISSIONS = (
     "Channel.ReadBasic.All",
     "ChannelMessage.Read.All",
     "TeamMember.Read.All",
+    "AuditLog.Read.All",
+    "Place.Read.All",
 )
 
 

@@ -393,7 +393,7 @@ def _keep_item(ex: Execution, item: dict[str, Any]) -> bool:
 
 def _get_ids(ex: Execution, values: dict[str, str], user: SQLValue) -> Iterator[dict[str, Any]]:
     assert ex.ids is not None
-    params = {"$select": ex.params["$select"]}
+    params = {k: v for k, v in ex.params.items() if k in ("$select", "$expand")}
     graph = ex.ctx.graph
     if len(ex.ids) == 1:
         try:

@@ -310,6 +310,23 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.headers["ConsistencyLevel"] = "eventual"
             ex.params["$count"] = "true"
 
+    expand = _expand(spec, set(plan.columns))
+    if expand:
+        # aad-advanced-queries.md: $expand is not served in an advanced query (ConsistencyLevel: eventual)
+        if search is not None:
+            raise ProgrammingError(
+                f"{spec.name}: SEARCH cannot be combined with "
+                f"{', '.join(c.name for c in spec.columns if c.expand)}: Graph refuses $expand in a $search "
+                "query; read those columns in a second query joined on id"
+            )
+        kept: list[tuple[PlanTerm, list[str]]] = []
+        for term, alts in filter_parts:
+            if not _advanced(spec, term):
+                kept.append((term, alts))
+            elif term.omit:
+                _add_value_check(ex, spec, term, args, readers, check_columns)
+        filter_parts = kept  # the advanced terms are checked here or by SQLite instead
+        ex.params["$expand"] = expand
     ex.filters = _compose_filters(ex, spec, plan, filter_parts, args, readers, check_columns)
     if any(_advanced(spec, term) for term, _alts in filter_parts):
         # an operator the directory serves only as an advanced query (aad-advanced-queries.md)
@@ -470,6 +487,16 @@ def _compose_filters(
     for combo in itertools.product(*(alts for _t, alts in ordered)):
         out.append(" and ".join(combo))
     return out
+
+
+def _expand(spec: TableSpec, columns: set[int]) -> str:
+    """The $expand the used columns need (Users.manager_id: manager($select=id)), "" for none."""
+    out: list[str] = []
+    for i in sorted(columns):
+        e = spec.columns[i].expand
+        if e and e not in out:
+            out.append(e)
+    return ",".join(out)
 
 
 def _select(spec: TableSpec, columns: set[int]) -> str:

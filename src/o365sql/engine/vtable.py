@@ -353,7 +353,8 @@ class Cursor:
             else:
                 self.item, self.extra = next(self.rows)
         except PermissionDeniedError as exc:
-            raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only) from None
+            used = [i for i, _reader, _name in self.used]
+            raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only, used) from None
         except StopIteration:
             self.eof = True
             self.item, self.extra = {}, {}
@@ -445,13 +446,29 @@ def _other_drive(spec: TableSpec, head: str) -> bool:
     return any(template.strip("/").split("/", 1)[0] == first for template in spec.drive_scopes.values())
 
 
-def _name_permission(exc: PermissionDeniedError, spec: TableSpec, app_only: bool) -> PermissionDeniedError:
-    """The same 403, its message naming the permission this table reads with (when Graph's didn't)."""
+def _name_permission(
+    exc: PermissionDeniedError, spec: TableSpec, app_only: bool, used: list[int]
+) -> PermissionDeniedError:
+    """The same 403, its message naming the permission this table reads with (when Graph's didn't).
+
+    A used column that needs a permission of its own (Users.signInActivity_*: AuditLog.Read.All) names that
+    one: the table's own permissions are not what is missing then.
+    """
     head, generic, _ = exc.message.partition("; the token lacks a permission")
     if not generic:
         return exc
     delegated: tuple[str, ...]
     application: tuple[str, ...]
+    own = [spec.columns[i] for i in used if spec.columns[i].permissions is not None]
+    if own:
+        delegated, application = own[0].permissions or ((), ())
+        hint = permission_hint(delegated, application, app_only)
+        return PermissionDeniedError(
+            f"{spec.name}: {head}; {', '.join(c.name for c in own)} {hint}",
+            code=exc.code,
+            status=exc.status,
+            request_id=exc.request_id,
+        )
     if _PROFILE_REQUEST.match(head) and spec.collection != "{scope}":
         # the profile lookup that fills UserId (GET /me), not the table's own read (MailboxSettings reads /me)
         delegated, application = ("User.Read",), ("User.Read.All",)

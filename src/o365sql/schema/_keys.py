@@ -11,6 +11,10 @@ __all__ = ["ForeignKey", "foreign_keys", "primary_key_name"]
 
 # The table a per-user table's scope column (UserId) names rows of.
 _OWNER_TABLE = "Users"
+# Graph columns that hold another table's key: (table, column) -> (referenced table, its key column).
+_REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("Users", "manager_id"): ("Users", "id"),
+}
 
 
 def primary_key_name(table: str) -> str:
@@ -52,7 +56,7 @@ def _parent_key(spec: TableSpec, tables: Mapping[str, TableSpec]) -> ForeignKey:
 
 
 def foreign_keys(spec: TableSpec, tables: Mapping[str, TableSpec]) -> tuple[ForeignKey, ...]:
-    """The foreign keys of one table: its parent key (parent_table), and UserId -> Users.id when per-user."""
+    """A table's foreign keys: its parent key, UserId -> Users.id when per-user, and _REFERENCES."""
     out: list[ForeignKey] = []
     if spec.parent_key is not None and spec.parent_table is not None:
         out.append(_parent_key(spec, tables))
@@ -61,4 +65,7 @@ def foreign_keys(spec: TableSpec, tables: Mapping[str, TableSpec]) -> tuple[Fore
         out.extend(
             ForeignKey(spec.name, (c.name,), owner.name, owner.key) for c in spec.columns if c.kind == "scope"
         )
+    for (table, column), (referenced, key) in _REFERENCES.items():
+        if table == spec.name and referenced in tables:
+            out.append(ForeignKey(spec.name, (spec.column(column).name,), referenced, (key,)))
     return tuple(out)

@@ -70,6 +70,12 @@ class ColumnSpec:
     # How a DATETIME is spelled in $filter: "offset" (Edm.DateTimeOffset, unquoted 2024-01-01T00:00:00Z) or
     # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
     datetime_style: Literal["offset", "dtz"] = "offset"
+    # A value Graph returns only through `$expand` of a navigation property (Users.manager_id:
+    # `manager($select=id)`): the scan sends this $expand instead of naming the property in $select.
+    expand: str = ""
+    # Permissions reading this column needs beyond the table's (delegated, application): Graph refuses the
+    # whole request without them (Users.signInActivity: AuditLog.Read.All), and a 403 names them.
+    permissions: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -79,7 +85,7 @@ class ColumnSpec:
     @property
     def top_property(self) -> str | None:
         """The top-level Graph property this column comes from (what $select must name), if any."""
-        if self.kind != "graph" or not self.graph_path:
+        if self.kind != "graph" or not self.graph_path or self.expand:
             return None
         return self.path[0]
 
@@ -263,6 +269,8 @@ def col(
     advanced: str = "",
     unset_shows: str | int | None = None,
     slack_hours: int = 0,
+    expand: str = "",
+    permissions: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
     desc: str = "",
 ) -> ColumnSpec:
     """A ColumnSpec; the default path splits the name at each `_` (Graph's flattening undone).
@@ -287,4 +295,6 @@ def col(
         advanced_ops=_OPS[advanced],
         unset_shows=unset_shows,
         instant_slack_hours=slack_hours,
+        expand=expand,
+        permissions=permissions,
     )

@@ -79,6 +79,32 @@ USERS = TableSpec(
         col("onPremisesSamAccountName", read_only=True, desc="On-premises sAMAccountName"),
         col("onPremisesImmutableId", read_only=True, desc="On-premises immutable id"),
         col("onPremisesLastSyncDateTime", "DATETIME", read_only=True, desc="Last on-premises sync"),
+        # user-list-manager.md: `GET /users?$expand=manager` lists each user's manager (one level; $levels
+        # only on a single user); $select inside the $expand keeps it to the id.
+        col(
+            "manager_id",
+            path="manager/id",
+            expand="manager($select=id)",
+            read_only=True,
+            desc="The manager's object id (a key of Users: join Users m ON u.manager_id = m.id); NULL without one",
+        ),
+        # user-list.md: signInActivity needs AuditLog.Read.All and a Microsoft Entra ID P1/P2 licence, and a
+        # request naming it is refused whole without them: hidden, so only a query naming a column asks.
+        *(
+            col(
+                f"signInActivity_{name}",
+                "DATETIME",
+                hidden=True,
+                read_only=True,
+                permissions=(("AuditLog.Read.All",), ("AuditLog.Read.All",)),
+                desc=f"{what} (needs AuditLog.Read.All and an Entra ID P1/P2 licence; name the column)",
+            )
+            for name, what in (
+                ("lastSignInDateTime", "Last interactive sign-in"),
+                ("lastNonInteractiveSignInDateTime", "Last non-interactive sign-in"),
+                ("lastSuccessfulSignInDateTime", "Last successful sign-in"),
+            )
+        ),
         col(
             SEARCH_COLUMN,
             kind="param",

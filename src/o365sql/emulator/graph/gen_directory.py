@@ -83,6 +83,22 @@ def _license_fields(basis: DemoBasis, user: Item, index: int) -> None:
     user["onPremisesLastSyncDateTime"] = None
 
 
+def _sign_in_activity(basis: DemoBasis, user: Item, index: int) -> None:
+    """signInActivity (user-list.md: read with AuditLog.Read.All on a P1/P2 tenant): every fifth user has
+    never signed in interactively; the others did within the last days."""
+    hours = 3 + 29 * index % 170
+    last = None if index % 5 == 4 else fmt_s(basis.anchor - dt.timedelta(hours=hours))
+    quiet = fmt_s(basis.anchor - dt.timedelta(hours=1 + index % 7))
+    user["signInActivity"] = {
+        "lastSignInDateTime": last,
+        "lastSignInRequestId": stable_guid("signin", basis.seed, index) if last else None,
+        "lastNonInteractiveSignInDateTime": quiet,
+        "lastNonInteractiveSignInRequestId": stable_guid("signin-ni", basis.seed, index),
+        "lastSuccessfulSignInDateTime": max(last or quiet, quiet),
+        "lastSuccessfulSignInRequestId": stable_guid("signin-ok", basis.seed, index),
+    }
+
+
 def build_directory_extra(basis: DemoBasis) -> DirectoryExtra:
     """Licences on every user (written into the user objects), managers by department, and the rest."""
     extra = DirectoryExtra()
@@ -91,6 +107,7 @@ def build_directory_extra(basis: DemoBasis) -> DirectoryExtra:
     rng = random.Random(f"{basis.seed}/directory-extra")
     for index, user in enumerate(users):
         _license_fields(basis, user, index)
+        _sign_in_activity(basis, user, index)
     for name, sku_id, units, plans in _SKUS:
         consumed = sum(any(a["skuId"] == sku_id for a in u["assignedLicenses"]) for u in users)
         extra.skus.append(

@@ -492,6 +492,7 @@ USER_SELECTABLE = frozenset(USER_DEFAULT) | {
     "otherMails",
     "passwordProfile",
     "postalCode",
+    "signInActivity",
     "proxyAddresses",
     "showInAddressList",
     "state",

@@ -11,6 +11,7 @@ from .envelope import Ctx, Owner, Result
 from .errors import GraphError
 from .gen_settings import mailbox_settings_of
 from .query import entity_result, list_result, odata_error
+from .user_expand import user_extras
 
 __all__ = [
     "count_groups",
@@ -50,7 +51,12 @@ def list_users(ctx: Ctx, groups: dict[str, str]) -> Result:
     """GET /users."""
     require_directory(ctx, USERS)
     return list_result(
-        ctx, ctx.store.users, specs.USERS, ctx.meta("users" + _select_suffix(ctx)), token_paging="directory"
+        ctx,
+        ctx.store.users,
+        specs.USERS,
+        ctx.meta("users" + _select_suffix(ctx)),
+        finish=user_extras(ctx, single=False),
+        token_paging="directory",
     )
 
 
@@ -64,12 +70,15 @@ def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
     """GET /me and /users/{id|upn}."""
     require_directory(ctx, USERS, self_id=owner.id)
     suffix = _select_suffix(ctx)
+    extras = user_extras(ctx, single=True)
     if "mailboxsettings" not in ctx.select_list():
-        return entity_result(ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
+        return entity_result(
+            ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"), finish=extras
+        )
     require_mailbox(ctx, owner.id, MAILBOX_SETTINGS)
     settings = mailbox_settings_of(ctx.store.seed, owner.user)
     user = {**owner.user, "mailboxSettings": settings}
-    return entity_result(ctx, user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"))
+    return entity_result(ctx, user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"), finish=extras)
 
 
 def list_groups(ctx: Ctx, groups: dict[str, str]) -> Result:
