@@ -76,6 +76,7 @@ __all__ = [
     "error_from_graph_response",
     "error_from_identity_response",
     "graph_error_class",
+    "group_permission_hint",
     "permission_hint",
     "redact",
 ]
@@ -456,6 +457,20 @@ def permission_hint(delegated: Sequence[str], application: Sequence[str], app_on
         "the token lacks a permission this request needs: add it to Scope (delegated) or grant it to the "
         "app (application), then sign in again"
     )
+
+
+def group_permission_hint(
+    table: str, permissions: tuple[tuple[str, ...], tuple[str, ...]], app_only: bool | None
+) -> str:
+    """What a 403 on a Microsoft 365 group's calendar says: Graph serves most of it to signed-in users."""
+    delegated, application = permissions
+    if app_only and not application:
+        return (
+            f"Graph serves a group's {table} to signed-in users only (delegated "
+            f"{' or '.join(delegated)}): an app-only connection cannot read or write it; connect as a user "
+            "(AuthScheme=AzureAD) with that permission in Scope"
+        )
+    return permission_hint(delegated, application, app_only)
 
 
 def error_from_graph_response(

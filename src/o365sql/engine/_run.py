@@ -26,6 +26,8 @@ __all__ = ["describe", "describe_plan", "in_worker", "run"]
 EXPAND_PAGE = 50
 # Graph's codes for "this user, or their mailbox, does not exist" (not "this item does not exist")
 _OWNER_MISSING = frozenset({"ErrorInvalidUser", "MailboxNotEnabledForRESTAPI", "Request_ResourceNotFound"})
+# the directory's "no such group" (a group that exists without a mailbox says ErrorNonExistentMailbox)
+_GROUP_MISSING = frozenset({"Request_ResourceNotFound"})
 
 
 def _check_owner(
@@ -37,6 +39,9 @@ def _check_owner(
     nobody sees. In a multi-owner read (``owner_level``) the error goes as it is to the scheduler, which
     names the owner and raises or skips it (OwnerErrors).
     """
+    if ex.group_scoped:
+        _check_group(ex, exc, user)
+        return
     if owner_level and (exc.code in _OWNER_MISSING or not below_owner):
         raise exc
     if not ex.spec.per_user or ex.scopes is None:
@@ -61,9 +66,28 @@ def _check_owner(
     ) from None
 
 
+def _check_group(ex: Execution, exc: NotFoundError, group: SQLValue) -> None:
+    """Raise when a 404 says the group GroupId names does not exist; return for a group without a mailbox.
+
+    A security group has no group mailbox, so no calendar (Graph's ErrorNonExistentMailbox): no rows, as a
+    join from Groups expects; a misspelt id is the directory's Request_ResourceNotFound, and raises.
+    """
+    if exc.code not in _GROUP_MISSING:
+        return
+    raise NotFoundError(
+        f"{ex.spec.name}: no group {group!r} ({ex.spec.group_scope}): {exc.message}. Check the group's id "
+        "(SELECT id, displayName, groupTypes FROM Groups)",
+        code=exc.code,
+        status=exc.status,
+        request_id=exc.request_id,
+    ) from None
+
+
 def _collection(ex: Execution, route: dict[str, str]) -> str:
     if route and ex.route_column:
         return ex.spec.routes[ex.route_column]
+    if ex.group_scoped and ex.spec.group_collection:
+        return ex.spec.group_collection
     return ex.spec.collection
 
 
@@ -365,7 +389,7 @@ def _unit_items(
                     yield it, extra
     except NotFoundError as exc:
         _check_owner(ex, exc, user, below_owner, owner_level)
-        if below_owner or ex.scopes is None:
+        if below_owner or ex.scopes is None or ex.group_scoped:
             return
         raise
 
@@ -588,7 +612,11 @@ def describe_plan(spec: TableSpec, plan: Plan, ctx: EngineContext, note: str) ->
     template = next((spec.routes[name] for name in spec.routes if name in routed), spec.collection)
     if spec.item and any(t.role == "id" for t in plan.terms):
         template = spec.item
-    if "UserId" in routed or (ctx.app_only and not ctx.default_user):
+    if spec.group_scope in routed:
+        scope = "/groups/{" + str(spec.group_scope) + "}"
+        if spec.group_collection and template == spec.collection:
+            template = spec.group_collection
+    elif "UserId" in routed or (ctx.app_only and not ctx.default_user):
         scope = "/users/{UserId}"
     elif ctx.default_user:
         scope = "/users/" + path_segment(ctx.default_user)

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from .._addresses import is_address, parse_address_list
-from ..errors import DataError, Error, NotSupportedError, OperationalError, ProgrammingError
+from ..errors import (
+    DataError,
+    Error,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    group_permission_hint,
+)
 from ..graph import attach_file, path_segment
 from ..schema import ColumnSpec, TableSpec
 from ..schema._types import drive_base
@@ -300,12 +307,39 @@ class Writer:
             )
         return "/me"
 
+    def _group_scope(self, group: SQLValue, user: SQLValue) -> str:
+        """/groups/{id} for a write to a Microsoft 365 group's calendar, once Graph would take it."""
+        spec = self.spec
+        name = spec.group_scope
+        if user is not None:
+            raise ProgrammingError(f"INSERT INTO {spec.name}: give UserId or {name}, not both")
+        if not isinstance(group, str) or not group.strip():
+            raise DataError(f"{spec.name}.{name} takes a group id (text), not {group!r}")
+        self._group_writable()
+        return "/groups/" + path_segment(group.strip())
+
+    def _group_writable(self) -> None:
+        spec = self.spec
+        delegated, application = spec.group_write_permissions
+        if not delegated and not application:
+            raise NotSupportedError(
+                f"{spec.name}: Graph takes no writes to a group's {spec.name} (a group has one calendar, "
+                "which Graph creates with the group)"
+            )
+        if self.ctx.app_only and not application:
+            raise ProgrammingError(
+                f"{spec.name}: {group_permission_hint(spec.name, spec.group_write_permissions, True)}"
+            )
+
     def _request(
         self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
     ) -> dict[str, Any]:
+        permissions = self._permissions()
+        if self.spec.group_scope and path.startswith("/groups/"):
+            permissions = self.spec.group_write_permissions
         try:
             response = self.ctx.graph.request(
-                method, path, json=body, idempotent=idempotent, permissions=self._permissions()
+                method, path, json=body, idempotent=idempotent, permissions=permissions
             )
         except OperationalError as exc:
             raise _unknown_outcome(exc) from None
@@ -349,6 +383,7 @@ class Writer:
                     f"INSERT INTO {spec.name} needs {name}: Graph requires it to create "
                     f"{'a' if spec.name[0] not in 'AEIOU' else 'an'} {spec.name.rstrip('s')} item"
                 )
+        group = values.pop(spec.group_scope, None) if spec.group_scope else None
         drive = {k: values.pop(k) for k in list(values) if k in spec.drive_scopes and values[k] is not None}
         if len(drive) > 1 or (drive and values.get("UserId") is not None):
             raise ProgrammingError(
@@ -357,7 +392,9 @@ class Writer:
             )
         for name in spec.drive_scopes:
             values.pop(name, None)
-        if drive:
+        if group is not None:
+            scope = self._group_scope(group, values.pop("UserId", None))
+        elif drive:
             ((name, where),) = drive.items()
             if not isinstance(where, str) or not where.strip():
                 raise DataError(f"{spec.name}.{name} takes an id (text), not {where!r}")
@@ -365,6 +402,11 @@ class Writer:
         else:
             scope = self._scope(values.pop("UserId", None)) if spec.per_user else ""
         routes = {k: v for k, v in values.items() if k in spec.routes or k == spec.parent_key}
+        if group is not None and routes:
+            raise ProgrammingError(
+                f"INSERT INTO {spec.name}: a group has one calendar; leave {', '.join(routes)} out when "
+                f"{spec.group_scope} is given"
+            )
         for name, v in routes.items():
             if not isinstance(v, str) or not v.strip():
                 raise DataError(f"{spec.name}.{name} takes an id (text), not {v!r}")
@@ -380,7 +422,10 @@ class Writer:
         item = handler(scope, routes, body_values)
         extra: dict[str, SQLValue] = {k: v for k, v in routes.items()}
         extra.update(drive)
-        if spec.per_user:
+        if group is not None and spec.group_scope:
+            extra[spec.group_scope] = group
+            extra["UserId"] = None
+        elif spec.per_user:
             extra["UserId"] = (
                 None if scope in ("", "/me") or drive else values.get("UserId") or scope.rsplit("/", 1)[-1]
             )
@@ -494,6 +539,8 @@ class Writer:
                 )
         if not changed:
             return
+        if spec.group_scope and who.scope.startswith("/groups/"):
+            self._group_writable()
         if spec.name == "Messages":
             self._update_message(who, changed, log)
         elif spec.name == "Users":
@@ -544,6 +591,8 @@ class Writer:
     def delete(self, who: RowIdentity, log: WriteLog) -> None:
         """DELETE one item (GroupMembers: remove the membership reference)."""
         self._accepts("DELETE")
+        if self.spec.group_scope and who.scope.startswith("/groups/"):
+            self._group_writable()
         if self.spec.name == "GroupMembers":
             path = f"/groups/{path_segment(who.key('GroupId'))}/members/{path_segment(who.key('id'))}/$ref"
         else:

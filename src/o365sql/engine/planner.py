@@ -160,7 +160,9 @@ def exact_op(column: ColumnSpec, op: str) -> bool:
 def _route_column(spec: TableSpec, column: ColumnSpec) -> bool:
     if column.kind == "scope":
         return spec.per_user
-    return column.name in spec.routes or column.name == spec.parent_key or column.name in spec.drive_scopes
+    if column.name in (spec.parent_key, spec.group_scope):
+        return True
+    return column.name in spec.routes or column.name in spec.drive_scopes
 
 
 def _parameter_route(spec: TableSpec, column: ColumnSpec) -> bool:
@@ -169,8 +171,15 @@ def _parameter_route(spec: TableSpec, column: ColumnSpec) -> bool:
     return column.kind == "param" and column.name != spec.parent_key and _route_column(spec, column)
 
 
+def _owners_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
+    """True when the scan reads every user's mailbox (app-only, no UserId, no group, no default user)."""
+    if not spec.per_user or "UserId" in routed or (spec.group_scope and spec.group_scope in routed):
+        return False
+    return ctx.app_only and not ctx.default_user
+
+
 def _may_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
-    if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
+    if _owners_fan_out(spec, ctx, routed):
         return True
     return bool(spec.parent_key and spec.parent_key not in routed)
 
@@ -263,7 +272,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
         elif op == "eq" and _route_column(spec, column) and column.name not in routed:
             role, omit = "route", True
             routed.add(column.name)
-            rows /= 10 if column.name in spec.routes else 1
+            rows /= 10 if column.name in spec.routes or column.name == spec.group_scope else 1
             rows *= 5 if is_in else 1
             requests *= 5 if is_in else 1
         elif spec.window and column.name in spec.window and op in ("eq", "lt", "le", "gt", "ge"):
@@ -310,7 +319,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
                 t.role = "filter-none"
 
     fan_out = _may_fan_out(spec, ctx, routed)
-    if spec.per_user and "UserId" not in routed and ctx.app_only and not ctx.default_user:
+    if _owners_fan_out(spec, ctx, routed):
         rows *= _TYPICAL_USERS
         requests *= _TYPICAL_USERS
     if spec.parent_key and spec.parent_key not in routed:

@@ -88,6 +88,7 @@ class Execution:
     # the routing column that chose another drive than the user's (Files: DriveId, SiteId, GroupId); the
     # scopes' values are then its values, and UserId is NULL
     scope_column: str | None = None
+    group_scoped: bool = False  # the scopes are Microsoft 365 groups (/groups/{GroupId}), not mailboxes
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:
@@ -223,6 +224,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
 
     # routing: the scope (mailbox/drive owner), the parent key and the other routing columns
     drives = [name for name in spec.drive_scopes if name in route_terms]
+    groups = route_terms.get(spec.group_scope) if spec.group_scope else None
     if drives:
         if len(drives) > 1 or "UserId" in route_terms:
             raise ProgrammingError(
@@ -231,6 +233,8 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
         ex.scope_column = drives[0]
         template = spec.drive_scopes[drives[0]]
         ex.scopes = [(fill(template, {drives[0]: v}), v) for v in route_terms[drives[0]]]
+    elif groups is not None:
+        _group_scopes(ex, groups, route_terms)
     elif spec.per_user:
         users = route_terms.get("UserId")
         if users is not None:
@@ -281,7 +285,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 )
             ex.parents = [""]
     for c in spec.columns:
-        if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN):
+        if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN, spec.group_scope):
             given = route_terms.get(c.name)
             ex.param_values[c.name] = given[0] if given and len(given) == 1 else None
     if spec.window:
@@ -369,7 +373,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.params["$skip"] = str(offset)
         else:
             ex.local_skip = offset
-    if plan.pushdown and spec.max_page:
+    if plan.pushdown and spec.max_page and not (ex.group_scoped and spec.group_collection):
         top = min(ctx.page_size, spec.max_page)
         if limit is not None and not ex.checks:
             top = min(top, limit + ex.local_skip)
@@ -398,6 +402,22 @@ def parent_scan(
     columns = sorted(parent.index_of(k) for k in mapping)
     plan = Plan(table=parent.name, terms=terms, columns=columns, pushdown=ctx.pushdown)
     return build(parent, ctx, plan, tuple(args)), mapping
+
+
+def _group_scopes(ex: Execution, groups: list[str], route_terms: dict[str, list[str]]) -> None:
+    """Read Microsoft 365 groups' mailboxes (/groups/{GroupId}) in place of users' (Events.GroupId)."""
+    spec = ex.spec
+    assert spec.group_scope is not None
+    others = [n for n in ("UserId", *spec.routes) if n in route_terms]
+    if others:
+        raise ProgrammingError(
+            f"{spec.name}: {spec.group_scope} reads a group's calendar, which has no {others[0]}: a group "
+            f"has one calendar (/groups/{{id}}/calendar) and no owner; give {spec.group_scope} or "
+            f"{others[0]}, not both"
+        )
+    ex.scopes = [("/groups/" + path_segment(g), g) for g in groups]
+    ex.scope_column = spec.group_scope  # its value on every row; UserId NULL
+    ex.group_scoped = True
 
 
 def _advanced(spec: TableSpec, term: PlanTerm) -> bool:

@@ -22,7 +22,13 @@ from typing import Any, cast
 
 import apsw
 
-from ..errors import Error, NotSupportedError, PermissionDeniedError, permission_hint
+from ..errors import (
+    Error,
+    NotSupportedError,
+    PermissionDeniedError,
+    group_permission_hint,
+    permission_hint,
+)
 from ..scale.readahead import Budget
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
@@ -468,6 +474,11 @@ def _name_permission(
             code=exc.code,
             status=exc.status,
             request_id=exc.request_id,
+        )
+    if spec.group_scope and "/groups/" in head:
+        hint = group_permission_hint(spec.name, spec.group_permissions, app_only)
+        return PermissionDeniedError(
+            f"{spec.name}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id
         )
     if _PROFILE_REQUEST.match(head) and spec.collection != "{scope}":
         # the profile lookup that fills UserId (GET /me), not the table's own read (MailboxSettings reads /me)

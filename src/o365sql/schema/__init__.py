@@ -21,6 +21,7 @@ from .files import FILES
 from .groupcontent import CONVERSATIONS, POSTS, THREADS
 from .mail import MAIL_FOLDERS, MESSAGE_ATTACHMENTS, MESSAGES
 from .mailbox import MAILBOX_SETTINGS, RULES
+from .places import ROOM_LISTS, ROOMS
 from .sharepoint import DRIVES, LIST_COLUMNS, LIST_ITEMS, LISTS, SITES
 from .tasks import BUCKETS, PLANNER_TASKS, PLANS, TASK_LISTS, TASKS
 from .teams import CHANNEL_MESSAGE_REPLIES, CHANNEL_MESSAGES, CHANNELS, TEAM_MEMBERS, TEAMS
@@ -83,6 +84,8 @@ TABLES: dict[str, TableSpec] = {
         LISTS,
         LIST_ITEMS,
         LIST_COLUMNS,
+        ROOM_LISTS,
+        ROOMS,
     )
 }
 

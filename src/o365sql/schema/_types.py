@@ -152,6 +152,16 @@ class TableSpec:
     drive_scopes: dict[str, str] = field(default_factory=dict)
     # A navigation property every read expands (ListItems: fields, the list's columns).
     expand: str | None = None
+    # A column naming a Microsoft 365 group whose mailbox is read in place of a user's (Events.GroupId): a
+    # constraint on it makes the scope /groups/{value}, and an INSERT giving it posts there.
+    # group_collection replaces the collection for a group (a group has one calendar: /groups/{id}/calendar,
+    # a single entity). group_permissions / group_write_permissions are what group reads and writes need,
+    # (delegated, application); no application permission means Graph serves signed-in users only, and no
+    # write permission means Graph takes no write to the group's rows.
+    group_scope: str | None = None
+    group_collection: str | None = None
+    group_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    group_write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def table_type(self) -> Literal["TABLE", "VIEW"]:

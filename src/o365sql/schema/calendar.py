@@ -14,6 +14,18 @@ CALENDAR_ID = col(
     "NULL when the default calendar was read",
 )
 
+GROUP_ID = col(
+    "GroupId",
+    kind="param",
+    desc="A constraint reads that Microsoft 365 group's calendar (/groups/{GroupId}/...) in place of a "
+    "mailbox (delegated only for most of it); NULL for a mailbox's rows",
+)
+# group-list-events.md, group-post-events.md, calendar-get.md: group calendars take delegated Group.Read.All
+# (reads) and Group.ReadWrite.All (writes) and no application permission; group-list-calendarview.md also
+# lets an application read the calendarView with Calendars.ReadBasic or Calendars.Read.
+_GROUP_READ = (("Group.Read.All", "Group.ReadWrite.All"), ())
+_GROUP_WRITE = (("Group.ReadWrite.All",), ())
+
 
 def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
     # start/end are dateTimeTimeZone: Graph compares their dateTime as a string (UTC with 7 fractional digits,
@@ -95,6 +107,7 @@ def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
         col("changeKey", read_only=True, desc="Version of the item"),
         col("webLink", read_only=True, desc="Outlook on the web link"),
         CALENDAR_ID,
+        GROUP_ID,
         USER_ID,
     )
 
@@ -103,7 +116,8 @@ EVENTS = TableSpec(
     name="Events",
     permissions=(("Calendars.Read",), ("Calendars.Read",)),
     typical_rows=1000,
-    description="Events of a calendar: single instances and series masters (GET /me/events).",
+    description="Events of a calendar: single instances and series masters (GET /me/events); GroupId = x "
+    "reads a Microsoft 365 group's calendar (GET /groups/{id}/events, delegated only).",
     collection="{scope}/events",
     item="{scope}/events/{id}",
     per_user=True,
@@ -113,8 +127,12 @@ EVENTS = TableSpec(
     orderby_rule="outlook",
     writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
     insert_required=("start_dateTime", "end_dateTime"),
-    insert_only=("CalendarId",),
+    insert_only=("CalendarId", "GroupId"),
     write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
+    # event-update.md / event-delete.md: PATCH and DELETE /groups/{id}/events/{id} exist
+    group_scope="GroupId",
+    group_permissions=_GROUP_READ,
+    group_write_permissions=_GROUP_WRITE,
     columns=_event_columns(True),
 )
 
@@ -135,6 +153,9 @@ CALENDAR_VIEW = TableSpec(
     routes={"CalendarId": "{scope}/calendars/{CalendarId}/calendarView"},
     max_page=1000,
     window=("start_dateTime", "end_dateTime"),
+    group_scope="GroupId",
+    group_permissions=(("Group.Read.All",), ("Calendars.ReadBasic", "Calendars.Read")),
+    group_write_permissions=_GROUP_WRITE,
     columns=_event_columns(False),
 )
 
@@ -142,7 +163,8 @@ CALENDARS = TableSpec(
     name="Calendars",
     permissions=(("Calendars.Read",), ("Calendars.Read",)),
     typical_rows=5,
-    description="Calendars of a mailbox (GET /me/calendars).",
+    description="Calendars of a mailbox (GET /me/calendars); GroupId = x reads that Microsoft 365 group's "
+    "one calendar (GET /groups/{id}/calendar).",
     collection="{scope}/calendars",
     item="{scope}/calendars/{id}",
     per_user=True,
@@ -150,6 +172,10 @@ CALENDARS = TableSpec(
     writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
     insert_required=("name",),
     write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
+    # a group has one calendar (GET /groups/{id}/calendar; /groups/{id}/calendars does not exist in v1.0)
+    group_scope="GroupId",
+    group_collection="{scope}/calendar",
+    group_permissions=_GROUP_READ,
     columns=(
         col("id", read_only=True, not_null=True, desc="Calendar id (the key)"),
         col("name", desc="Name"),
@@ -162,6 +188,7 @@ CALENDARS = TableSpec(
         col("owner_name", read_only=True, desc="Owner name"),
         col("owner_address", read_only=True, desc="Owner address"),
         col("changeKey", read_only=True, desc="Version"),
+        GROUP_ID,
         USER_ID,
     ),
 )

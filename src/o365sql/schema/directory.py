@@ -86,7 +86,7 @@ USERS = TableSpec(
             path="manager/id",
             expand="manager($select=id)",
             read_only=True,
-            desc="The manager's object id (a key of Users: join Users m ON u.manager_id = m.id); NULL without one",
+            desc="The manager's object id, a key of Users (JOIN Users m ON u.manager_id = m.id)",
         ),
         # user-list.md: signInActivity needs AuditLog.Read.All and a Microsoft Entra ID P1/P2 licence, and a
         # request naming it is refused whole without them: hidden, so only a query naming a column asks.

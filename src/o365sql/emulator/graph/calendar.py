@@ -19,15 +19,21 @@ from .recurrence import expand
 from .util import K_EVENT, bump, fmt_s, outlook_id, parse_time
 
 __all__ = [
+    "calendar_entity",
     "calendar_view",
     "create_event",
+    "create_in",
     "delete_event",
+    "event_entity",
     "event_instances",
+    "events_of",
     "get_calendar",
     "get_event",
     "list_calendars",
     "list_events",
     "update_event",
+    "update_in",
+    "view_of",
 ]
 
 Item = dict[str, Any]
@@ -63,21 +69,27 @@ def list_calendars(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 def get_calendar(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/calendar and /me/calendars/{id}."""
     box = open_mailbox(ctx, owner, CALENDARS)
-    cal = box.calendar(g.get("cid"))
+    return calendar_entity(ctx, box.calendar(g.get("cid")), owner.base)
+
+
+def calendar_entity(ctx: Ctx, cal: Item, base: str) -> Result:
+    """One calendar; `base` is the @odata.context's owner (users('x') or groups('x'))."""
 
     def finish(item: Item, shaped: Item) -> Item:
         return {"@odata.etag": item["@odata.etag"], "id": item["id"], **shaped}
 
-    return entity_result(
-        ctx, cal, specs.CALENDARS, ctx.meta(f"{owner.base}/calendars/$entity"), finish=finish
-    )
+    return entity_result(ctx, cal, specs.CALENDARS, ctx.meta(f"{base}/calendars/$entity"), finish=finish)
 
 
 def list_events(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/events (the default calendar [U]) and /me/calendars/{id}/events."""
     box = open_mailbox(ctx, owner, CALENDARS)
-    cal = box.calendar(g.get("cid"))
     context = f"{owner.base}/calendars('{g['cid']}')/events" if "cid" in g else f"{owner.base}/events"
+    return events_of(ctx, box, box.calendar(g.get("cid")), context)
+
+
+def events_of(ctx: Ctx, box: Mailbox, cal: Item, context: str) -> Result:
+    """A calendar's single instances and series masters, newest first."""
     return list_result(
         ctx, _listable(_in_calendar(box, cal)), specs.EVENTS, ctx.meta(context), finish=event_finish(ctx)
     )
@@ -86,21 +98,30 @@ def list_events(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 def calendar_view(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/calendarView?startDateTime=..&endDateTime=..: series expanded into occurrences."""
     box = open_mailbox(ctx, owner, CALENDARS)
-    cal = box.calendar(g.get("cid"))
-    lo, hi = time_window(ctx)
-    items = expand(_in_calendar(box, cal), lo, hi, box.events)
     context = (
         f"{owner.base}/calendars('{g['cid']}')/calendarView" if "cid" in g else f"{owner.base}/calendarView"
     )
+    return view_of(ctx, box, box.calendar(g.get("cid")), context)
+
+
+def view_of(ctx: Ctx, box: Mailbox, cal: Item, context: str) -> Result:
+    """A calendar's calendarView: events and occurrences inside startDateTime..endDateTime."""
+    lo, hi = time_window(ctx)
+    items = expand(_in_calendar(box, cal), lo, hi, box.events)
     return list_result(ctx, items, specs.CALENDAR_VIEW, ctx.meta(context), finish=event_finish(ctx))
 
 
 def get_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/events/{id} (series masters, instances, occurrences)."""
     box = open_mailbox(ctx, owner, CALENDARS)
-    event = box.event(g["eid"])
+    return event_entity(ctx, box, g["eid"], owner.base)
+
+
+def event_entity(ctx: Ctx, box: Mailbox, eid: str, base: str) -> Result:
+    """One event (series master, instance, occurrence) of a mailbox."""
+    event = box.event(eid)
     return entity_result(
-        ctx, event, specs.EVENTS, ctx.meta(f"{owner.base}/events/$entity"), finish=event_finish(ctx)
+        ctx, event, specs.EVENTS, ctx.meta(f"{base}/events/$entity"), finish=event_finish(ctx)
     )
 
 
@@ -244,15 +265,19 @@ def _midnights(event: Item) -> None:
         event[key] = {"dateTime": moment.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
 
 
-def _event_entity(ctx: Ctx, owner: Owner, event: Item, status: int) -> Result:
+def _event_entity(ctx: Ctx, base: str, event: Item, status: int) -> Result:
     shaped = event_finish(ctx)(event, {k: event.get(k) for k in specs.EVENT_DEFAULT})
-    return json_result({"@odata.context": ctx.meta(f"{owner.base}/events/$entity"), **shaped}, status=status)
+    return json_result({"@odata.context": ctx.meta(f"{base}/events/$entity"), **shaped}, status=status)
 
 
 def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """POST /me/events: 201 with the event."""
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
-    cal = box.calendar(g.get("cid"))
+    return create_in(ctx, box, owner.user, box.calendar(g.get("cid")), owner.base)
+
+
+def create_in(ctx: Ctx, box: Mailbox, organizer: Item, cal: Item, base: str) -> Result:
+    """A new event in `cal` of `box`, organised by `organizer` (a user, or the group of a group calendar)."""
     if not cal["canEdit"]:
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
     data = ctx.json_body()
@@ -266,9 +291,9 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
             )  # [U]
         for existing in box.events.values():
             if existing.get("transactionId") == txn:
-                return _event_entity(ctx, owner, existing, 201)
+                return _event_entity(ctx, base, existing, 201)
     eid = outlook_id(box.key, K_EVENT, box.next_number())
-    event = new_event_fields(ctx.store.basis, box, owner.user, eid, cal["id"])
+    event = new_event_fields(ctx.store.basis, box, organizer, eid, cal["id"])
     now = fmt_s(ctx.state.clock.now())
     event["createdDateTime"] = event["lastModifiedDateTime"] = now
     _apply_event(event, data)
@@ -278,20 +303,25 @@ def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     if event.get("isAllDay"):
         _midnights(event)
     box.events[eid] = event
-    return _event_entity(ctx, owner, event, 201)
+    return _event_entity(ctx, base, event, 201)
 
 
 def update_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """PATCH /me/events/{id}: 200 with the event."""
     box = open_mailbox(ctx, owner, CALENDARS, write=True)
-    event = box.event(g["eid"])
+    return update_in(ctx, box, g["eid"], owner.base)
+
+
+def update_in(ctx: Ctx, box: Mailbox, eid: str, base: str) -> Result:
+    """PATCH one event of `box`."""
+    event = box.event(eid)
     if event["id"] not in box.events:
         raise GraphError(400, "ErrorInvalidRequest", "Occurrences can't be updated in the emulator.")  # [U]
     _apply_event(event, ctx.json_body())
     if event.get("isAllDay"):
         _midnights(event)
     bump(event, ctx.state.clock.now())
-    return _event_entity(ctx, owner, event, 200)
+    return _event_entity(ctx, base, event, 200)
 
 
 def delete_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:

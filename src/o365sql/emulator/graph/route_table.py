@@ -22,12 +22,14 @@ from . import (
     directory_writes,
     drive,
     event_attachments,
+    group_calendar,
     group_content,
     mail,
     mail_folders,
     mail_send,
     mailbox_settings,
     pim_writes,
+    places,
     sites,
     tasks,
     teams,
@@ -248,4 +250,29 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/columns", sites.list_columns),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/sites/root", sites.group_site),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/drives", sites.group_drives),
+    # group calendars (group_calendar.py) and places (places.py)
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/calendar", group_calendar.get_group_calendar),
+    _route("GET", r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events", group_calendar.list_group_events),
+    _route(
+        "GET", r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?calendarView", group_calendar.group_calendar_view
+    ),
+    _route(
+        "GET",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events/(?P<eid>[^/]+)",
+        group_calendar.get_group_event,
+    ),
+    _route("POST", r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events", group_calendar.create_group_event),
+    _route(
+        "PATCH",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events/(?P<eid>[^/]+)",
+        group_calendar.update_group_event,
+    ),
+    _route(
+        "DELETE",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events/(?P<eid>[^/]+)",
+        group_calendar.delete_group_event,
+    ),
+    _route("GET", r"places/microsoft\.graph\.room", places.list_rooms),
+    _route("GET", r"places/microsoft\.graph\.roomList", places.list_room_lists),
+    _route("GET", r"places/(?P<address>[^/]+)/microsoft\.graph\.roomList/rooms", places.room_list_rooms),
 )

@@ -12,7 +12,9 @@ from ..state import EmulatorState
 from . import generate
 from .errors import directory_not_found
 from .gen_directory import build_directory_extra
+from .gen_group_calendar import build_group_calendar
 from .gen_groups import GroupContent, build_group_content
+from .gen_places import Places, build_places
 from .gen_sites import SharePoint, build_sharepoint
 from .gen_tasks import Planner, TodoLists, build_planner, build_todo
 from .gen_teams import TeamContent, build_team
@@ -52,6 +54,8 @@ class GraphStore:
         self._todo: dict[str, TodoLists] = {}
         self._teams: dict[str, TeamContent] = {}
         self._sharepoint: SharePoint | None = None
+        self._group_calendars: dict[str, Mailbox] = {}
+        self.places: Places = build_places(self.basis)
         self.download_secret = secrets.token_bytes(32)
         self.delta_state: Any = None  # delta tokens and rounds, owned by the delta module
         self.upload_sessions: dict[str, UploadSession] = {}  # by session id, while uploads are in progress
@@ -143,6 +147,16 @@ class GraphStore:
                 owners = self.owners.get(group_id, [])
                 found = build_team(self.basis, group, self._members(group_id), owners)
                 self._teams[group_id] = found
+            return found
+
+    def group_mailbox(self, group_id: str) -> Mailbox:
+        """A Microsoft 365 group's mailbox (its one calendar and its events), generated on first use."""
+        with self.lock:
+            found = self._group_calendars.get(group_id)
+            if found is None:
+                group = self.groups_by_id[group_id]
+                found = build_group_calendar(self.basis, group, self._members(group_id), self.places.rooms)
+                self._group_calendars[group_id] = found
             return found
 
     def _members(self, group_id: str) -> list[Item]:

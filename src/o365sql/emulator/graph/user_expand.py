@@ -52,7 +52,8 @@ def user_extras(ctx: Ctx, single: bool) -> Finish | None:
         return None
     found = _MANAGER.match(expand.strip())
     if found is None:
-        raise _bad(f"Could not find a property named '{expand.split('(')[0]}' on type 'microsoft.graph.user'.")
+        name = expand.split("(")[0]
+        raise _bad(f"Could not find a property named '{name}' on type 'microsoft.graph.user'.")
     if ctx.headers.get("consistencylevel", "").lower() == "eventual" and not single:
         raise GraphError(400, "Request_UnsupportedQuery", "$expand is not supported in advanced queries.")
     select = _manager_select(found.group("options") or "", single)
