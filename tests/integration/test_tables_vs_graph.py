@@ -33,9 +33,10 @@ def pages(raw: httpx.Client, path: str, params: dict[str, str] | None = None) ->
 
 
 def select_for(spec: TableSpec) -> dict[str, str]:
-    """$select naming every top-level property the table's columns come from."""
+    """$select naming every top-level property the table's columns come from (and their $expand)."""
     props = sorted({c.top_property for c in spec.columns if c.top_property})
-    return {"$select": ",".join(props)}
+    expands = sorted({c.expand for c in spec.columns if c.expand})
+    return {"$select": ",".join(props), **({"$expand": ",".join(expands)} if expands else {})}
 
 
 def walk(value: Any, path: tuple[str, ...]) -> Any:

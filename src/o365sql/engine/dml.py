@@ -368,7 +368,7 @@ class Writer:
         self._accepts("INSERT")
         for name in values:
             column = spec.column(name)
-            chooses = (spec.parent_key, *spec.routes, *spec.insert_only, *spec.drive_scopes)
+            chooses = (spec.parent_key, spec.group_scope, *spec.routes, *spec.insert_only, *spec.drive_scopes)
             if column.kind == "param" and name not in chooses:
                 raise NotSupportedError(
                     f"{spec.name}.{column.name} is a query parameter, not a value to insert"
