@@ -182,9 +182,10 @@ def test_sys_foreignkeys_name_parents_and_owners(con: Connection) -> None:
     per_user = {name for name, spec in schema.TABLES.items() if spec.per_user}
     assert {t for t, c in imports if c == "UserId"} == per_user
     assert all(imports[(t, "UserId")] == ("Users", "id") for t in per_user)
+    assert imports[("Users", "manager_id")] == ("Users", "id")  # a column holding another row's key
     assert {t for t, c in imports if c != "UserId"} == {
         name for name, spec in schema.TABLES.items() if spec.parent_table
-    }
+    } | {"Users"}
     # every import is listed again on the referenced table as an export
     exports = {
         (r[2], r[3]): (r[0], r[1])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .auth import DENIED, INSUFFICIENT, Perm
-from .calendar import calendar_entity, create_in, event_entity, events_of, update_in, view_of
+from .calendar_core import calendar_entity, create_in, event_entity, events_of, update_in, view_of
 from .envelope import Ctx, Result
 from .errors import GraphError
 from .gen_groups import is_unified
