@@ -115,7 +115,8 @@ def test_sign_in_activity_only_when_named(
 ) -> None:
     emulator.reset()
     con.execute("SELECT * FROM Users").fetchall()
-    assert all("signInActivity" not in q for _, q in _sent(emulator, "/users"))
+    # hidden columns: SELECT * asks for neither signInActivity nor the manager expansion
+    assert all("signInActivity" not in q and "$expand" not in q for _, q in _sent(emulator, "/users"))
     users = pages(raw, "/users", {"$select": "id,signInActivity"})
     want = sorted((u["id"], u["signInActivity"]["lastNonInteractiveSignInDateTime"][:19]) for u in users)
     got = con.execute("SELECT id, signInActivity_lastNonInteractiveSignInDateTime FROM Users").fetchall()
@@ -129,3 +130,8 @@ def test_sign_in_activity_names_audit_log(emulator: Emulator) -> None:
         with pytest.raises(o365sql.errors.PermissionDeniedError) as info:
             con.execute("SELECT id, signInActivity_lastSignInDateTime FROM Users").fetchall()
     assert info.value.status == 403 and "AuditLog.Read.All" in str(info.value)
+
+
+def test_manager_id_with_search_is_refused(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.ProgrammingError, match="SEARCH cannot be combined with manager_id"):
+        con.execute("SELECT manager_id FROM Users WHERE SEARCH = 'ada'").fetchall()

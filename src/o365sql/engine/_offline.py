@@ -89,8 +89,16 @@ def cached_rows(ex: Execution) -> Iterator[Row]:
         )
     if ex.scope_column is not None:
         raise NotSupportedError(
-            f"Offline=true: {spec.name} by {ex.scope_column} needs Graph (SyncTable keeps users' OneDrives "
-            "only); set Offline=false"
+            f"Offline=true: {spec.name} by {ex.scope_column} needs Graph (SyncTable keeps users' own mailboxes "
+            "and OneDrives only); set Offline=false"
+        )
+    uncached = [
+        c.name for i, c in enumerate(spec.columns) if i in ex.plan.columns and (c.expand or c.permissions)
+    ]
+    if uncached:
+        raise NotSupportedError(
+            f"{_source(ex)}: {spec.name}.{uncached[0]} is not kept in the sync cache; {_from_graph(ex)} "
+            "to read it from Graph"
         )
     if ex.route_column is not None:
         raise NotSupportedError(

@@ -106,7 +106,8 @@ def _select(spec: TableSpec) -> str:
     props: list[str] = ["id"]
     for c in spec.columns:
         top = c.top_property
-        if top and top not in props:
+        # a column needing a permission of its own (signInActivity) is not synced: read it online
+        if top and top not in props and c.permissions is None:
             props.append(top)
     props.extend(p for p in spec.select_always if p not in props)
     return ",".join(props)

@@ -80,11 +80,13 @@ USERS = TableSpec(
         col("onPremisesImmutableId", read_only=True, desc="On-premises immutable id"),
         col("onPremisesLastSyncDateTime", "DATETIME", read_only=True, desc="Last on-premises sync"),
         # user-list-manager.md: `GET /users?$expand=manager` lists each user's manager (one level; $levels
-        # only on a single user); $select inside the $expand keeps it to the id.
+        # only on a single user); $select inside the $expand keeps it to the id. Hidden: Graph serves no
+        # $expand in an advanced query, so SELECT * would otherwise lose the advanced-query pushdown.
         col(
             "manager_id",
             path="manager/id",
             expand="manager($select=id)",
+            hidden=True,
             read_only=True,
             desc="The manager's object id, a key of Users (JOIN Users m ON u.manager_id = m.id)",
         ),
