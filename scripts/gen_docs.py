@@ -100,12 +100,25 @@ def tables_page() -> str:
         if spec.writes:
             deleg, app = (" or ".join(p) for p in spec.write_permissions)
             lines.append(f"Writes ([how](writes.md)) need: {deleg} (delegated); {app} (application).\n")
+        if spec.group_scope:
+            # a group's rows (Events.GroupId): Graph serves most of them to signed-in users only
+            for what, (g_deleg, g_app) in (
+                ("reads", spec.group_permissions),
+                ("writes", spec.group_write_permissions),
+            ):
+                if g_deleg or g_app:
+                    app_text = " or ".join(g_app) or "not supported (signed-in users only)"
+                    lines.append(
+                        f"A group's {what} ({spec.group_scope} = x, /groups/{{id}}): "
+                        f"{' or '.join(g_deleg)} (delegated); {app_text} (application).\n"
+                    )
         lines.append(
             "| column | type | filter | order | write | notes |\n| --- | --- | --- | --- | --- | --- |"
         )
         for c in spec.columns:
             writable = bool(spec.column_writes(c))
-            if c.hidden and not writable:
+            # hidden aliases and SEARCH stay out; a column hidden for its cost or permission is listed
+            if c.hidden and not writable and not (c.expand or c.permissions):
                 continue
             ops = ", ".join(o + ("*" if o in c.advanced_ops else "") for o in sorted(c.filter_ops))
             notes = c.description.rstrip(".") + (" (hidden: name it to use it)" if c.hidden else "")

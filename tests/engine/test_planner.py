@@ -383,6 +383,8 @@ def test_schema_declared_types_and_keys(connect: Connect) -> None:
         "Lists",
         "ListItems",
         "ListColumns",
+        "RoomLists",
+        "Rooms",
     }
     assert get_table("messages").name == "Messages"
     types = column_types("Messages")
