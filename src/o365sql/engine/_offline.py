@@ -89,8 +89,8 @@ def cached_rows(ex: Execution) -> Iterator[Row]:
         )
     if ex.scope_column is not None:
         raise NotSupportedError(
-            f"Offline=true: {spec.name} by {ex.scope_column} needs Graph (SyncTable keeps users' own mailboxes "
-            "and OneDrives only); set Offline=false"
+            f"Offline=true: {spec.name} by {ex.scope_column} needs Graph (SyncTable keeps users' own "
+            "mailboxes and OneDrives only); set Offline=false"
         )
     uncached = [
         c.name for i, c in enumerate(spec.columns) if i in ex.plan.columns and (c.expand or c.permissions)
