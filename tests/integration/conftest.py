@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -53,3 +54,12 @@ def con(emulator: Emulator, token: str) -> Iterator[o365sql.Connection]:
 def raw(emulator: Emulator, token: str) -> Iterator[httpx.Client]:
     with emulator.http_client(base_url=emulator.graph_url, headers={"Authorization": f"Bearer {token}"}) as c:
         yield c
+
+
+def logged(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
+    """(path, query) of every logged Graph request whose path contains fragment, both percent-decoded."""
+    return [
+        (unquote(r["path"]), unquote(r["query"]).replace("+", " "))
+        for r in emulator.requests()
+        if fragment in unquote(r["path"])
+    ]

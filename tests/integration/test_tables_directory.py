@@ -5,7 +5,6 @@ Groups columns against the raw directory resources: rows, pushed filters, parent
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -14,18 +13,10 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +60,7 @@ def test_role_members_joined_from_roles(
         con, spec, "SELECT m.* FROM DirectoryRoles r JOIN DirectoryRoleMembers m ON m.RoleId = r.id", rows
     )
     # the role list once, then each role's members by its id; $select only (no $top: the list takes none)
-    sent = _sent(emulator, "/directoryRoles")
+    sent = logged(emulator, "/directoryRoles")
     assert sorted(p for p, _ in sent if p.endswith("/members")) == sorted(
         f"/v1.0/directoryRoles/{r['id']}/members" for r in roles
     )
@@ -88,7 +79,7 @@ def test_users_join_direct_reports_reads_one_manager(
         "WHERE u.jobTitle = 'Chief Executive Officer'"
     )
     assert sorted(r[0] for r in con.execute(sql).fetchall()) == want and want
-    assert [p for p, _ in _sent(emulator, "/directReports")] == [f"/v1.0/users/{ceo['id']}/directReports"]
+    assert [p for p, _ in logged(emulator, "/directReports")] == [f"/v1.0/users/{ceo['id']}/directReports"]
 
 
 def test_org_contacts_prefix_is_pushed(
@@ -102,7 +93,7 @@ def test_org_contacts_prefix_is_pushed(
     emulator.reset()
     got = con.execute("SELECT displayName FROM OrgContacts WHERE displayName LIKE 'Om%'").fetchall()
     assert sorted(r[0] for r in got) == want and want
-    ((_path, query),) = _sent(emulator, "/contacts")
+    ((_path, query),) = logged(emulator, "/contacts")
     assert "$filter=startswith(displayName,'Om')" in query
 
 
@@ -114,7 +105,7 @@ def test_devices_boolean_filter_is_pushed(
     emulator.reset()
     got = con.execute("SELECT id FROM Devices WHERE isCompliant = 0").fetchall()
     assert sorted(r[0] for r in got) == want and want
-    ((_path, query),) = _sent(emulator, "/devices")
+    ((_path, query),) = logged(emulator, "/devices")
     assert "$filter=isCompliant eq false" in query
 
 

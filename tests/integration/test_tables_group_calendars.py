@@ -5,7 +5,7 @@ rows, pushed filters, the join from Groups, security groups, unknown groups and 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -14,19 +14,11 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_mailbox import _app_connection
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 def _groups(raw: httpx.Client) -> list[Item]:
@@ -67,7 +59,7 @@ def test_group_calendar_view_uses_the_window_sent(
     spec = TABLES["CalendarView"]
     emulator.reset()
     got = con.execute("SELECT id, start_dateTime FROM CalendarView WHERE GroupId = ?", (gid,)).fetchall()
-    ((path, query),) = _sent(emulator, "/calendarView")
+    ((path, query),) = logged(emulator, "/calendarView")
     assert path == f"/v1.0/groups/{gid}/calendarView"
     window = {k: v[0] for k, v in parse_qs(query).items() if k in ("startDateTime", "endDateTime")}
     want = list(pages(raw, f"/groups/{gid}/calendarView", {**window, **select_for(spec)}))
@@ -86,7 +78,7 @@ def test_groups_join_events_reads_each_group_calendar(
     ]
     emulator.reset()
     compare(con, spec, "SELECT e.* FROM Groups g JOIN Events e ON e.GroupId = g.id", rows)
-    sent = sorted(p for p, _ in _sent(emulator, "/events"))
+    sent = sorted(p for p, _ in logged(emulator, "/events"))
     # every group is asked; the security group and the distribution list have no calendar (404, no rows)
     assert sent == sorted(f"/v1.0/groups/{g['id']}/events" for g in groups)
     assert len(unified) < len(groups)
@@ -104,7 +96,7 @@ def test_subject_filter_is_pushed_to_the_group_calendar(
     emulator.reset()
     sql = "SELECT id FROM Events WHERE GroupId = ? AND subject LIKE 'Demo day%'"
     assert sorted(r[0] for r in con.execute(sql, (gid,)).fetchall()) == want and want
-    ((path, query),) = _sent(emulator, "/events")
+    ((path, query),) = logged(emulator, "/events")
     assert path == f"/v1.0/groups/{gid}/events" and "$filter=startswith(subject,'Demo day')" in query
 
 

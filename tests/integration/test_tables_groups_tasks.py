@@ -8,7 +8,6 @@ independently of the driver); what the driver sent is read from the emulator's r
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
@@ -31,15 +30,6 @@ def _unified(raw: httpx.Client) -> list[Item]:
 def _group_id(raw: httpx.Client, name: str) -> str:
     (group,) = [g for g in pages(raw, "/groups", {"$select": "id,displayName"}) if g["displayName"] == name]
     return str(group["id"])
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    """(path, decoded query) of every logged Graph request whose path contains fragment."""
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 def _threads(raw: httpx.Client) -> list[tuple[str, Item]]:
@@ -79,7 +69,7 @@ def test_posts_joined_from_threads(emulator: Emulator, con: o365sql.Connection, 
     sql = "SELECT p.* FROM Threads t JOIN Posts p ON p.GroupId = t.GroupId AND p.ThreadId = t.id"
     compare(con, spec, sql, rows)
     # one request per thread, each naming its group and thread: no fan-out of Posts' own
-    posts = _sent(emulator, "/posts")
+    posts = logged(emulator, "/posts")
     assert sorted(path for path, _ in posts) == sorted(
         f"/v1.0/groups/{gid}/threads/{t['id']}/posts" for gid, t in _threads(raw)
     )
@@ -134,7 +124,7 @@ def test_conversation_filter_is_pushed(
         "SELECT id FROM Conversations WHERE GroupId = ? AND hasAttachments = 1", (gid,)
     ).fetchall()
     assert sorted(r[0] for r in got) == sorted(want)
-    ((path, query),) = _sent(emulator, "/conversations")
+    ((path, query),) = logged(emulator, "/conversations")
     assert path == f"/v1.0/groups/{gid}/conversations" and "$filter=hasAttachments eq true" in query
 
 
@@ -149,7 +139,7 @@ def test_threads_of_one_conversation(emulator: Emulator, con: o365sql.Connection
         "WHERE GroupId = ? AND ConversationId = ? AND hasAttachments = 0"
     )
     assert want and sorted(con.execute(sql, (gid, conversation["id"])).fetchall()) == want
-    ((path, query),) = _sent(emulator, "/threads")
+    ((path, query),) = logged(emulator, "/threads")
     assert path == f"/v1.0/groups/{gid}/conversations/{conversation['id']}/threads"
     assert "$filter=hasAttachments eq false" in query
 
@@ -166,7 +156,7 @@ def test_posts_range_filter_is_pushed(emulator: Emulator, con: o365sql.Connectio
         (gid, thread["id"], cut),
     ).fetchall()
     assert sorted(r[0] for r in got) == sorted(p["id"] for p in posts if p["receivedDateTime"] >= cut)
-    ((_path, query),) = _sent(emulator, "/posts")
+    ((_path, query),) = logged(emulator, "/posts")
     assert "$filter=receivedDateTime ge " in query
 
 
@@ -194,7 +184,7 @@ def test_todo_filters_are_pushed(emulator: Emulator, con: o365sql.Connection, ra
         "WHERE l.wellknownListName = 'defaultList' AND t.importance = 'high'"
     )
     assert sorted(r[0] for r in con.execute(sql).fetchall()) == want
-    sent = _sent(emulator, "/todo/lists")
+    sent = logged(emulator, "/todo/lists")
     assert sent[0][0] == "/v1.0/me/todo/lists" and "$filter=wellknownListName eq 'defaultList'" in sent[0][1]
     # the join reads the one list's tasks, by its id, with the importance filter
     assert sent[1:] == [(f"/v1.0/me/todo/lists/{default['id']}/tasks", sent[1][1])]
@@ -217,14 +207,14 @@ def test_planner_is_driven_by_its_parent_key(
     buckets = list(pages(raw, f"/planner/plans/{plan['id']}/buckets", {"$select": "id,name"}))
     want = sorted((b["name"], sum(t["bucketId"] == b["id"] for t in tasks)) for b in buckets)
     assert got == want
-    paths = {p for p, _ in _sent(emulator, "/planner/")}
+    paths = {p for p, _ in logged(emulator, "/planner/")}
     assert paths == {
         f"/v1.0/groups/{gid}/planner/plans",
         f"/v1.0/planner/plans/{plan['id']}/buckets",
         f"/v1.0/planner/plans/{plan['id']}/tasks",
     }
     # Planner takes no query options but $select: nothing else is sent
-    assert all("$filter" not in q and "$top" not in q for _, q in _sent(emulator, "/planner/"))
+    assert all("$filter" not in q and "$top" not in q for _, q in logged(emulator, "/planner/"))
 
 
 def test_groups_join_conversations_reads_one_group(
@@ -238,7 +228,7 @@ def test_groups_join_conversations_reads_one_group(
         "WHERE g.displayName = 'Engineering'"
     )
     assert sorted(r[0] for r in con.execute(sql).fetchall()) == want
-    assert [p for p, _ in _sent(emulator, "/conversations")] == [f"/v1.0/groups/{gid}/conversations"]
+    assert [p for p, _ in logged(emulator, "/conversations")] == [f"/v1.0/groups/{gid}/conversations"]
 
 
 # -- permissions ---------------------------------------------------------------------------------------------

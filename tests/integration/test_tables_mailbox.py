@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -17,18 +16,10 @@ from o365sql.emulator import Emulator
 from o365sql.emulator.directory import APP_PERMISSIONS
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, expected, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 def _window(days_back: int, days_ahead: int) -> tuple[dt.datetime, dt.datetime, dict[str, str]]:
@@ -64,7 +55,7 @@ def test_event_occurrences_joined_from_events(
     )
     compare(con, spec, sql, rows, (start, end))
     # one instances request per series master, each with a window
-    sent = _sent(emulator, "/instances")
+    sent = logged(emulator, "/instances")
     assert sorted(p for p, _ in sent) == sorted(f"/v1.0/me/events/{s['id']}/instances" for s in series)
     assert all("startDateTime=" in q and "endDateTime=" in q for _, q in sent)
 
@@ -89,7 +80,7 @@ def test_event_occurrences_filter_by_type(
         "SELECT id FROM EventOccurrences WHERE EventId = ? AND type = 'occurrence'", (series["id"],)
     )
     assert sorted(r[0] for r in got) == want and want
-    (only,) = _sent(emulator, "/instances")
+    (only,) = logged(emulator, "/instances")
     assert only[0] == f"/v1.0/me/events/{series['id']}/instances"
 
 
@@ -100,7 +91,7 @@ def test_calendar_groups(emulator: Emulator, con: o365sql.Connection, raw: httpx
     emulator.reset()
     got = con.execute("SELECT name FROM CalendarGroups WHERE name = 'My Calendars'").fetchall()
     assert got == [("My Calendars",)]
-    ((_path, query),) = _sent(emulator, "/calendarGroups")
+    ((_path, query),) = logged(emulator, "/calendarGroups")
     assert "$filter=name eq 'My Calendars'" in query
 
 
@@ -157,7 +148,7 @@ def test_mailbox_settings_join_users(emulator: Emulator, raw: httpx.Client) -> N
         got = sorted(app.execute(sql).fetchall())
     assert got == [(uid, settings["timeZone"]) for uid, settings in want] and got
     # one GET per user of the department, each selecting mailboxSettings: no fan-out over every user
-    sent = [p for p, q in _sent(emulator, "/users/") if "mailboxSettings" in q]
+    sent = [p for p, q in logged(emulator, "/users/") if "mailboxSettings" in q]
     assert sorted(sent) == sorted(f"/v1.0/users/{uid}" for uid in engineering)
 
 
@@ -171,7 +162,7 @@ def test_rules(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -
         r["displayName"] for r in sorted(rules, key=lambda r: r["sequence"]) if r["isEnabled"]
     ]
     # messageRules takes no query options but $select: the filter stays with SQLite
-    ((_path, query),) = _sent(emulator, "/messageRules")
+    ((_path, query),) = logged(emulator, "/messageRules")
     assert "$filter" not in query and "$top" not in query
 
 
@@ -186,11 +177,11 @@ def test_internet_message_headers_only_when_selected(
         "SELECT internetMessageHeaders FROM Messages WHERE id = ?", (message["id"],)
     ).fetchone()
     assert json.loads(got) == expected(TABLES["Messages"].column("internetMessageHeaders"), message)
-    ((_path, query),) = _sent(emulator, "/messages/")
+    ((_path, query),) = logged(emulator, "/messages/")
     assert "internetMessageHeaders" in query
     emulator.reset()
     con.execute("SELECT subject FROM Messages WHERE id = ?", (message["id"],)).fetchall()
-    ((_path, query),) = _sent(emulator, "/messages/")
+    ((_path, query),) = logged(emulator, "/messages/")
     assert "internetMessageHeaders" not in query
 
 

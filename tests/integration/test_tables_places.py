@@ -4,8 +4,6 @@ columns against raw /users: rows, pushed filters, joins and the permissions name
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 import httpx
 import pytest
 
@@ -13,16 +11,8 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import compare, pages, select_for
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 @pytest.mark.parametrize(
@@ -42,7 +32,7 @@ def test_capacity_filter_is_pushed(emulator: Emulator, con: o365sql.Connection, 
     emulator.reset()
     got = con.execute("SELECT id FROM Rooms WHERE capacity >= 12").fetchall()
     assert sorted(r[0] for r in got) == want and want
-    ((path, query),) = _sent(emulator, "/places")
+    ((path, query),) = logged(emulator, "/places")
     assert path == "/v1.0/places/microsoft.graph.room" and "$filter=capacity ge 12" in query
 
 
@@ -61,7 +51,7 @@ def test_room_lists_join_rooms(emulator: Emulator, con: o365sql.Connection, raw:
         "JOIN Rooms r ON r.RoomListEmail = rl.emailAddress"
     )
     assert sorted(con.execute(sql).fetchall()) == want and len(lists) > 1
-    sent = sorted(p for p, _ in _sent(emulator, "/rooms"))
+    sent = sorted(p for p, _ in logged(emulator, "/rooms"))
     assert sent == sorted(f"/v1.0/places/{rl['emailAddress']}/microsoft.graph.roomlist/rooms" for rl in lists)
 
 
@@ -86,7 +76,7 @@ def test_manager_join(emulator: Emulator, con: o365sql.Connection, raw: httpx.Cl
     emulator.reset()
     sql = "SELECT u.displayName, m.displayName FROM Users u JOIN Users m ON u.manager_id = m.id"
     assert sorted(con.execute(sql).fetchall()) == want
-    assert any("$expand=manager($select=id)" in q for _, q in _sent(emulator, "/users"))
+    assert any("$expand=manager($select=id)" in q for _, q in logged(emulator, "/users"))
 
 
 def test_manager_id_with_an_advanced_filter(
@@ -98,7 +88,7 @@ def test_manager_id_with_an_advanced_filter(
     got = con.execute("SELECT id, manager_id FROM Users WHERE companyName LIKE 'Contoso%'").fetchall()
     assert sorted(got) == want and want
     # Graph serves no $expand in an advanced query: the companyName term stays with SQLite
-    ((_path, query),) = _sent(emulator, "/users")
+    ((_path, query),) = logged(emulator, "/users")
     assert "$expand=manager($select=id)" in query and "$filter" not in query and "$count" not in query
 
 
@@ -116,7 +106,7 @@ def test_sign_in_activity_only_when_named(
     emulator.reset()
     con.execute("SELECT * FROM Users").fetchall()
     # hidden columns: SELECT * asks for neither signInActivity nor the manager expansion
-    assert all("signInActivity" not in q and "$expand" not in q for _, q in _sent(emulator, "/users"))
+    assert all("signInActivity" not in q and "$expand" not in q for _, q in logged(emulator, "/users"))
     users = pages(raw, "/users", {"$select": "id,signInActivity"})
     want = sorted((u["id"], u["signInActivity"]["lastNonInteractiveSignInDateTime"][:19]) for u in users)
     got = con.execute("SELECT id, signInActivity_lastNonInteractiveSignInDateTime FROM Users").fetchall()

@@ -9,7 +9,6 @@ independently of the driver); what the driver sent is read from the emulator's r
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -18,19 +17,11 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
 EVERY_SITE = {"search": "*"}
-
-
-def sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (unquote(r["path"]), unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in unquote(r["path"])
-    ]
 
 
 def reachable_sites(raw: httpx.Client) -> list[Item]:
@@ -71,7 +62,7 @@ def test_search_terms_go_to_graph(emulator: Emulator, con: o365sql.Connection, r
         "SELECT * FROM Sites WHERE SearchTerms = 'sales'",
         [((s["id"],), s) for s in want],
     )
-    ((path, query),) = sent(emulator, "/sites")
+    ((path, query),) = logged(emulator, "/sites")
     assert path == "/v1.0/sites" and "search=sales" in query
     assert len(want) < len(reachable_sites(raw))
 
@@ -115,7 +106,7 @@ def test_groups_join_drives(emulator: Emulator, con: o365sql.Connection, raw: ht
         "SELECT g.id, d.id, d.SiteId FROM Groups g JOIN Drives d ON d.GroupId = g.id"
     ).fetchall()
     assert sorted(got) == sorted(want) and len(want) > 1
-    assert all(p.startswith("/v1.0/groups/") for p, _ in sent(emulator, "/drives"))
+    assert all(p.startswith("/v1.0/groups/") for p, _ in logged(emulator, "/drives"))
 
 
 def test_a_users_drives(con: o365sql.Connection, raw: httpx.Client) -> None:
@@ -140,8 +131,8 @@ def test_group_libraries_through_its_site(
     sql = "SELECT d.id FROM Sites s JOIN Drives d ON d.SiteId = s.id WHERE s.GroupId = ?"
     assert sorted(r[0] for r in con.execute(sql, (gid,)).fetchall()) == want and want
     # the join read the group's site, then that one site's libraries: no site search, no other site
-    assert [p for p, _ in sent(emulator, "/drives")] == [f"/v1.0/sites/{site['id']}/drives"]
-    sites_read = sent(emulator, "/sites")
+    assert [p for p, _ in logged(emulator, "/drives")] == [f"/v1.0/sites/{site['id']}/drives"]
+    sites_read = logged(emulator, "/sites")
     assert sites_read[0][0] == f"/v1.0/groups/{gid}/sites/root"
     assert not any("search=" in q for _, q in sites_read)
 
@@ -166,7 +157,7 @@ def test_sites_join_lists(emulator: Emulator, con: o365sql.Connection, raw: http
     emulator.reset()
     sql = "SELECT l.id FROM Sites s JOIN Lists l ON l.SiteId = s.id WHERE s.id = ?"
     assert sorted(r[0] for r in con.execute(sql, (site["id"],)).fetchall()) == want and want
-    assert [p for p, _ in sent(emulator, "/lists")] == [f"/v1.0/sites/{site['id']}/lists"]
+    assert [p for p, _ in logged(emulator, "/lists")] == [f"/v1.0/sites/{site['id']}/lists"]
 
 
 def test_list_items_with_fields(emulator: Emulator, con: o365sql.Connection, raw: httpx.Client) -> None:
@@ -183,7 +174,7 @@ def test_list_items_with_fields(emulator: Emulator, con: o365sql.Connection, raw
         [((site["id"], lid, i["id"]), i) for i in items],
         (site["id"], lid),
     )
-    ((_path, query),) = sent(emulator, "/items")
+    ((_path, query),) = logged(emulator, "/items")
     assert "$expand=fields" in query
     titles = con.execute(
         "SELECT json_extract(fields, '$.Title') FROM ListItems WHERE SiteId = ? AND ListId = ?",
@@ -287,7 +278,7 @@ def test_groups_join_sites_routes_by_group(
     emulator.reset()
     got = con.execute("SELECT g.id, s.id FROM Groups g JOIN Sites s ON s.GroupId = g.id").fetchall()
     assert sorted(got) == sorted(want) and len(want) > 1
-    assert not any("search=" in q for _p, q in sent(emulator, "/sites"))
+    assert not any("search=" in q for _p, q in logged(emulator, "/sites"))
 
 
 def test_sites_join_their_subsites(con: o365sql.Connection, raw: httpx.Client) -> None:
@@ -313,4 +304,4 @@ def test_a_site_by_id_is_one_get(emulator: Emulator, con: o365sql.Connection, ra
     emulator.reset()
     got = con.execute("SELECT id, displayName, webUrl FROM Sites WHERE id = ?", (site["id"],)).fetchall()
     assert got == [(site["id"], site["displayName"], site["webUrl"])]
-    assert [p for p, _ in sent(emulator, "/sites")] == [f"/v1.0/sites/{site['id']}"]
+    assert [p for p, _ in logged(emulator, "/sites")] == [f"/v1.0/sites/{site['id']}"]

@@ -5,7 +5,6 @@ parent-key joins and permissions.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -14,18 +13,10 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
+from .conftest import connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
-
-
-def _sent(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
-    return [
-        (r["path"], unquote(r["query"]).replace("+", " "))
-        for r in emulator.requests()
-        if fragment in r["path"]
-    ]
 
 
 def _teams(raw: httpx.Client) -> list[Item]:
@@ -76,7 +67,7 @@ def test_channel_messages_joined_from_channels(
     emulator.reset()
     sql = "SELECT m.* FROM Channels c JOIN ChannelMessages m ON m.TeamId = c.TeamId AND m.ChannelId = c.id"
     compare(con, spec, sql, rows)
-    sent = _sent(emulator, "/messages")
+    sent = logged(emulator, "/messages")
     assert sorted(p for p, _ in sent) == sorted(
         f"/v1.0/teams/{tid}/channels/{c['id']}/messages" for tid, c in channels
     )
@@ -93,10 +84,10 @@ def test_channel_messages_of_every_team(
     teams = _teams(raw)
     emulator.reset()
     compare(con, spec, "SELECT * FROM ChannelMessages", rows)
-    assert sorted(p for p, _ in _sent(emulator, "/messages")) == sorted(
+    assert sorted(p for p, _ in logged(emulator, "/messages")) == sorted(
         f"/v1.0/teams/{tid}/channels/{c['id']}/messages" for tid, c in channels
     )
-    assert sorted(p for p, _ in _sent(emulator, "/channels") if p.endswith("/channels")) == sorted(
+    assert sorted(p for p, _ in logged(emulator, "/channels") if p.endswith("/channels")) == sorted(
         f"/v1.0/teams/{t['id']}/channels" for t in teams
     )
 
@@ -121,7 +112,7 @@ def test_channel_messages_with_a_limit_read_one_channel_at_a_time(
     emulator.reset()
     assert len(con.execute("SELECT id FROM ChannelMessages LIMIT 2").fetchall()) == 2
     # Graph got the LIMIT as $top: the first channel's first page holds the rows, nothing is read beside it
-    assert [p for p, _ in _sent(emulator, "/v1.0/teams")] == [
+    assert [p for p, _ in logged(emulator, "/v1.0/teams")] == [
         "/v1.0/teams",
         f"/v1.0/teams/{tid}/channels",
         f"/v1.0/teams/{tid}/channels/{cid}/messages",
@@ -136,7 +127,7 @@ def test_channel_messages_of_one_team_read_that_team_only(
     emulator.reset()
     got = con.execute("SELECT id FROM ChannelMessages WHERE TeamId = ?", (tid,)).fetchall()
     assert sorted(r[0] for r in got) == want and want
-    assert {p.split("/channels")[0] for p, _ in _sent(emulator, "/teams/")} == {f"/v1.0/teams/{tid}"}
+    assert {p.split("/channels")[0] for p, _ in logged(emulator, "/teams/")} == {f"/v1.0/teams/{tid}"}
 
 
 def test_teams_join_members_reads_one_team(
@@ -151,8 +142,8 @@ def test_teams_join_members_reads_one_team(
         "WHERE t.displayName = 'Engineering' AND m.roles LIKE '%owner%'"
     )
     assert sorted(r[0] for r in con.execute(sql).fetchall()) == want and want
-    assert [p for p, _ in _sent(emulator, "/members")] == [f"/v1.0/teams/{team['id']}/members"]
-    ((_path, query),) = _sent(emulator, "/v1.0/teams")[:1]
+    assert [p for p, _ in logged(emulator, "/members")] == [f"/v1.0/teams/{team['id']}/members"]
+    ((_path, query),) = logged(emulator, "/v1.0/teams")[:1]
     assert "$filter=displayName eq 'Engineering'" in query
 
 
@@ -164,7 +155,7 @@ def test_teams_join_channels_reads_one_team(
     emulator.reset()
     sql = "SELECT c.id FROM Teams t JOIN Channels c ON c.TeamId = t.id WHERE t.displayName = 'Engineering'"
     assert sorted(r[0] for r in con.execute(sql).fetchall()) == want and want
-    assert [p for p, _ in _sent(emulator, "/channels")] == [f"/v1.0/teams/{team['id']}/channels"]
+    assert [p for p, _ in logged(emulator, "/channels")] == [f"/v1.0/teams/{team['id']}/channels"]
 
 
 def test_channel_membership_type_is_pushed(
@@ -181,7 +172,7 @@ def test_channel_membership_type_is_pushed(
         "SELECT id FROM Channels WHERE TeamId = ? AND membershipType = 'standard'", (tid,)
     ).fetchall()
     assert sorted(r[0] for r in got) == want and want
-    ((path, query),) = _sent(emulator, "/channels")
+    ((path, query),) = logged(emulator, "/channels")
     assert path == f"/v1.0/teams/{tid}/channels" and "$filter=membershipType eq 'standard'" in query
 
 
@@ -238,7 +229,7 @@ def test_replies_joined_from_messages(emulator: Emulator, con: o365sql.Connectio
         "ON r.TeamId = m.TeamId AND r.ChannelId = m.ChannelId AND r.MessageId = m.id"
     )
     compare(con, spec, sql, rows)
-    sent = _sent(emulator, "/replies")
+    sent = logged(emulator, "/replies")
     assert sorted(p for p, _ in sent) == sorted(
         f"/v1.0/teams/{tid}/channels/{cid}/messages/{m['id']}/replies" for tid, cid, m in messages
     )
@@ -259,7 +250,7 @@ def test_replies_fan_out_over_the_channel_messages(
     emulator.reset()
     sql = f"SELECT * FROM ChannelMessageReplies WHERE TeamId = '{tid}' AND ChannelId = '{cid}'"
     compare(con, spec, sql, rows)
-    assert [p for p, _ in _sent(emulator, "/messages") if not p.endswith("/replies")] == [
+    assert [p for p, _ in logged(emulator, "/messages") if not p.endswith("/replies")] == [
         f"/v1.0/teams/{tid}/channels/{cid}/messages"
     ]
 
@@ -275,7 +266,7 @@ def test_replies_of_every_channel(emulator: Emulator, con: o365sql.Connection, r
     ]
     emulator.reset()
     compare(con, spec, "SELECT * FROM ChannelMessageReplies", rows)
-    assert sorted(p for p, _ in _sent(emulator, "/replies")) == sorted(
+    assert sorted(p for p, _ in logged(emulator, "/replies")) == sorted(
         f"/v1.0/teams/{tid}/channels/{cid}/messages/{m['id']}/replies" for tid, cid, m in messages
     )
 
