@@ -63,3 +63,20 @@ def logged(emulator: Emulator, fragment: str) -> list[tuple[str, str]]:
         for r in emulator.requests()
         if fragment in unquote(r["path"])
     ]
+
+
+def app_connection(emulator: Emulator) -> o365sql.Connection:
+    """An application (client credentials) connection: it may read every mailbox's settings."""
+    return o365sql.connect(
+        ";".join(
+            [
+                "AuthScheme=AzureServicePrincipal",
+                f"AzureTenant={emulator.tenant_id}",
+                f"OAuthClientId={emulator.app_client_id}",
+                f"OAuthClientSecret={emulator.app_client_secret}",
+                f"AuthorityHost={emulator.authority_host}",
+                f"GraphURL={emulator.graph_url}",
+                f"SSLServerCert={emulator.ca_cert}",
+            ]
+        )
+    )

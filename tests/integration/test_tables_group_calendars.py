@@ -14,8 +14,7 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, logged, token_for
-from .test_tables_mailbox import _app_connection
+from .conftest import app_connection, connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
@@ -130,7 +129,7 @@ def test_missing_group_permission_is_named(emulator: Emulator, raw: httpx.Client
 
 def test_app_only_reads_no_group_events_but_the_calendar_view(emulator: Emulator, raw: httpx.Client) -> None:
     gid = _unified(raw)
-    with _app_connection(emulator) as con:
+    with app_connection(emulator) as con:
         with pytest.raises(o365sql.errors.PermissionDeniedError) as info:
             con.execute("SELECT id FROM Events WHERE GroupId = ?", (gid,)).fetchall()
         assert "signed-in users only" in str(info.value) and "Group.Read.All" in str(info.value)

@@ -16,7 +16,7 @@ from o365sql.emulator import Emulator
 from o365sql.emulator.directory import APP_PERMISSIONS
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, logged, token_for
+from .conftest import app_connection, connection_string, logged, token_for
 from .test_tables_vs_graph import Item, compare, expected, pages, select_for
 
 Rows = list[tuple[tuple[Any, ...], Item]]
@@ -102,23 +102,6 @@ def test_mailbox_settings(emulator: Emulator, con: o365sql.Connection, raw: http
     compare(con, spec, "SELECT * FROM MailboxSettings", [((me.json()["id"],), me.json())])
 
 
-def _app_connection(emulator: Emulator) -> o365sql.Connection:
-    """An application (client credentials) connection: it may read every mailbox's settings."""
-    return o365sql.connect(
-        ";".join(
-            [
-                "AuthScheme=AzureServicePrincipal",
-                f"AzureTenant={emulator.tenant_id}",
-                f"OAuthClientId={emulator.app_client_id}",
-                f"OAuthClientSecret={emulator.app_client_secret}",
-                f"AuthorityHost={emulator.authority_host}",
-                f"GraphURL={emulator.graph_url}",
-                f"SSLServerCert={emulator.ca_cert}",
-            ]
-        )
-    )
-
-
 def test_mailbox_settings_join_users(emulator: Emulator, raw: httpx.Client) -> None:
     users = list(pages(raw, "/users", {"$select": "id,department,usageLocation"}))
     engineering = [u["id"] for u in users if u["department"] == "Engineering"]
@@ -139,7 +122,7 @@ def test_mailbox_settings_join_users(emulator: Emulator, raw: httpx.Client) -> N
             )
             for uid in engineering
         )
-    with _app_connection(emulator) as app:
+    with app_connection(emulator) as app:
         emulator.reset()
         sql = (
             "SELECT u.id, s.mailboxSettings_timeZone FROM Users u JOIN MailboxSettings s ON s.UserId = u.id "
