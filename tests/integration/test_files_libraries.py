@@ -14,8 +14,8 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.schema import TABLES
 
-from .conftest import connection_string, token_for
-from .test_tables_sharepoint import Rows, drive_files, reachable_sites, sent, team_site
+from .conftest import connection_string, logged, token_for
+from .test_tables_sharepoint import Rows, drive_files, reachable_sites, team_site
 from .test_tables_vs_graph import compare, pages
 
 
@@ -41,7 +41,7 @@ def test_files_of_a_library(
         (i["id"], i["name"], i["size"], i["parentReference"]["id"], None, value) for i in items
     )
     assert got
-    assert {p for p, _ in sent(emulator, "/root/delta")} == {f"/v1.0{base[route]}/root/delta"}
+    assert {p for p, _ in logged(emulator, "/root/delta")} == {f"/v1.0{base[route]}/root/delta"}
 
 
 def test_files_by_drive_and_its_full_rows(con: o365sql.Connection, raw: httpx.Client) -> None:
@@ -65,7 +65,7 @@ def test_drives_join_files_reads_each_library(
     emulator.reset()
     sql = "SELECT d.id, f.id FROM Drives d JOIN Files f ON f.DriveId = d.id WHERE d.SiteId = ?"
     assert sorted(con.execute(sql, (root["id"],)).fetchall()) == want and len(drives) == 2
-    assert sorted(p for p, _ in sent(emulator, "/root/delta")) == sorted(
+    assert sorted(p for p, _ in logged(emulator, "/root/delta")) == sorted(
         f"/v1.0/drives/{d}/root/delta" for d in drives
     )
 

@@ -11,8 +11,8 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import connection_string, token_for
-from .test_tables_sharepoint import projects_list, reachable_sites, sent, team_site
+from .conftest import connection_string, logged, token_for
+from .test_tables_sharepoint import projects_list, reachable_sites, team_site
 from .test_tables_vs_graph import pages
 
 
@@ -44,12 +44,12 @@ def test_a_list_as_a_typed_table(emulator: Emulator, token: str, raw: httpx.Clie
         done = con.execute("SELECT id FROM Projects WHERE Status = 'Done'").fetchall()
         assert sorted(r[0] for r in done) == sorted(i["id"] for i in items if i["fields"]["Status"] == "Done")
         assert done
-        ((_path, query),) = sent(emulator, "/items")
+        ((_path, query),) = logged(emulator, "/items")
         assert "$filter=fields/Status eq 'Done'" in query
         emulator.reset()
         rich = con.execute("SELECT id FROM Projects WHERE Budget > 200000").fetchall()
         assert sorted(r[0] for r in rich) == sorted(i["id"] for i in items if i["fields"]["Budget"] > 200000)
-        ((_path, query),) = sent(emulator, "/items")
+        ((_path, query),) = logged(emulator, "/items")
         assert "$filter" not in query
         con.execute("DROP TABLE temp.Projects")
 
