@@ -5,7 +5,8 @@ is read through a join from the table those values come from: its parent_table (
 names the columns), or, for a route without a parent (EventOccurrences.EventId), the table another spec's
 foreign key names for a column of that name (EventAttachments.EventId -> Events.id). Parents that need routing
 values themselves are reached the same way, so a chain ends at a table a bare SELECT * reads. A table added to
-TABLES gets its statement here without anyone listing it; one that cannot be derived raises and says why.
+TABLES gets its statement here without anyone listing it; one that cannot be derived is named, with the
+reason, by scan_problems() (tests/reliability/test_fault_coverage.py fails on it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from o365sql.schema import TABLES, ForeignKey, TableSpec, foreign_keys
 
-__all__ = ["DELEGATED_SCOPES", "scan_statement", "scan_statements"]
+__all__ = ["DELEGATED_SCOPES", "scan_problems", "scan_statement", "scan_statements"]
 
 #: The owner foreign key (UserId -> Users.id) every per-user table has: it routes nothing by itself.
 _OWNER = "Users"
@@ -83,5 +84,20 @@ def scan_statement(spec: TableSpec) -> str:
 
 
 def scan_statements() -> dict[str, str]:
-    """Table name -> its scan statement, for every table in TABLES."""
-    return {name: scan_statement(spec) for name, spec in TABLES.items()}
+    """Table name -> its scan statement, for every table in TABLES whose statement can be derived."""
+    return {name: sql for name, sql in _derive().items() if isinstance(sql, str)}
+
+
+def scan_problems() -> dict[str, str]:
+    """Table name -> why no scan statement can be derived for it (empty when every table has one)."""
+    return {name: str(found) for name, found in _derive().items() if isinstance(found, LookupError)}
+
+
+def _derive() -> dict[str, str | LookupError]:
+    out: dict[str, str | LookupError] = {}
+    for name, spec in TABLES.items():
+        try:
+            out[name] = scan_statement(spec)
+        except LookupError as exc:  # reported by the coverage test, not at import (one table, one failure)
+            out[name] = exc
+    return out
