@@ -24,21 +24,21 @@ ALL_SCOPES = frozenset(
 )
 
 
-def token_for(emu: Emulator, user_id: str | None = None) -> str:
+def token_for(emu: Emulator, user_id: str | None = None, scopes: frozenset[str] = ALL_SCOPES) -> str:
     """A delegated access token the emulator issued (no sign-in round trip)."""
     token, _ = emu.state.tokens.issue_access(
         tenant_id=emu.tenant_id,
         client_id=emu.client_id,
         user_id=user_id or emu.state.directory.demo_user.id,
-        scopes=ALL_SCOPES,
+        scopes=scopes,
     )
     return str(token)
 
 
-def connect(emu: Emulator, **extra: Any) -> Connection:
-    """A delegated connection as the demo user."""
+def connect(emu: Emulator, scopes: frozenset[str] = ALL_SCOPES, **extra: Any) -> Connection:
+    """A delegated connection as the demo user (with ALL_SCOPES, or the scopes given)."""
     conn = o365sql.connect(
-        f"InitiateOAuth=OFF;OAuthAccessToken={token_for(emu)};GraphURL={emu.graph_url};"
+        f"InitiateOAuth=OFF;OAuthAccessToken={token_for(emu, scopes=scopes)};GraphURL={emu.graph_url};"
         f"SSLServerCert={emu.ca_cert}",
         **extra,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -123,22 +123,27 @@ def _markdown_field(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
 
 
-def _write_csv(result: Result, out: Sink) -> int:
-    out.write(",".join(_csv_field(n) for n in result.names) + "\r\n")
+def _write_rows(result: Result, out: Sink, line: Callable[[Sequence[Any]], str]) -> int:
+    """Write ``line(row)`` for each row as it comes (rows stream); the number of rows."""
     count = 0
     for row in result.rows:
-        out.write(",".join(_csv_field(v) for v in row) + "\r\n")
+        out.write(line(row))
         count += 1
     return count
 
 
-def _write_tsv(result: Result, out: Sink) -> int:
-    out.write("\t".join(_tsv_field(n) for n in result.names) + "\n")
-    count = 0
-    for row in result.rows:
-        out.write("\t".join(_tsv_field(v) for v in row) + "\n")
-        count += 1
-    return count
+def _delimited(sep: str, field: Callable[[Any], str], end: str) -> Callable[[Result, Sink], int]:
+    """A writer of a header line and one line a row, fields quoted by ``field`` (CSV, TSV)."""
+
+    def write_delimited(result: Result, out: Sink) -> int:
+        out.write(sep.join(field(n) for n in result.names) + end)
+        return _write_rows(result, out, lambda row: sep.join(field(v) for v in row) + end)
+
+    return write_delimited
+
+
+_write_csv = _delimited(",", _csv_field, "\r\n")
+_write_tsv = _delimited("\t", _tsv_field, "\n")
 
 
 def _json_object(result: Result, row: Sequence[Any]) -> str:
@@ -150,11 +155,7 @@ def _json_object(result: Result, row: Sequence[Any]) -> str:
 
 
 def _write_jsonl(result: Result, out: Sink) -> int:
-    count = 0
-    for row in result.rows:
-        out.write(_json_object(result, row) + "\n")
-        count += 1
-    return count
+    return _write_rows(result, out, lambda row: _json_object(result, row) + "\n")
 
 
 def _write_json(result: Result, out: Sink) -> int:
@@ -171,11 +172,7 @@ def _write_json(result: Result, out: Sink) -> int:
 def _write_markdown(result: Result, out: Sink) -> int:
     out.write("| " + " | ".join(_markdown_field(n) for n in result.names) + " |\n")
     out.write("|" + "|".join(" --- " for _ in result.names) + "|\n")
-    count = 0
-    for row in result.rows:
-        out.write("| " + " | ".join(_markdown_field(v) for v in row) + " |\n")
-        count += 1
-    return count
+    return _write_rows(result, out, lambda row: "| " + " | ".join(_markdown_field(v) for v in row) + " |\n")
 
 
 _WRITERS = {

@@ -61,6 +61,12 @@ def scope_path(ctx: ProcedureContext, args: Args, proc: str) -> str:
     return "/me"
 
 
+def item_path(ctx: ProcedureContext, args: Args, proc: str, collection: str, id_param: str) -> str:
+    """``{scope}/{collection}/{id}``: the item (a message, an event) the procedure's ``id_param`` names."""
+    scope = scope_path(ctx, args, proc)
+    return f"{scope}/{collection}/{path_segment(need(args, proc, id_param))}"
+
+
 def text(args: Args, name: str) -> str:
     value = args.get(name)
     return "" if value is None else str(value)

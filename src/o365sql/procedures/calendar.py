@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..errors import ProgrammingError
-from ..graph import path_segment
-from ._common import STATUS, Args, Row, need, post, procedure, recipients, scope_path, text
+from ._common import STATUS, Args, Row, item_path, need, post, procedure, recipients, text
 from ._registry import Procedure, ProcedureContext, ProcParam
 
 __all__ = ["PROCEDURES"]
@@ -21,8 +20,7 @@ _RESPONSES = {
 
 def _respond(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "RespondToEvent"
-    scope = scope_path(ctx, args, proc)
-    eid = need(args, proc, "EventId")
+    event = item_path(ctx, args, proc, "events", "EventId")
     kind = need(args, proc, "ResponseType")
     action = _RESPONSES.get(kind.lower())
     if action is None:
@@ -30,45 +28,35 @@ def _respond(ctx: ProcedureContext, args: Args) -> list[Row]:
             f"{proc} parameter ResponseType must be accept, decline or tentativelyAccept, not {kind!r}"
         )
     body = {"comment": text(args, "Comment"), "sendResponse": args.get("SendResponse") is not False}
-    post(ctx, f"{scope}/events/{path_segment(eid)}/{action}", body)
+    post(ctx, f"{event}/{action}", body)
     return [("Success",)]
 
 
 def _cancel(ctx: ProcedureContext, args: Args) -> list[Row]:
-    proc = "CancelEvent"
-    scope = scope_path(ctx, args, proc)
-    eid = need(args, proc, "EventId")
-    post(ctx, f"{scope}/events/{path_segment(eid)}/cancel", {"comment": text(args, "Comment")})
+    event = item_path(ctx, args, "CancelEvent", "events", "EventId")
+    post(ctx, f"{event}/cancel", {"comment": text(args, "Comment")})
     return [("Success",)]
 
 
 def _forward(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "ForwardEvent"
-    scope = scope_path(ctx, args, proc)
-    eid = need(args, proc, "EventId")
+    event = item_path(ctx, args, proc, "events", "EventId")
     to = recipients(args, proc, "ToRecipients")
     if not to:
         raise ProgrammingError(f"{proc} needs ToRecipients: the addresses to forward to, separated by ';'")
-    post(
-        ctx,
-        f"{scope}/events/{path_segment(eid)}/forward",
-        {"toRecipients": to, "comment": text(args, "Comment")},
-    )
+    post(ctx, f"{event}/forward", {"toRecipients": to, "comment": text(args, "Comment")})
     return [("Success",)]
 
 
 def _dismiss(ctx: ProcedureContext, args: Args) -> list[Row]:
-    proc = "DismissEventReminder"
-    scope = scope_path(ctx, args, proc)
-    eid = need(args, proc, "EventId")
-    post(ctx, f"{scope}/events/{path_segment(eid)}/dismissReminder", None)
+    event = item_path(ctx, args, "DismissEventReminder", "events", "EventId")
+    post(ctx, f"{event}/dismissReminder", None)
     return [("Success",)]
 
 
 def _snooze(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "SnoozeEventReminder"
-    scope = scope_path(ctx, args, proc)
-    eid = need(args, proc, "EventId")
+    event = item_path(ctx, args, proc, "events", "EventId")
     raw = need(args, proc, "NewReminderTime")
     try:
         when = dt.datetime.fromisoformat(raw)
@@ -79,7 +67,7 @@ def _snooze(ctx: ProcedureContext, args: Args) -> list[Row]:
         ) from None
     utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
     body = {"newReminderTime": {"dateTime": utc.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}}
-    post(ctx, f"{scope}/events/{path_segment(eid)}/snoozeReminder", body)
+    post(ctx, f"{event}/snoozeReminder", body)
     return [("Success",)]
 
 

@@ -17,6 +17,7 @@ from ._common import (
     content,
     decode_base64,
     guess_type,
+    item_path,
     json_of,
     need,
     output_dir,
@@ -157,32 +158,28 @@ def _send_mail(ctx: ProcedureContext, args: Args) -> list[Row]:
 
 
 def _reply(ctx: ProcedureContext, args: Args) -> list[Row]:
-    proc = "ReplyToMessage"
-    scope = scope_path(ctx, args, proc)
-    mid = need(args, proc, "MessageId")
+    message = item_path(ctx, args, "ReplyToMessage", "messages", "MessageId")
     action = "replyAll" if args.get("ReplyAll") else "reply"
-    post(ctx, f"{scope}/messages/{path_segment(mid)}/{action}", {"comment": text(args, "Comment")})
+    post(ctx, f"{message}/{action}", {"comment": text(args, "Comment")})
     return [("Success",)]
 
 
 def _forward(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "ForwardMail"
-    scope = scope_path(ctx, args, proc)
-    mid = need(args, proc, "MessageId")
+    message = item_path(ctx, args, proc, "messages", "MessageId")
     to = recipients(args, proc, "ToRecipients")
     if not to:
         raise ProgrammingError(f"{proc} needs ToRecipients: the addresses to forward to, separated by ';'")
     body = {"comment": text(args, "Comment"), "toRecipients": to}
-    post(ctx, f"{scope}/messages/{path_segment(mid)}/forward", body)
+    post(ctx, f"{message}/forward", body)
     return [("Success",)]
 
 
 def _move(ctx: ProcedureContext, args: Args) -> list[Row]:
     proc = "MoveMail"
-    scope = scope_path(ctx, args, proc)
-    mid = need(args, proc, "MessageId")
+    message = item_path(ctx, args, proc, "messages", "MessageId")
     dest = need(args, proc, "DestinationId")
-    moved = json_of(post(ctx, f"{scope}/messages/{path_segment(mid)}/move", {"destinationId": dest}))
+    moved = json_of(post(ctx, f"{message}/move", {"destinationId": dest}))
     return [(moved.get("id"), "Success")]
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ..errors import Error
 from ..graph import BatchRequest, BatchResponse, encode_query, path_segment
 from ..schema import TableSpec, get_table
+from .drive import DeltaSource
 
 __all__ = [
     "SYNC_TABLES",
@@ -50,24 +51,13 @@ def is_expired(exc: BaseException) -> bool:
     return getattr(exc, "status", None) == 410 or getattr(exc, "code", None) in _EXPIRED_CODES
 
 
-class GraphSource(Protocol):
-    """The part of GraphClient a sync uses."""
+class GraphSource(DeltaSource, Protocol):
+    """The part of GraphClient a sync uses: iter_items (as a drive walk does), get_json and batch."""
 
     def get_json(
         self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
     ) -> dict[str, Any]:
         """One GET answered with JSON."""
-        ...
-
-    def iter_items(
-        self,
-        path: str,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        *,
-        prefetch: bool = False,
-    ) -> Iterator[dict[str, Any]]:
-        """Every item of a collection."""
         ...
 
     def batch(self, requests: list[BatchRequest]) -> list[BatchResponse]:
