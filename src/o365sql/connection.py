@@ -242,6 +242,15 @@ class Connection:
                 "commit(): Graph has no transactions and each statement took effect when it ran"
             )
 
+    def cancel(self) -> None:
+        """Stop the statement running on this connection; safe from another thread or a signal handler.
+
+        SQLite ends the statement with OperationalError at its next step, so a scan stops after the page it
+        is reading; nothing is cancelled on a closed connection.
+        """
+        if not self._closed:
+            self._db.interrupt()
+
     def close(self) -> None:
         """Close the cursors, the SQL engine and the HTTP connections; closing twice is harmless."""
         if self._closed:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from dbapi_helpers import make_connection
+
+import o365sql
 
 
 def test_fetchone_requests_one_page() -> None:
@@ -84,5 +87,20 @@ def test_dropped_cursor_releases_its_scan() -> None:
             assert ref() is None
         finally:
             gc.enable()
+    finally:
+        con.close()
+
+
+def test_cancel_ends_the_running_statement() -> None:
+    con, graph, _, _ = make_connection(total=10_000, page_size=100)
+    try:
+        cur = con.cursor()
+        cur.execute("SELECT id FROM Items")
+        cur.fetchone()
+        con.cancel()  # as a Ctrl-C handler or another thread would
+        with pytest.raises(o365sql.OperationalError, match="interrupt"):
+            cur.fetchall()
+        assert graph.pages_requested <= 2  # the statement stopped; the 100 pages were never read
+        assert con.execute("SELECT 1").fetchone() == (1,)  # the connection goes on
     finally:
         con.close()

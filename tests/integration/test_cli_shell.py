@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ def spawn_shell(tmp_path: Path) -> Iterator[Spawn]:
     """Start `python -m o365sql shell` on a terminal 40 x 120; history under tmp_path."""
     children: list[pexpect.spawn] = []
 
-    def spawn(conn: str) -> pexpect.spawn:
+    def spawn(conn: str, ignore_sigint: bool = False) -> pexpect.spawn:
         env = dict(
             os.environ,
             XDG_STATE_HOME=str(tmp_path / "state"),
@@ -49,6 +50,8 @@ def spawn_shell(tmp_path: Path) -> Iterator[Spawn]:
             encoding="utf-8",
             timeout=30,
             dimensions=(40, 120),
+            # as a background job of a script starts it: SIGINT ignored, which exec keeps
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
         )
         children.append(child)
         child.expect_exact(READY)
@@ -131,13 +134,14 @@ def _message_pages(emu: Emulator) -> int:
     return sum(1 for r in emu.requests() if r["path"].endswith("/messages"))
 
 
-def test_ctrl_c_stops_a_running_query(make_emulator: Any, spawn_shell: Spawn) -> None:
+@pytest.mark.parametrize("ignore_sigint", [False, True], ids=["default", "sigint-ignored-by-parent"])
+def test_ctrl_c_stops_a_running_query(make_emulator: Any, spawn_shell: Spawn, ignore_sigint: bool) -> None:
     # A private emulator with latency and two messages a page: reading the mailbox takes many slow pages
     emu: Emulator = make_emulator(data="demo", latency_ms=250)
     token = token_for(emu)
     with o365sql.connect(connection_string(emu, token)) as con:
         pages_needed = con.execute("SELECT count(*) FROM Messages").fetchone()[0] // 2
-    child = spawn_shell(connection_string(emu, token, Pagesize="2"))
+    child = spawn_shell(connection_string(emu, token, Pagesize="2"), ignore_sigint)
     emu.reset()
     child.send("SELECT subject FROM Messages;\r")
     while _message_pages(emu) < 3:  # the query is under way

@@ -8,9 +8,14 @@ Graph page is fetched. Ctrl-D (or .quit) leaves. History is kept in the user sta
 from __future__ import annotations
 
 import re
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
@@ -72,6 +77,7 @@ class Shell:
         self.stats = False
         self.once: Path | None = None
         self.last_stats = ""
+        self._cancelled = False  # set by Ctrl-C while a statement runs
 
     # -- the prompt ------------------------------------------------------------------------------------------
 
@@ -142,6 +148,30 @@ class Shell:
         screen = screen_for(self.stdout)
         self._say(f"\x1b[31mError:\x1b[0m {message}" if screen.color else f"Error: {message}")
 
+    @contextmanager
+    def _ctrl_c_cancels(self) -> Iterator[None]:
+        """While a statement runs, Ctrl-C cancels it: SQLite is interrupted and KeyboardInterrupt raised.
+
+        The handler is installed explicitly because an inherited "ignore SIGINT" (a shell script's background
+        job) would otherwise leave Ctrl-C dead, and the interrupt ends the statement at SQLite's next step even
+        where a library in between swallows the KeyboardInterrupt.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            self._cancelled = True
+            self.con.cancel()
+            raise KeyboardInterrupt
+
+        self._cancelled = False
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def execute(self, sql: str, parameters: Any = None, mode: str | None = None) -> None:
         """Run one statement and show its result; Ctrl-C stops it and closes its scan."""
         import o365sql
@@ -160,8 +190,9 @@ class Shell:
         sink = Output(stream, paging=target is None and self.session.paging)
         cursor = self.con.cursor()
         try:
-            cursor.execute(sql, parameters)
-            show(cursor, mode or self.mode, sink, screen)
+            with self._ctrl_c_cancels():
+                cursor.execute(sql, parameters)
+                show(cursor, mode or self.mode, sink, screen)
         except KeyboardInterrupt:
             cursor.close()  # closing the scan stops the paging: no more Graph requests
             sink.close()
@@ -170,7 +201,10 @@ class Shell:
             pass
         except o365sql.Error as exc:
             sink.close()
-            self._error(exc)
+            if self._cancelled:  # the interrupt ended the statement though the KeyboardInterrupt was lost
+                self._say("Cancelled.")
+            else:
+                self._error(exc)
         finally:
             cursor.close()
             sink.close()
