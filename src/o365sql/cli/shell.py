@@ -152,8 +152,8 @@ class Shell:
     def _ctrl_c_cancels(self) -> Iterator[None]:
         """While a statement runs, Ctrl-C cancels it: SQLite is interrupted and KeyboardInterrupt raised.
 
-        The handler is installed explicitly because an inherited "ignore SIGINT" (a shell script's background
-        job) would otherwise leave Ctrl-C dead, and the interrupt ends the statement at SQLite's next step even
+        The handler is installed explicitly because an inherited "ignore SIGINT" (a script's background job)
+        would otherwise leave Ctrl-C dead, and the interrupt ends the statement at SQLite's next step even
         where a library in between swallows the KeyboardInterrupt.
         """
         if threading.current_thread() is not threading.main_thread():
