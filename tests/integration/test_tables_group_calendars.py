@@ -135,3 +135,44 @@ def test_app_only_reads_no_group_events_but_the_calendar_view(emulator: Emulator
         assert "signed-in users only" in str(info.value) and "Group.Read.All" in str(info.value)
         # group-list-calendarview.md: an application may read the calendarView (Calendars.Read)
         assert con.execute("SELECT id FROM CalendarView WHERE GroupId = ?", (gid,)).fetchall()
+
+
+def _series(raw: httpx.Client, gid: str) -> str:
+    masters = [
+        e for e in pages(raw, f"/groups/{gid}/events", {"$select": "id,type"}) if e["type"] == "seriesMaster"
+    ]
+    assert masters
+    return str(masters[0]["id"])
+
+
+def test_group_event_occurrences_are_the_group_series_instances(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    gid = _unified(raw)
+    series = _series(raw, gid)
+    spec = TABLES["EventOccurrences"]
+    emulator.reset()
+    sql = "SELECT id, EventId, GroupId, UserId FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
+    got = con.execute(sql, (gid, series)).fetchall()
+    ((path, query),) = _sent(emulator, "/instances")
+    assert path == f"/v1.0/groups/{gid}/events/{series}/instances"
+    window = {k: v[0] for k, v in parse_qs(query).items() if k in ("startDateTime", "endDateTime")}
+    want = list(pages(raw, f"/groups/{gid}/events/{series}/instances", {**window, **select_for(spec)}))
+    assert sorted(got) == sorted((e["id"], series, gid, None) for e in want)
+    assert len(want) > 2  # the weekly series' occurrences, not the master alone
+
+
+def test_group_event_occurrences_of_an_unknown_group_raise(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.errors.NotFoundError, match="no group 'no-such-group' \\(GroupId\\)"):
+        con.execute(
+            "SELECT id FROM EventOccurrences WHERE GroupId = 'no-such-group' AND EventId = 'e'"
+        ).fetchall()
+
+
+def test_app_only_reads_group_event_occurrences(emulator: Emulator, raw: httpx.Client) -> None:
+    gid = _unified(raw)
+    series = _series(raw, gid)
+    sql = "SELECT id FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
+    with _app_connection(emulator) as con:
+        # event-list-instances.md: an application may read a group's instances (Calendars.Read)
+        assert con.execute(sql, (gid, series)).fetchall()
