@@ -176,3 +176,13 @@ def test_app_only_reads_group_event_occurrences(emulator: Emulator, raw: httpx.C
     with _app_connection(emulator) as con:
         # event-list-instances.md: an application may read a group's instances (Calendars.Read)
         assert con.execute(sql, (gid, series)).fetchall()
+
+
+def test_groups_in_a_list_skip_the_one_without_a_calendar(con: o365sql.Connection, raw: httpx.Client) -> None:
+    gid = _unified(raw)
+    (security,) = [g["id"] for g in _groups(raw) if g["displayName"] == "Finance Approvers"]
+    want = sorted(e["id"] for e in pages(raw, f"/groups/{gid}/events", {"$select": "id"}))
+    got = con.execute("SELECT id, GroupId FROM Events WHERE GroupId IN (?, ?)", (gid, security)).fetchall()
+    assert sorted(got) == sorted((e, gid) for e in want) and want
+    with pytest.raises(o365sql.errors.NotFoundError, match="owner 'no-such-group'.*OwnerErrors=SKIP"):
+        con.execute("SELECT id FROM Events WHERE GroupId IN (?, 'no-such-group')", (gid,)).fetchall()
