@@ -1,5 +1,6 @@
-"""Group calendars (GroupId on Events, CalendarView and Calendars) against the raw /groups/{id} resources:
-rows, pushed filters, the join from Groups, security groups, unknown groups and the delegated-only rule.
+"""Group calendars (GroupId on Events, CalendarView, Calendars, EventOccurrences) against the raw
+/groups/{id} resources: rows, pushed filters, the join from Groups, security groups, unknown groups and the
+delegated-only rule.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def test_group_event_occurrences_are_the_group_series_instances(
     emulator.reset()
     sql = "SELECT id, EventId, GroupId, UserId FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
     got = con.execute(sql, (gid, series)).fetchall()
-    ((path, query),) = _sent(emulator, "/instances")
+    ((path, query),) = logged(emulator, "/instances")
     assert path == f"/v1.0/groups/{gid}/events/{series}/instances"
     window = {k: v[0] for k, v in parse_qs(query).items() if k in ("startDateTime", "endDateTime")}
     want = list(pages(raw, f"/groups/{gid}/events/{series}/instances", {**window, **select_for(spec)}))
@@ -173,7 +174,7 @@ def test_app_only_reads_group_event_occurrences(emulator: Emulator, raw: httpx.C
     gid = _unified(raw)
     series = _series(raw, gid)
     sql = "SELECT id FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
-    with _app_connection(emulator) as con:
+    with app_connection(emulator) as con:
         # event-list-instances.md: an application may read a group's instances (Calendars.Read)
         assert con.execute(sql, (gid, series)).fetchall()
 
@@ -184,5 +185,5 @@ def test_groups_in_a_list_skip_the_one_without_a_calendar(con: o365sql.Connectio
     want = sorted(e["id"] for e in pages(raw, f"/groups/{gid}/events", {"$select": "id"}))
     got = con.execute("SELECT id, GroupId FROM Events WHERE GroupId IN (?, ?)", (gid, security)).fetchall()
     assert sorted(got) == sorted((e, gid) for e in want) and want
-    with pytest.raises(o365sql.errors.NotFoundError, match="owner 'no-such-group'.*OwnerErrors=SKIP"):
+    with pytest.raises(o365sql.errors.NotFoundError, match=r"owner 'no-such-group'.*OwnerErrors=SKIP"):
         con.execute("SELECT id FROM Events WHERE GroupId IN (?, 'no-such-group')", (gid,)).fetchall()
