@@ -12,6 +12,7 @@ from pathlib import Path
 from o365sql import procedures
 from o365sql.properties import IGNORED, PROPERTIES
 from o365sql.schema import TABLES, ColumnSpec, TableSpec, foreign_keys
+from o365sql.schema._types import drive_base
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HEADER = "<!-- Made by scripts/gen_docs.py from the code; edit the code, then run the script. -->\n\n"
@@ -70,12 +71,14 @@ def tables_page() -> str:
         delegated, application = spec.permissions
         lines.append(f"\n## {name}\n\n{spec.description}\n")
         scope = " (`{scope}` is `/me`, or `/users/{UserId}`)" if spec.per_user else ""
-        if spec.drive_scopes:
-            others = ", ".join(
-                f"`{t}/drive`" if not t.startswith("/drives/") else f"`{t}`"
-                for t in spec.drive_scopes.values()
-            )
-            scope = f" (`{{drive}}` is `/me/drive`, `/users/{{UserId}}/drive`, or {others})"
+        if spec.owners:
+            # another owner than a user (Files.DriveId, Events.GroupId): the paths it reads in place of /me
+            drive = "{drive}" in spec.collection
+            paths = [drive_base(o.path) if drive else o.path for o in spec.owners.values()]
+            mine = ("/me/drive", "/users/{UserId}/drive") if drive else ("/me", "/users/{UserId}")
+            others = ", ".join(f"`{p}`" for p in paths)
+            placeholder = "{drive}" if drive else "{scope}"
+            scope = f" (`{placeholder}` is `{mine[0]}`, `{mine[1]}`, or {others})"
         writes = (
             ", ".join(st for st in ("INSERT", "UPDATE", "DELETE") if st in spec.writes)
             if spec.writes
@@ -100,18 +103,20 @@ def tables_page() -> str:
         if spec.writes:
             deleg, app = (" or ".join(p) for p in spec.write_permissions)
             lines.append(f"Writes ([how](writes.md)) need: {deleg} (delegated); {app} (application).\n")
-        if spec.group_scope:
-            # a group's rows (Events.GroupId): Graph serves most of them to signed-in users only
-            for what, (g_deleg, g_app) in (
-                ("reads", spec.group_permissions),
-                ("writes", spec.group_write_permissions),
-            ):
-                if g_deleg or g_app:
-                    app_text = " or ".join(g_app) or "not supported (signed-in users only)"
+        for column, owner in spec.owners.items():
+            # an owner with permissions of its own (a group's calendar: mostly signed-in users only)
+            for what, perms in (("reads", owner.permissions), ("writes", owner.write_permissions)):
+                if perms is None or (what == "writes" and not spec.writes):
+                    continue
+                o_deleg, o_app = perms
+                if o_deleg or o_app:
+                    app_text = " or ".join(o_app) or "not supported (signed-in users only)"
                     lines.append(
-                        f"A group's {what} ({spec.group_scope} = x, /groups/{{id}}): "
-                        f"{' or '.join(g_deleg)} (delegated); {app_text} (application).\n"
+                        f"A {owner.owner}'s {what} ({column} = x, `{owner.path}`): "
+                        f"{' or '.join(o_deleg)} (delegated); {app_text} (application).\n"
                     )
+                elif what == "writes":
+                    lines.append(f"A {owner.owner}'s {what} ({column} = x): none (Graph takes no writes).\n")
         lines.append(
             "| column | type | filter | order | write | notes |\n| --- | --- | --- | --- | --- | --- |"
         )

@@ -76,7 +76,7 @@ __all__ = [
     "error_from_graph_response",
     "error_from_identity_response",
     "graph_error_class",
-    "group_permission_hint",
+    "owner_permission_hint",
     "permission_hint",
     "redact",
 ]
@@ -459,14 +459,14 @@ def permission_hint(delegated: Sequence[str], application: Sequence[str], app_on
     )
 
 
-def group_permission_hint(
-    table: str, permissions: tuple[tuple[str, ...], tuple[str, ...]], app_only: bool | None
+def owner_permission_hint(
+    table: str, owner: str, permissions: tuple[tuple[str, ...], tuple[str, ...]], app_only: bool | None
 ) -> str:
-    """What a 403 on a Microsoft 365 group's calendar says: Graph serves most of it to signed-in users."""
+    """What a 403 below another owner than a user says (a group's calendar: signed-in users only)."""
     delegated, application = permissions
     if app_only and not application:
         return (
-            f"Graph serves a group's {table} to signed-in users only (delegated "
+            f"Graph serves a {owner}'s {table} to signed-in users only (delegated "
             f"{' or '.join(delegated)}): an app-only connection cannot read or write it; connect as a user "
             "(AuthScheme=AzureAD) with that permission in Scope"
         )

@@ -146,3 +146,33 @@ def test_upload_and_download_in_a_library(make_emulator: Callable[..., Emulator]
         assert base64.b64decode(got[3]) == data
         with pytest.raises(o365sql.ProgrammingError, match="DriveId or UserId"):
             con.execute("EXEC DownloadFile FileId = 'x', DriveId = ?, UserId = 'someone'", (drive,))
+
+
+@pytest.mark.parametrize("route", ["SiteId", "GroupId"])
+def test_upload_and_download_by_site_or_group(make_emulator: Callable[..., Emulator], route: str) -> None:
+    emu = make_emulator()
+    token = token_for(emu)
+    data = f"agenda by {route}\n".encode()
+    with (
+        emu.http_client(base_url=emu.graph_url, headers={"Authorization": f"Bearer {token}"}) as raw,
+        o365sql.connect(connection_string(emu, token)) as con,
+    ):
+        gid, site = team_site(raw, "Sales and Marketing")
+        value = {"SiteId": site["id"], "GroupId": gid}[route]
+        content = base64.b64encode(data).decode()
+        mark = len(emu.requests())
+        (made,) = con.execute(
+            f"EXEC UploadFile FileName = 'agenda.txt', Content = ?, {route} = ?", (content, value)
+        ).fetchall()
+        base = {"SiteId": f"/sites/{site['id']}/drive", "GroupId": f"/groups/{gid}/drive"}[route]
+        assert [r["path"] for r in emu.requests()[mark:] if r["method"] == "PUT"] == [
+            f"/v1.0{base}/items/root:/agenda.txt:/content"
+        ]
+        # the site's and the group's default library are the same drive: read it by its id
+        drive = raw.get(f"/groups/{gid}/drive", params={"$select": "id"}).json()["id"]
+        item = raw.get(f"/drives/{drive}/root:/agenda.txt", params={"$select": "id,size"}).json()
+        assert made[0] == item["id"] and item["size"] == len(data)
+        (got,) = con.execute(f"EXEC DownloadFile FileId = ?, {route} = ?", (item["id"], value)).fetchall()
+        assert base64.b64decode(got[3]) == data
+        with pytest.raises(o365sql.ProgrammingError, match=f"give DriveId or {route}, not both"):
+            con.execute(f"EXEC DownloadFile FileId = 'x', DriveId = 'd', {route} = ?", (value,))

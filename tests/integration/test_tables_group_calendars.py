@@ -1,5 +1,6 @@
-"""Group calendars (GroupId on Events, CalendarView and Calendars) against the raw /groups/{id} resources:
-rows, pushed filters, the join from Groups, security groups, unknown groups and the delegated-only rule.
+"""Group calendars (GroupId on Events, CalendarView, Calendars, EventOccurrences) against the raw
+/groups/{id} resources: rows, pushed filters, the join from Groups, security groups, unknown groups and the
+delegated-only rule.
 """
 
 from __future__ import annotations
@@ -135,3 +136,54 @@ def test_app_only_reads_no_group_events_but_the_calendar_view(emulator: Emulator
         assert "signed-in users only" in str(info.value) and "Group.Read.All" in str(info.value)
         # group-list-calendarview.md: an application may read the calendarView (Calendars.Read)
         assert con.execute("SELECT id FROM CalendarView WHERE GroupId = ?", (gid,)).fetchall()
+
+
+def _series(raw: httpx.Client, gid: str) -> str:
+    masters = [
+        e for e in pages(raw, f"/groups/{gid}/events", {"$select": "id,type"}) if e["type"] == "seriesMaster"
+    ]
+    assert masters
+    return str(masters[0]["id"])
+
+
+def test_group_event_occurrences_are_the_group_series_instances(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    gid = _unified(raw)
+    series = _series(raw, gid)
+    spec = TABLES["EventOccurrences"]
+    emulator.reset()
+    sql = "SELECT id, EventId, GroupId, UserId FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
+    got = con.execute(sql, (gid, series)).fetchall()
+    ((path, query),) = logged(emulator, "/instances")
+    assert path == f"/v1.0/groups/{gid}/events/{series}/instances"
+    window = {k: v[0] for k, v in parse_qs(query).items() if k in ("startDateTime", "endDateTime")}
+    want = list(pages(raw, f"/groups/{gid}/events/{series}/instances", {**window, **select_for(spec)}))
+    assert sorted(got) == sorted((e["id"], series, gid, None) for e in want)
+    assert len(want) > 2  # the weekly series' occurrences, not the master alone
+
+
+def test_group_event_occurrences_of_an_unknown_group_raise(con: o365sql.Connection) -> None:
+    with pytest.raises(o365sql.errors.NotFoundError, match="no group 'no-such-group' \\(GroupId\\)"):
+        con.execute(
+            "SELECT id FROM EventOccurrences WHERE GroupId = 'no-such-group' AND EventId = 'e'"
+        ).fetchall()
+
+
+def test_app_only_reads_group_event_occurrences(emulator: Emulator, raw: httpx.Client) -> None:
+    gid = _unified(raw)
+    series = _series(raw, gid)
+    sql = "SELECT id FROM EventOccurrences WHERE GroupId = ? AND EventId = ?"
+    with app_connection(emulator) as con:
+        # event-list-instances.md: an application may read a group's instances (Calendars.Read)
+        assert con.execute(sql, (gid, series)).fetchall()
+
+
+def test_groups_in_a_list_skip_the_one_without_a_calendar(con: o365sql.Connection, raw: httpx.Client) -> None:
+    gid = _unified(raw)
+    (security,) = [g["id"] for g in _groups(raw) if g["displayName"] == "Finance Approvers"]
+    want = sorted(e["id"] for e in pages(raw, f"/groups/{gid}/events", {"$select": "id"}))
+    got = con.execute("SELECT id, GroupId FROM Events WHERE GroupId IN (?, ?)", (gid, security)).fetchall()
+    assert sorted(got) == sorted((e, gid) for e in want) and want
+    with pytest.raises(o365sql.errors.NotFoundError, match=r"owner 'no-such-group'.*OwnerErrors=SKIP"):
+        con.execute("SELECT id FROM Events WHERE GroupId IN (?, 'no-such-group')", (gid,)).fetchall()

@@ -13,6 +13,7 @@ from ..graph import BatchRequest, path_segment
 from ..scale.drive import drive_items
 from ..scale.scheduler import OwnerJob, fan_out_page, is_owner_failure, run_owners
 from ..schema import TableSpec, get_table
+from ..schema._types import drive_base
 from ._context import EngineContext, PlannedRequest
 from ._offline import CACHE_SCHEMA, cached_rows
 from ._terms import fill
@@ -26,32 +27,32 @@ __all__ = ["describe", "describe_plan", "in_worker", "run"]
 EXPAND_PAGE = 50
 # Graph's codes for "this user, or their mailbox, does not exist" (not "this item does not exist")
 _OWNER_MISSING = frozenset({"ErrorInvalidUser", "MailboxNotEnabledForRESTAPI", "Request_ResourceNotFound"})
-# the directory's "no such group" (a group that exists without a mailbox says ErrorNonExistentMailbox)
-_GROUP_MISSING = frozenset({"Request_ResourceNotFound"})
 
 
 def _check_owner(
     ex: Execution, exc: NotFoundError, user: SQLValue, below_owner: bool, owner_level: bool = False
 ) -> None:
-    """Raise when a 404 means the mailbox/drive UserId names does not exist.
+    """Raise when a 404 means the owner (the mailbox/drive UserId names, or the drive or group another
+    owner column names) does not exist; return when it means no rows.
 
     SQL would call that "no rows", but a misspelled UserId then looks like an empty mailbox: a wrong answer
     nobody sees. In a multi-owner read (``owner_level``) the error goes as it is to the scheduler, which
     names the owner and raises or skips it (OwnerErrors).
     """
-    if ex.group_scoped:
-        _check_group(ex, exc, user)
-        return
+    owner = ex.owner
+    if owner is not None and exc.code in owner.empty:
+        return  # the owner exists without the resource (a security group has no calendar): no rows
     if owner_level and (exc.code in _OWNER_MISSING or not below_owner):
         raise exc
     if not ex.spec.per_user or ex.scopes is None:
         return
     if exc.code not in _OWNER_MISSING and below_owner:
         return  # a folder, message or drive item of an existing owner: no rows
-    if ex.scope_column:
+    if owner is not None:
+        column = ex.scope_column
         raise NotFoundError(
-            f"{ex.spec.name}: no drive for {ex.scope_column} {user!r}: {exc.message}. Check the id "
-            "(SELECT SiteId, id, name FROM Drives lists the document libraries)",
+            f"{ex.spec.name}: {owner.unknown.format(column=column, value=user)}: {exc.message}. Check the "
+            f"id ({owner.find})",
             code=exc.code,
             status=exc.status,
             request_id=exc.request_id,
@@ -66,28 +67,11 @@ def _check_owner(
     ) from None
 
 
-def _check_group(ex: Execution, exc: NotFoundError, group: SQLValue) -> None:
-    """Raise when a 404 says the group GroupId names does not exist; return for a group without a mailbox.
-
-    A security group has no group mailbox, so no calendar (Graph's ErrorNonExistentMailbox): no rows, as a
-    join from Groups expects; a misspelt id is the directory's Request_ResourceNotFound, and raises.
-    """
-    if exc.code not in _GROUP_MISSING:
-        return
-    raise NotFoundError(
-        f"{ex.spec.name}: no group {group!r} ({ex.spec.group_scope}): {exc.message}. Check the group's id "
-        "(SELECT id, displayName, groupTypes FROM Groups)",
-        code=exc.code,
-        status=exc.status,
-        request_id=exc.request_id,
-    ) from None
-
-
 def _collection(ex: Execution, route: dict[str, str]) -> str:
     if route and ex.route_column:
         return ex.spec.routes[ex.route_column]
-    if ex.group_scoped and ex.spec.group_collection:
-        return ex.spec.group_collection
+    if ex.owner is not None and ex.owner.entity:
+        return ex.owner.entity
     return ex.spec.collection
 
 
@@ -140,8 +124,8 @@ def _iter_parents(
         if route:
             return  # a routing value (Posts' GroupId) naming nothing: no rows
         _check_owner(ex, exc, user, False, owner_level)
-        if ex.scopes is None:
-            return  # a user without a mailbox/drive during a fan-out
+        if ex.scopes is None or ex.scope_column:
+            return  # a user without a mailbox/drive during a fan-out, an owner without the resource
         raise
 
 
@@ -223,7 +207,7 @@ def _expanded_items(ex: Execution, scope: str, user: SQLValue, owner_level: bool
                     yield child, extra
     except NotFoundError as exc:
         _check_owner(ex, exc, user, False, owner_level)
-        if ex.scopes is None:
+        if ex.scopes is None or ex.scope_column:
             return
         raise
 
@@ -389,7 +373,7 @@ def _unit_items(
                     yield it, extra
     except NotFoundError as exc:
         _check_owner(ex, exc, user, below_owner, owner_level)
-        if below_owner or ex.scopes is None or ex.group_scoped:
+        if below_owner or ex.scopes is None or ex.scope_column:
             return
         raise
 
@@ -612,10 +596,11 @@ def describe_plan(spec: TableSpec, plan: Plan, ctx: EngineContext, note: str) ->
     template = next((spec.routes[name] for name in spec.routes if name in routed), spec.collection)
     if spec.item and any(t.role == "id" for t in plan.terms):
         template = spec.item
-    if spec.group_scope in routed:
-        scope = "/groups/{" + str(spec.group_scope) + "}"
-        if spec.group_collection and template == spec.collection:
-            template = spec.group_collection
+    owner = next((name for name in spec.owners if name in routed), None)
+    if owner is not None:
+        scope = spec.owners[owner].path
+        if spec.owners[owner].entity and template == spec.collection:
+            template = spec.owners[owner].entity or template
     elif "UserId" in routed or (ctx.app_only and not ctx.default_user):
         scope = "/users/{UserId}"
     elif ctx.default_user:
@@ -625,7 +610,7 @@ def describe_plan(spec: TableSpec, plan: Plan, ctx: EngineContext, note: str) ->
     return PlannedRequest(
         table=spec.name,
         method="GET",
-        path=template.replace("{scope}", scope),
+        path=template.replace("{drive}", drive_base(scope)).replace("{scope}", scope),
         params={},
         sqlite_checks=tuple(plan.checks),
         pushed=tuple(t.describe(spec) for t in plan.terms),

@@ -27,11 +27,11 @@ from ..errors import (
     NotSupportedError,
     OperationalError,
     ProgrammingError,
-    group_permission_hint,
+    owner_permission_hint,
 )
 from ..graph import attach_file, path_segment
 from ..schema import ColumnSpec, TableSpec
-from ..schema._types import drive_base
+from ..schema._types import OwnerScope, drive_base
 from ._terms import fill
 from .convert import SQLValue, parse_datetime
 
@@ -307,36 +307,23 @@ class Writer:
             )
         return "/me"
 
-    def _group_scope(self, group: SQLValue, user: SQLValue) -> str:
-        """/groups/{id} for a write to a Microsoft 365 group's calendar, once Graph would take it."""
+    def _owner_writable(self, owner: OwnerScope) -> None:
+        """Refuse, before any request, a write Graph takes from no one, or from no app, below this owner."""
         spec = self.spec
-        name = spec.group_scope
-        if user is not None:
-            raise ProgrammingError(f"INSERT INTO {spec.name}: give UserId or {name}, not both")
-        if not isinstance(group, str) or not group.strip():
-            raise DataError(f"{spec.name}.{name} takes a group id (text), not {group!r}")
-        self._group_writable()
-        return "/groups/" + path_segment(group.strip())
-
-    def _group_writable(self) -> None:
-        spec = self.spec
-        delegated, application = spec.group_write_permissions
+        delegated, application = owner.write_permissions or spec.write_permissions
         if not delegated and not application:
-            raise NotSupportedError(
-                f"{spec.name}: Graph takes no writes to a group's {spec.name} (a group has one calendar, "
-                "which Graph creates with the group)"
-            )
+            raise NotSupportedError(f"{spec.name}: Graph takes no writes to a {owner.owner}'s {spec.name}")
         if self.ctx.app_only and not application:
-            raise ProgrammingError(
-                f"{spec.name}: {group_permission_hint(spec.name, spec.group_write_permissions, True)}"
-            )
+            hint = owner_permission_hint(spec.name, owner.owner, (delegated, application), True)
+            raise ProgrammingError(f"{spec.name}: {hint}")
 
     def _request(
         self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
     ) -> dict[str, Any]:
         permissions = self._permissions()
-        if self.spec.group_scope and path.startswith("/groups/"):
-            permissions = self.spec.group_write_permissions
+        below = self.spec.owner_of(path)
+        if below is not None and below[1].write_permissions:
+            permissions = below[1].write_permissions
         try:
             response = self.ctx.graph.request(
                 method, path, json=body, idempotent=idempotent, permissions=permissions
@@ -368,7 +355,7 @@ class Writer:
         self._accepts("INSERT")
         for name in values:
             column = spec.column(name)
-            chooses = (spec.parent_key, spec.group_scope, *spec.routes, *spec.insert_only, *spec.drive_scopes)
+            chooses = (spec.parent_key, *spec.routes, *spec.insert_only, *spec.owners)
             if column.kind == "param" and name not in chooses:
                 raise NotSupportedError(
                     f"{spec.name}.{column.name} is a query parameter, not a value to insert"
@@ -383,30 +370,32 @@ class Writer:
                     f"INSERT INTO {spec.name} needs {name}: Graph requires it to create "
                     f"{'a' if spec.name[0] not in 'AEIOU' else 'an'} {spec.name.rstrip('s')} item"
                 )
-        group = values.pop(spec.group_scope, None) if spec.group_scope else None
-        drive = {k: values.pop(k) for k in list(values) if k in spec.drive_scopes and values[k] is not None}
-        if len(drive) > 1 or (drive and values.get("UserId") is not None):
-            raise ProgrammingError(
-                f"INSERT INTO {spec.name} writes to one drive: give one of UserId, "
-                f"{', '.join(spec.drive_scopes)}"
-            )
-        for name in spec.drive_scopes:
-            values.pop(name, None)
-        if group is not None:
-            scope = self._group_scope(group, values.pop("UserId", None))
-        elif drive:
-            ((name, where),) = drive.items()
+        given = {k: values.pop(k) for k in spec.owners if k in values}
+        given = {k: v for k, v in given.items() if v is not None}
+        owner_column = next(iter(given), None)
+        if owner_column is not None:
+            owner = spec.owners[owner_column]
+            others = [n for n in given if n != owner_column]
+            for other in ["UserId", *others] if values.get("UserId") is not None else others:
+                raise ProgrammingError(
+                    f"INSERT INTO {spec.name} writes to one {owner.reads}: give {owner_column} or {other}, "
+                    "not both"
+                )
+            where = given[owner_column]
             if not isinstance(where, str) or not where.strip():
-                raise DataError(f"{spec.name}.{name} takes an id (text), not {where!r}")
-            scope = fill(spec.drive_scopes[name], {name: where.strip()})
+                raise DataError(f"{spec.name}.{owner_column} takes an id (text), not {where!r}")
+            self._owner_writable(owner)
+            values.pop("UserId", None)
+            scope = fill(owner.path, {owner_column: where.strip()})
         else:
             scope = self._scope(values.pop("UserId", None)) if spec.per_user else ""
         routes = {k: v for k, v in values.items() if k in spec.routes or k == spec.parent_key}
-        if group is not None and routes:
-            raise ProgrammingError(
-                f"INSERT INTO {spec.name}: a group has one calendar; leave {', '.join(routes)} out when "
-                f"{spec.group_scope} is given"
-            )
+        if owner_column is not None:
+            for other, why in spec.owners[owner_column].without.items():
+                if other in routes:
+                    raise ProgrammingError(
+                        f"INSERT INTO {spec.name}: {why}; leave {other} out when {owner_column} is given"
+                    )
         for name, v in routes.items():
             if not isinstance(v, str) or not v.strip():
                 raise DataError(f"{spec.name}.{name} takes an id (text), not {v!r}")
@@ -421,13 +410,12 @@ class Writer:
         }.get(spec.name, self._insert_generic)
         item = handler(scope, routes, body_values)
         extra: dict[str, SQLValue] = {k: v for k, v in routes.items()}
-        extra.update(drive)
-        if group is not None and spec.group_scope:
-            extra[spec.group_scope] = group
+        if owner_column is not None:
+            extra[owner_column] = given[owner_column]
             extra["UserId"] = None
         elif spec.per_user:
             extra["UserId"] = (
-                None if scope in ("", "/me") or drive else values.get("UserId") or scope.rsplit("/", 1)[-1]
+                None if scope in ("", "/me") else values.get("UserId") or scope.rsplit("/", 1)[-1]
             )
         log.created.append((spec.name, item, extra))
         log.rows += 1
@@ -539,8 +527,9 @@ class Writer:
                 )
         if not changed:
             return
-        if spec.group_scope and who.scope.startswith("/groups/"):
-            self._group_writable()
+        below = spec.owner_of(who.scope)
+        if below is not None:
+            self._owner_writable(below[1])
         if spec.name == "Messages":
             self._update_message(who, changed, log)
         elif spec.name == "Users":
@@ -591,8 +580,9 @@ class Writer:
     def delete(self, who: RowIdentity, log: WriteLog) -> None:
         """DELETE one item (GroupMembers: remove the membership reference)."""
         self._accepts("DELETE")
-        if self.spec.group_scope and who.scope.startswith("/groups/"):
-            self._group_writable()
+        below = self.spec.owner_of(who.scope)
+        if below is not None:
+            self._owner_writable(below[1])
         if self.spec.name == "GroupMembers":
             path = f"/groups/{path_segment(who.key('GroupId'))}/members/{path_segment(who.key('id'))}/$ref"
         else:

@@ -160,9 +160,9 @@ def exact_op(column: ColumnSpec, op: str) -> bool:
 def _route_column(spec: TableSpec, column: ColumnSpec) -> bool:
     if column.kind == "scope":
         return spec.per_user
-    if column.name in (spec.parent_key, spec.group_scope):
+    if column.name == spec.parent_key:
         return True
-    return column.name in spec.routes or column.name in spec.drive_scopes
+    return column.name in spec.routes or column.name in spec.owners
 
 
 def _parameter_route(spec: TableSpec, column: ColumnSpec) -> bool:
@@ -172,8 +172,8 @@ def _parameter_route(spec: TableSpec, column: ColumnSpec) -> bool:
 
 
 def _owners_fan_out(spec: TableSpec, ctx: EngineContext, routed: set[str]) -> bool:
-    """True when the scan reads every user's mailbox (app-only, no UserId, no group, no default user)."""
-    if not spec.per_user or "UserId" in routed or (spec.group_scope and spec.group_scope in routed):
+    """True when the scan reads every user's mailbox (app-only; no UserId, other owner or default user)."""
+    if not spec.per_user or "UserId" in routed or not routed.isdisjoint(spec.owners):
         return False
     return ctx.app_only and not ctx.default_user
 
@@ -272,7 +272,9 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
         elif op == "eq" and _route_column(spec, column) and column.name not in routed:
             role, omit = "route", True
             routed.add(column.name)
-            rows /= 10 if column.name in spec.routes or column.name == spec.group_scope else 1
+            # a folder or calendar holds a tenth of a mailbox; another owner (a library, a group's calendar)
+            # about as many rows as a user's
+            rows /= 10 if column.name in spec.routes else 1
             rows *= 5 if is_in else 1
             requests *= 5 if is_in else 1
         elif spec.window and column.name in spec.window and op in ("eq", "lt", "le", "gt", "ge"):
@@ -326,7 +328,7 @@ def best_index(spec: TableSpec, ctx: EngineContext, ii: apsw.IndexInfo, *, cache
         parents = get_table(spec.parent_table).typical_rows if spec.parent_table else 1000
         rows *= parents
         requests *= max(1, parents // 50) if spec.fanout_expand else parents
-    if spec.recursive and not routed - {"UserId"}:
+    if spec.recursive and not routed - {"UserId", *spec.owners}:
         requests *= 20
     if any(name not in routed for name in spec.required_routes):
         if spec.parent_key not in routed and parent_keys(spec) is not None:
@@ -392,7 +394,7 @@ def _order_consumed(
     # takes no $orderby with $search.
     if fan_out or any(t.is_in or t.role == "search" for t in plan.terms):
         return False
-    if spec.recursive and not routed - {"UserId"}:
+    if spec.recursive and not routed - {"UserId", *spec.owners}:
         return False
     filters = [t for t in plan.terms if t.role == "filter"]
     for k in range(ii.nOrderBy):

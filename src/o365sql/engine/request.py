@@ -29,7 +29,7 @@ from .._types import format_datetime
 from ..errors import ProgrammingError
 from ..graph import path_segment
 from ..schema import TableSpec, get_table
-from ..schema._types import SEARCH_COLUMN
+from ..schema._types import SEARCH_COLUMN, OwnerScope
 from ._context import EngineContext
 from ._terms import (
     EMPTY,
@@ -85,10 +85,14 @@ class Execution:
     # A parent table that is itself a fan-out gives the routing values and parent keys (ChannelMessages
     # without TeamId: the rows of Channels): its scan, and parent key column -> this table's column.
     parent_scan: tuple[Execution, dict[str, str]] | None = None
-    # the routing column that chose another drive than the user's (Files: DriveId, SiteId, GroupId); the
-    # scopes' values are then its values, and UserId is NULL
+    # the routing column that chose another owner than a user (Files.DriveId, Events.GroupId): the scopes'
+    # values are then its values, and UserId is NULL
     scope_column: str | None = None
-    group_scoped: bool = False  # the scopes are Microsoft 365 groups (/groups/{GroupId}), not mailboxes
+
+    @property
+    def owner(self) -> OwnerScope | None:
+        """The owner scope_column chose, or None for users' mailboxes and drives."""
+        return self.spec.owners[self.scope_column] if self.scope_column else None
 
 
 def _text_values(value: Any, is_in: bool) -> list[str]:
@@ -223,18 +227,9 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 filter_parts.append((term, parts))
 
     # routing: the scope (mailbox/drive owner), the parent key and the other routing columns
-    drives = [name for name in spec.drive_scopes if name in route_terms]
-    groups = route_terms.get(spec.group_scope) if spec.group_scope else None
-    if drives:
-        if len(drives) > 1 or "UserId" in route_terms:
-            raise ProgrammingError(
-                f"{spec.name} reads one drive at a time: give one of UserId, {', '.join(spec.drive_scopes)}"
-            )
-        ex.scope_column = drives[0]
-        template = spec.drive_scopes[drives[0]]
-        ex.scopes = [(fill(template, {drives[0]: v}), v) for v in route_terms[drives[0]]]
-    elif groups is not None:
-        _group_scopes(ex, groups, route_terms)
+    owner = next((name for name in spec.owners if name in route_terms), None)
+    if owner is not None:
+        _owner_scopes(ex, owner, route_terms)
     elif spec.per_user:
         users = route_terms.get("UserId")
         if users is not None:
@@ -285,7 +280,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 )
             ex.parents = [""]
     for c in spec.columns:
-        if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN, spec.group_scope):
+        if c.kind == "param" and c.name not in (spec.parent_key, SEARCH_COLUMN, ex.scope_column):
             given = route_terms.get(c.name)
             ex.param_values[c.name] = given[0] if given and len(given) == 1 else None
     if spec.window:
@@ -373,7 +368,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.params["$skip"] = str(offset)
         else:
             ex.local_skip = offset
-    if plan.pushdown and spec.max_page and not (ex.group_scoped and spec.group_collection):
+    if plan.pushdown and spec.max_page and not (ex.owner and ex.owner.entity):
         top = min(ctx.page_size, spec.max_page)
         if limit is not None and not ex.checks:
             top = min(top, limit + ex.local_skip)
@@ -404,20 +399,21 @@ def parent_scan(
     return build(parent, ctx, plan, tuple(args)), mapping
 
 
-def _group_scopes(ex: Execution, groups: list[str], route_terms: dict[str, list[str]]) -> None:
-    """Read Microsoft 365 groups' mailboxes (/groups/{GroupId}) in place of users' (Events.GroupId)."""
+def _owner_scopes(ex: Execution, name: str, route_terms: dict[str, list[str]]) -> None:
+    """Read the owners a routing column names (Files.DriveId, Events.GroupId) in place of users'."""
     spec = ex.spec
-    assert spec.group_scope is not None
-    others = [n for n in ("UserId", *spec.routes) if n in route_terms]
-    if others:
+    owner = spec.owners[name]
+    for other in (n for n in ("UserId", *spec.owners) if n != name and n in route_terms):
         raise ProgrammingError(
-            f"{spec.name}: {spec.group_scope} reads a group's calendar, which has no {others[0]}: a group "
-            f"has one calendar (/groups/{{id}}/calendar) and no owner; give {spec.group_scope} or "
-            f"{others[0]}, not both"
+            f"{spec.name} reads one {owner.reads} at a time: give {name} or {other}, not both"
         )
-    ex.scopes = [("/groups/" + path_segment(g), g) for g in groups]
-    ex.scope_column = spec.group_scope  # its value on every row; UserId NULL
-    ex.group_scoped = True
+    for other, why in owner.without.items():
+        if other in route_terms:
+            raise ProgrammingError(
+                f"{spec.name}: {name} and {other} cannot be combined: {why}; give {name} or {other}, not both"
+            )
+    ex.scopes = [(fill(owner.path, {name: v}), v) for v in route_terms[name]]
+    ex.scope_column = name  # its value on every row; UserId NULL
 
 
 def _advanced(spec: TableSpec, term: PlanTerm) -> bool:

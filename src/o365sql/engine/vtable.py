@@ -26,7 +26,7 @@ from ..errors import (
     Error,
     NotSupportedError,
     PermissionDeniedError,
-    group_permission_hint,
+    owner_permission_hint,
     permission_hint,
 )
 from ..scale.readahead import Budget
@@ -445,13 +445,6 @@ class Cursor:
 _PROFILE_REQUEST = re.compile(r"^GET \S*/(?:me|users/[^/\s?]+)(?:\?\S*)?:")
 
 
-def _other_drive(spec: TableSpec, head: str) -> bool:
-    """True when the failed request (`GET /v1.0/drives/...`) read one of the table's other drives."""
-    segments = head.split(" ", 1)[-1].split("?", 1)[0].split("/")  # ["", "v1.0", "drives", ...]
-    first = segments[2] if len(segments) > 2 else ""
-    return any(template.strip("/").split("/", 1)[0] == first for template in spec.drive_scopes.values())
-
-
 def _name_permission(
     exc: PermissionDeniedError, spec: TableSpec, app_only: bool, used: list[int]
 ) -> PermissionDeniedError:
@@ -475,18 +468,17 @@ def _name_permission(
             status=exc.status,
             request_id=exc.request_id,
         )
-    if spec.group_scope and "/groups/" in head:
-        hint = group_permission_hint(spec.name, spec.group_permissions, app_only)
+    below = spec.owner_of(head.split(" ", 1)[-1])
+    if below is not None:
+        # another owner than a user (a library, a group's calendar): its own permissions, when it has them
+        _column, owner = below
+        hint = owner_permission_hint(spec.name, owner.owner, owner.permissions or spec.permissions, app_only)
         return PermissionDeniedError(
             f"{spec.name}: {head}; {hint}", code=exc.code, status=exc.status, request_id=exc.request_id
         )
     if _PROFILE_REQUEST.match(head) and spec.collection != "{scope}":
         # the profile lookup that fills UserId (GET /me), not the table's own read (MailboxSettings reads /me)
         delegated, application = ("User.Read",), ("User.Read.All",)
-    elif _other_drive(spec, head):
-        # a library or another drive (Files by DriveId, SiteId, GroupId): delegated, the ".All" permission
-        # an application needs too (Files.Read covers only the user's own OneDrive)
-        delegated = application = spec.permissions[1]
     else:
         delegated, application = spec.permissions
     hint = permission_hint(delegated, application, app_only)

@@ -1,4 +1,4 @@
-"""OneDrive and document library procedures: DownloadFile, UploadFile (DriveId: a library, any drive)."""
+"""OneDrive and document library procedures: DownloadFile, UploadFile (DriveId, SiteId or GroupId too)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import OperationalError, ProgrammingError
 from ..graph import path_segment
 from ..schema._types import drive_base
+from ..schema.files import LIBRARIES
 from ._common import (
     OUTPUT_FOLDER,
     OVERWRITE,
@@ -35,18 +36,24 @@ MAX_DRIVE_FILE = 250 * 1024**3
 
 
 def _drive(ctx: ProcedureContext, args: Args, proc: str) -> str:
-    """The drive acted on: `/drives/{DriveId}` when given (UserId is then refused), else the user's."""
-    drive = text(args, "DriveId").strip()
-    if not drive:
+    """The drive acted on: the library DriveId, SiteId or GroupId names (as in Files), else the user's."""
+    given = [name for name in LIBRARIES if text(args, name).strip()]
+    if not given:
         return drive_base(scope_path(ctx, args, proc))
-    if text(args, "UserId").strip():
-        raise ProgrammingError(f"{proc} acts on one drive: give DriveId or UserId, not both")
-    return "/drives/" + path_segment(drive)
+    others = [*(["UserId"] if text(args, "UserId").strip() else []), *given[1:]]
+    if others:
+        raise ProgrammingError(f"{proc} acts on one drive: give {given[0]} or {others[0]}, not both")
+    name = given[0]
+    return drive_base(LIBRARIES[name].path.replace("{" + name + "}", path_segment(text(args, name).strip())))
 
 
-_DRIVE_ID = ProcParam(
-    "DriveId",
-    description="A drive (a document library: SELECT id FROM Drives) instead of the user's OneDrive.",
+_LIBRARY_PARAMS = (
+    ProcParam(
+        "DriveId",
+        description="A drive (a document library: SELECT id FROM Drives) instead of the user's OneDrive.",
+    ),
+    ProcParam("SiteId", description="A SharePoint site, whose default document library is used instead."),
+    ProcParam("GroupId", description="A Microsoft 365 group, whose document library is used instead."),
 )
 
 
@@ -125,7 +132,7 @@ def _procedures() -> tuple[Procedure, ...]:
                 p("FileId", required=True, description="The driveItem id."),
                 OUTPUT_FOLDER,
                 OVERWRITE,
-                _DRIVE_ID,
+                *_LIBRARY_PARAMS,
             ),
             (
                 ("Id", "TEXT"),
@@ -149,7 +156,7 @@ def _procedures() -> tuple[Procedure, ...]:
                     description="replace (default), rename or fail when the name exists.",
                     default="replace",
                 ),
-                _DRIVE_ID,
+                *_LIBRARY_PARAMS,
             ),
             (("Id", "TEXT"), ("Name", "TEXT"), ("Size", "INTEGER")),
             _upload_file,

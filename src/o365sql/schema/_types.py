@@ -11,6 +11,8 @@ __all__ = [
     "ColumnSpec",
     "ColumnType",
     "FilterOp",
+    "OwnerScope",
+    "Permissions",
     "TableSpec",
     "col",
     "drive_base",
@@ -33,6 +35,10 @@ ColumnKind = Literal["graph", "scope", "param", "odata_type"]
 # A hidden parameter column: `WHERE SEARCH = '...'` sends Graph's $search. Graph's matching cannot be redone
 # in SQLite, so the value chooses the rows the way a routing value does (with or without Pushdown).
 SEARCH_COLUMN = "SEARCH"
+
+
+# (delegated, application), least privileged first
+Permissions = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def drive_base(scope: str) -> str:
@@ -91,11 +97,35 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class OwnerScope:
+    """Another owner than a user, chosen by a routing column: a drive, a site's or a group's library, a
+    Microsoft 365 group's calendar. Its path replaces `{scope}` (`{drive}` is the owner's drive)."""
+
+    path: str  # "/groups/{GroupId}", filled with the column's value
+    owner: str  # what the id names, for messages: "group", "drive", "site"
+    reads: str  # what the table reads of one owner, for messages: "drive", "calendar"
+    # the message for an unknown id ({column}, {value!r}) and how to list the ids
+    unknown: str
+    find: str
+    # a single entity read in place of the collection (a group has one calendar: {scope}/calendar): no $top
+    entity: str | None = None
+    # reads and writes below this owner, when they differ from the table's; no application permission means
+    # Graph serves signed-in users only, and ((), ()) for writes means Graph takes none
+    permissions: Permissions | None = None
+    write_permissions: Permissions | None = None
+    # routing columns the owner has not, each with why (a group has one calendar: no CalendarId)
+    without: dict[str, str] = field(default_factory=dict)
+    # Graph's codes for an owner that exists without the resource (a security group has no mailbox): no rows;
+    # any other 404 of the owner itself raises, naming the column
+    empty: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """One virtual table over one Graph collection.
 
-    Path templates use `{scope}` (`/me` or `/users/{UserId}`), `{drive}` (the scope's drive, see
-    `drive_base`), `{id}` and `{<column>}` for routing values.
+    Path templates use `{scope}` (`/me`, `/users/{UserId}` or an owner's path), `{drive}` (the scope's drive,
+    see `drive_base`), `{id}` and `{<column>}` for routing values.
     """
 
     name: str
@@ -130,7 +160,7 @@ class TableSpec:
     select_always: tuple[str, ...] = ()
     # The Graph permissions reading the table needs, least privileged first: (delegated, application). A 403
     # names them, so the user knows what to add to Scope or grant to the app.
-    permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    permissions: Permissions = ((), ())
     # Rows the collection typically holds (per owner or parent): the planner's cost model weighs plans by it.
     typical_rows: int = 1000
     # The table whose rows parent_key names (GroupMembers -> Groups): a fan-out reads that many parents.
@@ -144,29 +174,29 @@ class TableSpec:
     # so an UPDATE refuses them. UserId is one on every per-user table.
     insert_only: tuple[str, ...] = ()
     # The permissions a write needs, least privileged first (delegated, application): a 403 names them.
-    write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    write_permissions: Permissions = ((), ())
     # A view: rows computed by Graph (CalendarView expands recurrences), listed as VIEW in sys_tables.
     is_view: bool = False
-    # Per-user drive tables (Files): routing columns that read another drive instead of the user's, each
-    # with the owner path it stands for (DriveId -> /drives/{DriveId}); templates name the drive `{drive}`.
-    drive_scopes: dict[str, str] = field(default_factory=dict)
+    # Routing columns that read another owner than a user (Files.DriveId -> /drives/{DriveId},
+    # Events.GroupId -> /groups/{GroupId}): a constraint makes that the scope; an INSERT giving one writes
+    # there.
+    owners: dict[str, OwnerScope] = field(default_factory=dict)
     # A navigation property every read expands (ListItems: fields, the list's columns).
     expand: str | None = None
-    # A column naming a Microsoft 365 group whose mailbox is read in place of a user's (Events.GroupId): a
-    # constraint on it makes the scope /groups/{value}, and an INSERT giving it posts there.
-    # group_collection replaces the collection for a group (a group has one calendar: /groups/{id}/calendar,
-    # a single entity). group_permissions / group_write_permissions are what group reads and writes need,
-    # (delegated, application); no application permission means Graph serves signed-in users only, and no
-    # write permission means Graph takes no write to the group's rows.
-    group_scope: str | None = None
-    group_collection: str | None = None
-    group_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    group_write_permissions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def table_type(self) -> Literal["TABLE", "VIEW"]:
         """What sys_tables reports as TableType."""
         return "VIEW" if self.is_view else "TABLE"
+
+    def owner_of(self, path: str) -> tuple[str, OwnerScope] | None:
+        """The owner column and scope a request path (with or without /v1.0) reads below, or None."""
+        parts = [p for p in path.split("?", 1)[0].split("/") if p]
+        first = parts[1] if parts[:1] == ["v1.0"] and len(parts) > 1 else (parts[0] if parts else "")
+        for name, owner in self.owners.items():
+            if owner.path.strip("/").split("/", 1)[0] == first:
+                return name, owner
+        return None
 
     @property
     def required_routes(self) -> tuple[str, ...]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ._types import ColumnSpec, TableSpec, col
+from ._types import ColumnSpec, OwnerScope, Permissions, TableSpec, col
 from .mail import USER_ID, attachment_columns
 
-__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS", "EVENT_ATTACHMENTS"]
+__all__ = ["CALENDARS", "CALENDAR_VIEW", "EVENTS", "EVENT_ATTACHMENTS", "GROUP_ID", "group_calendar"]
 
 CALENDAR_ID = col(
     "CalendarId",
@@ -23,8 +23,34 @@ GROUP_ID = col(
 # group-list-events.md, group-post-events.md, calendar-get.md: group calendars take delegated Group.Read.All
 # (reads) and Group.ReadWrite.All (writes) and no application permission; group-list-calendarview.md also
 # lets an application read the calendarView with Calendars.ReadBasic or Calendars.Read.
-_GROUP_READ = (("Group.Read.All", "Group.ReadWrite.All"), ())
-_GROUP_WRITE = (("Group.ReadWrite.All",), ())
+_GROUP_READ: Permissions = (("Group.Read.All", "Group.ReadWrite.All"), ())
+_GROUP_WRITE: Permissions = (("Group.ReadWrite.All",), ())
+_ONE_CALENDAR = "a group has one calendar (/groups/{id}/calendar)"
+
+
+def group_calendar(
+    permissions: Permissions = _GROUP_READ,
+    writes: Permissions = _GROUP_WRITE,
+    *,
+    entity: str | None = None,
+    without: tuple[str, ...] = (),
+) -> dict[str, OwnerScope]:
+    """GroupId as an owner: a Microsoft 365 group's calendar read in place of a mailbox's."""
+    return {
+        "GroupId": OwnerScope(
+            path="/groups/{GroupId}",
+            owner="group",
+            reads="calendar",
+            unknown="no group {value!r} ({column})",
+            find="SELECT id, displayName, groupTypes FROM Groups lists the groups",
+            entity=entity,
+            permissions=permissions,
+            write_permissions=writes,
+            without={name: _ONE_CALENDAR for name in without},
+            # only Unified groups have a group mailbox: a security group's answer is no rows
+            empty=frozenset({"ErrorNonExistentMailbox"}),
+        )
+    }
 
 
 def _event_columns(filterable: bool) -> tuple[ColumnSpec, ...]:
@@ -130,9 +156,7 @@ EVENTS = TableSpec(
     insert_only=("CalendarId", "GroupId"),
     write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     # event-update.md / event-delete.md: PATCH and DELETE /groups/{id}/events/{id} exist
-    group_scope="GroupId",
-    group_permissions=_GROUP_READ,
-    group_write_permissions=_GROUP_WRITE,
+    owners=group_calendar(without=("CalendarId",)),
     columns=_event_columns(True),
 )
 
@@ -153,9 +177,9 @@ CALENDAR_VIEW = TableSpec(
     routes={"CalendarId": "{scope}/calendars/{CalendarId}/calendarView"},
     max_page=1000,
     window=("start_dateTime", "end_dateTime"),
-    group_scope="GroupId",
-    group_permissions=(("Group.Read.All",), ("Calendars.ReadBasic", "Calendars.Read")),
-    group_write_permissions=_GROUP_WRITE,
+    owners=group_calendar(
+        (("Group.Read.All",), ("Calendars.ReadBasic", "Calendars.Read")), without=("CalendarId",)
+    ),
     columns=_event_columns(False),
 )
 
@@ -173,9 +197,7 @@ CALENDARS = TableSpec(
     insert_required=("name",),
     write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     # a group has one calendar (GET /groups/{id}/calendar; /groups/{id}/calendars does not exist in v1.0)
-    group_scope="GroupId",
-    group_collection="{scope}/calendar",
-    group_permissions=_GROUP_READ,
+    owners=group_calendar(writes=((), ()), entity="{scope}/calendar"),
     columns=(
         col("id", read_only=True, not_null=True, desc="Calendar id (the key)"),
         col("name", desc="Name"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._types import TableSpec, col
-from .calendar import _event_columns
+from .calendar import _event_columns, group_calendar
 from .mail import USER_ID
 
 __all__ = ["CALENDAR_GROUPS", "EVENT_OCCURRENCES"]
@@ -16,13 +16,20 @@ EVENT_OCCURRENCES = TableSpec(
     is_view=True,
     description="Occurrences and exceptions of one recurring event inside a time window (GET "
     "/me/events/{id}/instances). EventId is required (a series master's id, or join from Events); "
-    "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now).",
+    "start_dateTime >= x / end_dateTime <= y set the window (default: 30 days either side of now). "
+    "GroupId = x reads a series of that Microsoft 365 group's calendar "
+    "(GET /groups/{id}/events/{id}/instances).",
     collection="{scope}/events/{EventId}/instances",
     key=("EventId", "id"),
     per_user=True,
     routes={"EventId": "{scope}/events/{EventId}/instances"},
     max_page=1000,
     window=("start_dateTime", "end_dateTime"),
+    # event-list-instances.md lists /groups/{id}/events/{id}/instances, with the same permissions as a
+    # mailbox's (Calendars.ReadBasic or Calendars.Read, delegated and application)
+    owners=group_calendar(
+        (("Calendars.ReadBasic", "Calendars.Read"), ("Calendars.ReadBasic", "Calendars.Read")), ((), ())
+    ),
     columns=(
         col(
             "EventId",

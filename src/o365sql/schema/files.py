@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from ._types import TableSpec, col
+from ._types import OwnerScope, TableSpec, col
 from .mail import USER_ID
 
-__all__ = ["FILES"]
+__all__ = ["FILES", "LIBRARIES"]
+
+
+def _library(path: str, owner: str) -> OwnerScope:
+    # a library or another user's drive: delegated, the ".All" permission an application needs too
+    # (Files.Read covers only the user's own OneDrive)
+    return OwnerScope(
+        path=path,
+        owner=owner,
+        reads="drive",
+        unknown="no drive for {column} {value!r}",
+        find="SELECT SiteId, id, name FROM Drives lists the document libraries",
+        permissions=(("Files.Read.All",), ("Files.Read.All",)),
+    )
+
+
+# another drive than the user's OneDrive: a document library by its id, a site's default library, or a
+# Microsoft 365 group's (its team site's default library); UploadFile and DownloadFile take the same columns
+LIBRARIES = {
+    "DriveId": _library("/drives/{DriveId}", "drive"),
+    "SiteId": _library("/sites/{SiteId}", "site"),
+    "GroupId": _library("/groups/{GroupId}", "group"),
+}
 
 # The unconstrained scan walks folders from the root down to DirectoryRetrievalDepth (0 = the root's children
 # only; default 5). parentReference_id = x (or its alias ParentId) lists one folder; id = x is one GET.
@@ -23,13 +45,7 @@ FILES = TableSpec(
         "parentReference_id": "{drive}/items/{parentReference_id}/children",
         "ParentId": "{drive}/items/{ParentId}/children",
     },
-    # another drive than the user's OneDrive: a document library by its id, a site's default library, or
-    # a Microsoft 365 group's (its team site's default library)
-    drive_scopes={
-        "DriveId": "/drives/{DriveId}",
-        "SiteId": "/sites/{SiteId}",
-        "GroupId": "/groups/{GroupId}",
-    },
+    owners=LIBRARIES,
     # driveItem children default to 200 items a page; a larger $top is undocumented, so stay at 200.
     max_page=200,
     recursive="drive",

@@ -6,11 +6,17 @@ from typing import Any
 
 from . import specs
 from .auth import CALENDARS, open_mailbox
-from .calendar_core import calendar_entity, create_in, event_entity, events_of, update_in, view_of
+from .calendar_core import (
+    calendar_entity,
+    create_in,
+    event_entity,
+    events_of,
+    instances_of,
+    update_in,
+    view_of,
+)
 from .envelope import Ctx, Owner, Result
-from .event_views import event_finish, time_window
 from .query import list_result
-from .recurrence import expand
 
 __all__ = [
     "calendar_view",
@@ -66,16 +72,7 @@ def get_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
 def event_instances(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     """GET /me/events/{id}/instances?startDateTime=..&endDateTime=..."""
     box = open_mailbox(ctx, owner, CALENDARS)
-    event = box.event(g["eid"])
-    lo, hi = time_window(ctx)
-    items = expand([event], lo, hi, box.events)
-    return list_result(
-        ctx,
-        items,
-        specs.CALENDAR_VIEW,
-        ctx.meta(f"{owner.base}/events('{g['eid']}')/instances"),
-        finish=event_finish(ctx),
-    )
+    return instances_of(ctx, box, g["eid"], f"{owner.base}/events('{g['eid']}')/instances")
 
 
 def create_event(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:

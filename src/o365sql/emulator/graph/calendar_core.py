@@ -59,6 +59,14 @@ def view_of(ctx: Ctx, box: Mailbox, cal: Item, context: str) -> Result:
     return list_result(ctx, items, specs.CALENDAR_VIEW, ctx.meta(context), finish=event_finish(ctx))
 
 
+def instances_of(ctx: Ctx, box: Mailbox, eid: str, context: str) -> Result:
+    """One event's instances inside startDateTime..endDateTime (a series: its occurrences and exceptions)."""
+    event = box.event(eid)
+    lo, hi = time_window(ctx)
+    items = expand([event], lo, hi, box.events)
+    return list_result(ctx, items, specs.CALENDAR_VIEW, ctx.meta(context), finish=event_finish(ctx))
+
+
 def event_entity(ctx: Ctx, box: Mailbox, eid: str, base: str) -> Result:
     """One event (series master, instance, occurrence) of a mailbox."""
     event = box.event(eid)

@@ -6,6 +6,9 @@ Calendars scopes), application Calendars.ReadBasic/Read/ReadWrite; group-post-ev
 Group.ReadWrite.All only (event-update.md and event-delete.md list the /groups/{id}/events/{id} paths; their
 group permissions are taken to be the same [U]). An application refused a group calendar gets Exchange's
 "Access is denied" (a Microsoft Q&A answer, "Group calendars do not support application permissions").
+event-list-instances.md lists /groups/{id}/events/{id}/instances with delegated and application
+Calendars.ReadBasic or Calendars.Read (taken as the calendarView's rule, Group.Read.All delegated too [U]).
+The attachment resource page says events in group calendars support no attachments: no route here.
 Only Unified groups have a group mailbox; /groups/{id}/calendars does not exist in v1.0 (no route here, so
 the router answers it as an unknown segment).
 """
@@ -15,7 +18,15 @@ from __future__ import annotations
 from typing import Any
 
 from .auth import DENIED, INSUFFICIENT, Perm
-from .calendar_core import calendar_entity, create_in, event_entity, events_of, update_in, view_of
+from .calendar_core import (
+    calendar_entity,
+    create_in,
+    event_entity,
+    events_of,
+    instances_of,
+    update_in,
+    view_of,
+)
 from .envelope import Ctx, Result
 from .errors import GraphError
 from .gen_groups import is_unified
@@ -27,6 +38,7 @@ __all__ = [
     "get_group_calendar",
     "get_group_event",
     "group_calendar_view",
+    "group_event_instances",
     "list_group_events",
     "update_group_event",
 ]
@@ -72,6 +84,12 @@ def group_calendar_view(ctx: Ctx, g: dict[str, str]) -> Result:
     """GET /groups/{id}/calendarView?startDateTime=..&endDateTime=.. (and below /calendar)."""
     group, box = _open(ctx, g["gid"], _VIEW)
     return view_of(ctx, box, box.calendar(None), f"{_base(group)}/calendarView")
+
+
+def group_event_instances(ctx: Ctx, g: dict[str, str]) -> Result:
+    """GET /groups/{id}/events/{id}/instances?startDateTime=..&endDateTime=.. (and below /calendar)."""
+    group, box = _open(ctx, g["gid"], _VIEW)
+    return instances_of(ctx, box, g["eid"], f"{_base(group)}/events('{g['eid']}')/instances")
 
 
 def get_group_calendar(ctx: Ctx, g: dict[str, str]) -> Result:

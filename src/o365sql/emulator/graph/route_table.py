@@ -261,6 +261,11 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
         r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events/(?P<eid>[^/]+)",
         group_calendar.get_group_event,
     ),
+    _route(
+        "GET",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events/(?P<eid>[^/]+)/instances",
+        group_calendar.group_event_instances,
+    ),
     _route("POST", r"groups/(?P<gid>[^/$][^/]*)/(?:calendar/)?events", group_calendar.create_group_event),
     _route(
         "PATCH",
