@@ -19,7 +19,7 @@ import apsw
 
 from ..schema import get_table
 from ._context import EngineContext, PlannedRequest, _Recording
-from ._run import describe_plan
+from ._describe import describe_plan
 from .joins import join_note
 from .planner import Plan
 from .vtable import context_of, is_empty_in_failure, one_value_at_a_time

@@ -32,8 +32,9 @@ from ..errors import (
 from ..scale.readahead import Budget
 from ..schema import TABLES, TableSpec, get_table
 from ._context import EngineContext
+from ._describe import describe, describe_plan
 from ._offline import CACHE_SCHEMA
-from ._run import describe, describe_plan, in_worker, run
+from ._run import in_worker, run
 from ._terms import fill
 from .convert import SQLValue, column_reader
 from .dml import ROW_SCOPE, RowIdentity, Writer, partial_failure
