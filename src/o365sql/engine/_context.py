@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -56,6 +56,7 @@ class GraphLike(Protocol):
         json: Any = None,
         idempotent: bool | None = None,
         permissions: Permissions | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One request (POST/PATCH/DELETE for writes); 4xx/5xx raise DB-API errors naming `permissions`."""
         ...

@@ -60,6 +60,7 @@ class RowIdentity:
 
     scope: str
     keys: tuple[tuple[str, str], ...]
+    etag: str | None = None  # the item's @odata.etag as read (Planner's PATCH and DELETE send it back)
 
     def key(self, name: str) -> str:
         """The value of key column `name`."""
@@ -318,7 +319,13 @@ class Writer:
             raise ProgrammingError(f"{spec.name}: {hint}")
 
     def _request(
-        self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        idempotent: bool | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         permissions = self._permissions()
         below = self.spec.owner_of(path)
@@ -326,7 +333,7 @@ class Writer:
             permissions = below[1].write_permissions
         try:
             response = self.ctx.graph.request(
-                method, path, json=body, idempotent=idempotent, permissions=permissions
+                method, path, json=body, idempotent=idempotent, permissions=permissions, headers=headers
             )
         except OperationalError as exc:
             raise _unknown_outcome(exc) from None

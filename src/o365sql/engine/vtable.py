@@ -38,6 +38,7 @@ from ._run import in_worker, run
 from ._terms import fill
 from .convert import SQLValue, column_reader
 from .dml import ROW_SCOPE, RowIdentity, Writer, partial_failure
+from .dml_groups import writer_for
 from .joins import JoinReadahead
 from .listtables import list_table_spec
 from .planner import Plan, best_index
@@ -161,7 +162,7 @@ class Table:
         return who
 
     def _writer(self) -> Writer:
-        return Writer(self.spec, self.module.ctx)
+        return writer_for(self.spec, self.module.ctx)
 
     def _write(self, statement: str, action: Any) -> None:
         ctx = self.module.ctx
@@ -415,7 +416,10 @@ class Cursor:
             value = reader(self.item) if reader is not None else self.extra.get(name)
             keys.append((name, "" if value is None else str(value)))
         scope = self.extra.get(ROW_SCOPE)
-        return RowIdentity(scope if isinstance(scope, str) else "", tuple(keys))
+        etag = self.item.get("@odata.etag")
+        return RowIdentity(
+            scope if isinstance(scope, str) else "", tuple(keys), etag if isinstance(etag, str) else None
+        )
 
     def Rowid(self) -> int:
         """A writable table's row: a number standing for its identity (asked only by UPDATE/DELETE)."""

@@ -11,6 +11,10 @@ __all__ = ["BUCKETS", "PLANNER_TASKS", "PLANS", "TASKS", "TASK_LISTS"]
 _TODO = (("Tasks.Read",), ("Tasks.Read.All",))
 # plannerplan-list-tasks.md: Tasks.Read or Group.Read.All (delegated), Tasks.Read.All (application).
 _PLANNER = (("Tasks.Read", "Group.Read.All"), ("Tasks.Read.All",))
+# planner-post-tasks.md, plannertask-update.md: Tasks.ReadWrite or Group.ReadWrite.All (delegated),
+# Tasks.ReadWrite.All (application); the same for plans and buckets.
+_PLANNER_WRITE = (("Tasks.ReadWrite", "Group.ReadWrite.All"), ("Tasks.ReadWrite.All",))
+_ALL = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 TASK_LISTS = TableSpec(
     name="TaskLists",
@@ -91,10 +95,13 @@ PLANS = TableSpec(
     parent_key="GroupId",
     fanout_collection="/groups",
     max_page=None,
+    writes=_ALL,
+    insert_required=("GroupId", "title"),
+    write_permissions=_PLANNER_WRITE,
     columns=(
         col("GroupId", kind="param", not_null=True, desc="The group that owns the plan"),
         col("id", read_only=True, not_null=True, desc="Plan id"),
-        col("title", read_only=True, desc="Title"),
+        col("title", desc="Title"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("createdBy_user_id", read_only=True, desc="Created by (user id)"),
         col("container_containerId", read_only=True, desc="Id of the container (the group)"),
@@ -115,11 +122,14 @@ BUCKETS = TableSpec(
     parent_key="PlanId",
     fanout_collection="/me/planner/plans",
     max_page=None,
+    writes=_ALL,
+    insert_required=("PlanId", "name"),
+    write_permissions=_PLANNER_WRITE,
     columns=(
         col("PlanId", kind="param", not_null=True, desc="The plan"),
         col("id", read_only=True, not_null=True, desc="Bucket id"),
-        col("name", read_only=True, desc="Name"),
-        col("orderHint", read_only=True, desc="Sort hint"),
+        col("name", desc="Name"),
+        col("orderHint", desc="Sort hint"),
     ),
 )
 
@@ -135,21 +145,24 @@ PLANNER_TASKS = TableSpec(
     parent_key="PlanId",
     fanout_collection="/me/planner/plans",
     max_page=None,
+    writes=_ALL,
+    insert_required=("PlanId", "title"),
+    write_permissions=_PLANNER_WRITE,
     columns=(
         col("PlanId", kind="param", not_null=True, desc="The plan"),
         col("id", read_only=True, not_null=True, desc="Task id"),
-        col("bucketId", read_only=True, desc="The bucket"),
-        col("title", read_only=True, desc="Title"),
-        col("percentComplete", "INTEGER", read_only=True, desc="0, 50 (in progress) or 100"),
-        col("priority", "INTEGER", read_only=True, desc="0-10: 1 urgent, 3 important, 5 medium, 9 low"),
-        col("startDateTime", "DATETIME", read_only=True, desc="Start"),
-        col("dueDateTime", "DATETIME", read_only=True, desc="Due"),
+        col("bucketId", desc="The bucket"),
+        col("title", desc="Title"),
+        col("percentComplete", "INTEGER", desc="0, 50 (in progress) or 100"),
+        col("priority", "INTEGER", desc="0-10: 1 urgent, 3 important, 5 medium, 9 low"),
+        col("startDateTime", "DATETIME", desc="Start"),
+        col("dueDateTime", "DATETIME", desc="Due"),
         col("completedDateTime", "DATETIME", read_only=True, desc="Completed"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("createdBy_user_id", read_only=True, desc="Created by (user id)"),
-        col("assignments", "JSON", read_only=True, desc="Assignees: user id -> assignment (JSON)"),
-        col("appliedCategories", "JSON", read_only=True, desc="Labels (JSON)"),
-        col("orderHint", read_only=True, desc="Sort hint"),
+        col("assignments", "JSON", desc="Assignees: user id -> assignment (JSON)"),
+        col("appliedCategories", "JSON", desc="Labels (JSON)"),
+        col("orderHint", desc="Sort hint"),
         col("hasDescription", "BOOLEAN", read_only=True, desc="Has a description"),
         col("checklistItemCount", "INTEGER", read_only=True, desc="Checklist items"),
         col("referenceCount", "INTEGER", read_only=True, desc="References"),

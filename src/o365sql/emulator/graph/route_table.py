@@ -29,6 +29,7 @@ from . import (
     mail_send,
     mailbox_settings,
     pim_writes,
+    planner_writes,
     places,
     sites,
     tasks,
@@ -237,6 +238,18 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"planner/plans/(?P<pid>[^/]+)", tasks.get_plan),
     _route("GET", r"planner/plans/(?P<pid>[^/]+)/buckets", tasks.plan_buckets),
     _route("GET", r"planner/plans/(?P<pid>[^/]+)/tasks", tasks.plan_tasks),
+    # Planner writes (planner_writes.py): PATCH and DELETE need If-Match with the item's current etag.
+    _route("POST", r"planner/plans", planner_writes.create_plan),
+    _route("PATCH", r"planner/plans/(?P<pid>[^/]+)", planner_writes.update_plan),
+    _route("DELETE", r"planner/plans/(?P<pid>[^/]+)", planner_writes.delete_plan),
+    _route("POST", r"planner/buckets", planner_writes.create_bucket),
+    _route("GET", r"planner/buckets/(?P<bid>[^/]+)", planner_writes.get_bucket),
+    _route("PATCH", r"planner/buckets/(?P<bid>[^/]+)", planner_writes.update_bucket),
+    _route("DELETE", r"planner/buckets/(?P<bid>[^/]+)", planner_writes.delete_bucket),
+    _route("POST", r"planner/tasks", planner_writes.create_task),
+    _route("GET", r"planner/tasks/(?P<tid>[^/]+)", planner_writes.get_task),
+    _route("PATCH", r"planner/tasks/(?P<tid>[^/]+)", planner_writes.update_task),
+    _route("DELETE", r"planner/tasks/(?P<tid>[^/]+)", planner_writes.delete_task),
     # SharePoint (the sharepoint block): sites, drives of sites and groups, lists. `/sites/{id}/drive/...`
     # and `/groups/{id}/drive/...` are the owner routes of the library (router.py, sites.library_owner).
     _route("GET", r"sites", sites.search_sites),
