@@ -96,7 +96,8 @@ class WriteLog:
     @property
     def created_ids(self) -> list[str]:
         """Ids of the items the statement created, in order."""
-        return [str(item.get("id", "")) for _table, item, _extra in self.created]
+        # a reply to a group thread (Posts) is answered 202 without an id: it has no entry here
+        return [str(item["id"]) for _table, item, _extra in self.created if item.get("id")]
 
 
 class EngineContext:

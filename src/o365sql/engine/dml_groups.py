@@ -1,9 +1,14 @@
-"""Writes to Planner (Plans, Buckets, PlannerTasks): their request bodies and Planner's etag rule.
+"""Writes to group content: Planner (Plans, Buckets, PlannerTasks) and conversations (Conversations,
+Threads, Posts): their request bodies, Planner's etag rule, and the delegated-only conversation writes.
 
 plannertask-update.md (and the plan and bucket pages): PATCH and DELETE need `If-Match` with the item's last
 known `@odata.etag`, and Graph answers 412 Precondition Failed when someone changed the item since. The
 etag sent is the one of the row the UPDATE or DELETE read (RowIdentity.etag); a 412 becomes a ConflictError
 that says so, and nothing is retried over the other change.
+
+group-post-conversations.md, group-post-threads.md: a conversation or thread is created with its first post
+(Content, NewParticipants). conversationthread-reply.md: a reply (INSERT INTO Posts) answers 202 with no
+body, so no id: the row's id stays NULL in RETURNING and cursor.inserted_ids has no entry for it.
 """
 
 from __future__ import annotations
@@ -11,16 +16,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConflictError, DataError, OperationalError
+from ..errors import ConflictError, DataError, OperationalError, ProgrammingError
 from ..graph import path_segment
 from ..schema import TableSpec
 from .convert import SQLValue
-from .dml import RowIdentity, Writer, build_body
+from .dml import RowIdentity, Writer, _address_list, _recipients, build_body
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
 
-__all__ = ["PlannerWriter", "writer_for"]
+__all__ = ["ConversationWriter", "PlannerWriter", "writer_for"]
 
 # table -> (collection POSTed to, item path below /planner, what one item is called in messages)
 _PLANNER = {
@@ -36,6 +41,8 @@ def writer_for(spec: TableSpec, ctx: EngineContext) -> Writer:
     """The Writer for a table: Planner's own for Plans, Buckets and PlannerTasks."""
     if spec.name in _PLANNER:
         return PlannerWriter(spec, ctx)
+    if spec.name in ("Conversations", "Threads", "Posts"):
+        return ConversationWriter(spec, ctx)
     return Writer(spec, ctx)
 
 
@@ -121,3 +128,52 @@ class PlannerWriter(Writer):
         self._conditional("DELETE", who)
         log.rows += 1
         log.done.append(who.key("id"))
+
+
+def _participants(spec: TableSpec, name: str, value: SQLValue) -> list[dict[str, Any]]:
+    """Recipients from 'a@x.com; Name <b@y.com>' or a JSON array (addresses or recipient objects)."""
+    column = spec.column(name)
+    if not isinstance(value, str):
+        raise DataError(f"{spec.name}.{column.name} takes 'a@x.com; Name <b@y.com>' or a JSON array, not {value!r}")
+    if value.lstrip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            raise DataError(f"{spec.name}.{column.name}: {value[:60]!r} is not valid JSON") from None
+        return _recipients(spec, column, parsed)
+    return _address_list(spec, column, value)
+
+
+class ConversationWriter(Writer):
+    """Conversations, Threads (each with a first post) and Posts (a reply): delegated writes only."""
+
+    def _insert_generic(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        spec = self.spec
+        if self.ctx.app_only:
+            raise ProgrammingError(
+                f"INSERT INTO {spec.name}: Graph takes new conversations, threads and replies only from a "
+                "signed-in user (delegated Group.ReadWrite.All; no application permission allows it), and "
+                "this connection is app-only; connect with a user's sign-in"
+            )
+        group = path_segment(str(routes["GroupId"]).strip())
+        people_name = "newParticipants" if spec.name == "Posts" else "NewParticipants"
+        raw_people = values.pop(people_name, None)
+        people = _participants(spec, people_name, raw_people) if raw_people is not None else []
+        if spec.name == "Posts":
+            body = build_body(spec, values)
+            post = {"body": {"contentType": "html", **body.get("body", {})}, "newParticipants": people}
+            thread = path_segment(str(routes["ThreadId"]).strip())
+            self._request("POST", f"/groups/{group}/threads/{thread}/reply", {"post": post})
+            return {}  # 202 Accepted without a body: Graph gives no id for the reply
+        content = values.pop("Content")
+        if not isinstance(content, str) or not content.strip():
+            raise DataError(f"{spec.name}.Content takes the first post's body (text or HTML), not {content!r}")
+        first = {"body": {"contentType": "html", "content": content}, "newParticipants": people}
+        body = build_body(spec, values)
+        if spec.name == "Conversations":
+            body["threads"] = [{"posts": [first]}]
+            return self._request("POST", f"/groups/{group}/conversations", body)
+        body["posts"] = [first]
+        return self._request("POST", self._collection_for(scope, routes), body)

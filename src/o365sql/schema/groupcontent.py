@@ -12,6 +12,21 @@ _PERMISSIONS = (
     ("Group-Conversation.Read.All", "Group.Read.All"),
 )
 
+# group-post-conversations.md, group-post-threads.md, conversationthread-reply.md: Group.ReadWrite.All
+# (delegated); Graph lists no application permission for these writes.
+_WRITE: tuple[tuple[str, ...], tuple[str, ...]] = (("Group.ReadWrite.All",), ())
+_CONTENT = col(
+    "Content",
+    kind="param",
+    hidden=True,
+    desc="INSERT only: the body (HTML) of the first post; reads as NULL",
+)
+_PARTICIPANTS = col(
+    "NewParticipants",
+    kind="param",
+    hidden=True,
+    desc="INSERT only: recipients added to the first post ('a@x.com; Name <b@y.com>' or JSON); reads as NULL",
+)
 
 CONVERSATIONS = TableSpec(
     name="Conversations",
@@ -26,14 +41,20 @@ CONVERSATIONS = TableSpec(
     fanout_collection="/groups",
     max_page=1000,
     supports_skip=True,
+    writes=frozenset({"INSERT"}),
+    insert_required=("GroupId", "topic", "Content"),
+    insert_only=("Content", "NewParticipants"),
+    write_permissions=_WRITE,
     columns=(
         col("GroupId", kind="param", not_null=True, desc="The group"),
         col("id", read_only=True, not_null=True, desc="Conversation id"),
-        col("topic", read_only=True, desc="Subject shared by the conversation's threads"),
+        col("topic", desc="Subject shared by the conversation's threads"),
         col("hasAttachments", "BOOLEAN", ops="bool", read_only=True, desc="Some post has attachments"),
         col("lastDeliveredDateTime", "DATETIME", read_only=True, desc="When the last post arrived"),
         col("uniqueSenders", "JSON", read_only=True, desc="Everyone who posted (JSON array of names)"),
         col("preview", read_only=True, desc="Start of the latest post"),
+        _CONTENT,
+        _PARTICIPANTS,
     ),
 )
 
@@ -51,10 +72,14 @@ THREADS = TableSpec(
     routes={"ConversationId": "/groups/{GroupId}/conversations/{ConversationId}/threads"},
     max_page=1000,
     supports_skip=True,
+    writes=frozenset({"INSERT"}),
+    insert_required=("GroupId", "Content"),
+    insert_only=("Content", "NewParticipants"),
+    write_permissions=_WRITE,
     columns=(
         col("GroupId", kind="param", not_null=True, desc="The group"),
         col("id", read_only=True, not_null=True, desc="Thread id"),
-        col("topic", read_only=True, desc="Subject"),
+        col("topic", desc="Subject"),
         col("hasAttachments", "BOOLEAN", ops="bool", read_only=True, desc="Some post has attachments"),
         col("lastDeliveredDateTime", "DATETIME", read_only=True, desc="When the last post arrived"),
         col("isLocked", "BOOLEAN", read_only=True, desc="Locked: no new posts"),
@@ -67,6 +92,8 @@ THREADS = TableSpec(
             kind="param",
             desc="A constraint reads that conversation's threads; NULL when the group's threads were read",
         ),
+        _CONTENT,
+        _PARTICIPANTS,
     ),
 )
 
@@ -85,6 +112,9 @@ POSTS = TableSpec(
     routes={"GroupId": "/groups/{GroupId}/threads/{ThreadId}/posts"},
     max_page=1000,
     supports_skip=True,
+    writes=frozenset({"INSERT"}),
+    insert_required=("GroupId", "ThreadId", "body_content"),
+    write_permissions=_WRITE,
     columns=(
         col("GroupId", kind="param", not_null=True, desc="The group"),
         col("ThreadId", kind="param", not_null=True, desc="The thread"),
@@ -93,8 +123,8 @@ POSTS = TableSpec(
         col("from_emailAddress_name", read_only=True, desc="Author name"),
         col("from_emailAddress_address", read_only=True, desc="Author address"),
         col("sender_emailAddress_address", read_only=True, desc="Account that sent it"),
-        col("body_contentType", read_only=True, desc="html or text"),
-        col("body_content", read_only=True, desc="The body"),
+        col("body_contentType", desc="html or text"),
+        col("body_content", desc="The body"),
         col("hasAttachments", "BOOLEAN", ops="bool", read_only=True, desc="Has attachments"),
         col(
             "receivedDateTime",
@@ -107,7 +137,7 @@ POSTS = TableSpec(
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
         col("categories", "JSON", read_only=True, desc="Categories (JSON)"),
-        col("newParticipants", "JSON", read_only=True, desc="Recipients added by this post (JSON)"),
+        col("newParticipants", "JSON", desc="Recipients added by this post (JSON)"),
         col("changeKey", read_only=True, desc="Version"),
     ),
 )

@@ -24,6 +24,7 @@ from . import (
     event_attachments,
     group_calendar,
     group_content,
+    group_content_writes,
     mail,
     mail_folders,
     mail_send,
@@ -233,6 +234,18 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
         "GET",
         r"groups/(?P<gid>[^/$][^/]*)/(?:conversations/(?P<cid>[^/]+)/)?threads/(?P<tid>[^/]+)/posts",
         group_content.thread_posts,
+    ),
+    # group conversation writes (group_content_writes.py): delegated Group.ReadWrite.All only
+    _route("POST", r"groups/(?P<gid>[^/$][^/]*)/conversations", group_content_writes.create_conversation),
+    _route(
+        "POST",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:conversations/(?P<cid>[^/]+)/)?threads",
+        group_content_writes.create_thread,
+    ),
+    _route(
+        "POST",
+        r"groups/(?P<gid>[^/$][^/]*)/(?:conversations/(?P<cid>[^/]+)/)?threads/(?P<tid>[^/]+)/reply",
+        group_content_writes.reply_to_thread,
     ),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/planner/plans", tasks.group_plans),
     _route("GET", r"planner/plans/(?P<pid>[^/]+)", tasks.get_plan),
