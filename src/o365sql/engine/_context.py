@@ -13,6 +13,7 @@ from ..properties import Properties
 from .convert import SQLValue
 
 if TYPE_CHECKING:
+    from ..schema import TableSpec
     from ..scale.cache import SyncCache
     from ..scale.scheduler import OwnerSkip
     from ..scale.stats import StatementMeter
@@ -92,6 +93,9 @@ class WriteLog:
     moved: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     done: list[str] = field(default_factory=list)
+    # tables made by CREATE VIRTUAL TABLE (a SharePoint list's typed table) that created rows: RETURNING
+    # finds their columns here, as they are not in schema.TABLES
+    specs: dict[str, TableSpec] = field(default_factory=dict)
 
     @property
     def created_ids(self) -> list[str]:

@@ -20,6 +20,7 @@ from ..errors import ConflictError, DataError, OperationalError, ProgrammingErro
 from ..graph import path_segment
 from ..schema import TableSpec
 from .convert import SQLValue
+from .dml_lists import ListItemWriter
 from .dml import RowIdentity, Writer, _address_list, _recipients, build_body
 
 if TYPE_CHECKING:
@@ -38,11 +39,13 @@ _ASSIGNMENT = {"@odata.type": "#microsoft.graph.plannerAssignment", "orderHint":
 
 
 def writer_for(spec: TableSpec, ctx: EngineContext) -> Writer:
-    """The Writer for a table: Planner's own for Plans, Buckets and PlannerTasks."""
+    """The Writer for a table: Planner's, conversations' and list items' own, else the generic one."""
     if spec.name in _PLANNER:
         return PlannerWriter(spec, ctx)
     if spec.name in ("Conversations", "Threads", "Posts"):
         return ConversationWriter(spec, ctx)
+    if spec.expand == "fields":
+        return ListItemWriter(spec, ctx)  # ListItems and the typed table of one list
     return Writer(spec, ctx)
 
 

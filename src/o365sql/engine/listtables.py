@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import ProgrammingError
 from ..graph import path_segment
 from ..schema import TABLES, TableSpec, col
+from ..schema.sharepoint import SITES_WRITE
 from ..schema._types import ColumnSpec, ColumnType
 
 __all__ = ["list_table_spec"]
@@ -44,14 +45,17 @@ def _field_column(column: dict[str, Any], filterable: bool) -> ColumnSpec | None
     if not name or name.lower() in {c.name.lower() for c in _ITEM_COLUMNS}:
         return None
     desc = str(column.get("displayName") or name)
+    # a column the list marks readOnly (Created, Modified) is SharePoint's to set; the others are written
+    # as fields of the item (engine.dml_lists)
+    fixed = bool(column.get("readOnly"))
     if any(facet in column for facet in _LOOKUPS):
         # Graph gives a person/lookup field as the id of the looked-up item, under <name>LookupId
         return col(
-            f"{name}LookupId", path=f"fields/{name}LookupId", read_only=True, desc=f"{desc} (lookup id)"
+            f"{name}LookupId", path=f"fields/{name}LookupId", read_only=fixed, desc=f"{desc} (lookup id)"
         )
     sql_type, ops = next((_FACETS[f] for f in _FACETS if f in column), ("TEXT", ""))
     return col(
-        name, sql_type, path=f"fields/{name}", ops=ops if filterable else "", read_only=True, desc=desc
+        name, sql_type, path=f"fields/{name}", ops=ops if filterable else "", read_only=fixed, desc=desc
     )
 
 
@@ -89,5 +93,7 @@ def list_table_spec(graph: Any, table: str, site_id: str, list_ref: str) -> Tabl
         collection=f"{items}/items",
         max_page=None,
         expand="fields",
+        writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+        write_permissions=SITES_WRITE,
         columns=tuple(columns),
     )

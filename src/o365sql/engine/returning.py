@@ -20,8 +20,10 @@ __all__ = ["returning"]
 RawColumn = tuple[str, str | None, str | None, str | None, str | None]
 
 
-def _value(table: str, column: str, item: dict[str, Any], extra: dict[str, SQLValue]) -> SQLValue:
-    spec = get_table(table)
+def _value(
+    table: str, column: str, item: dict[str, Any], extra: dict[str, SQLValue], log: WriteLog
+) -> SQLValue:
+    spec = log.specs.get(table) or get_table(table)
     col = spec.column(column)
     if col.kind in ("graph", "odata_type"):
         return column_reader(col)(item)
@@ -40,5 +42,5 @@ def returning(rows: Iterator[tuple[Any, ...]], raw: tuple[RawColumn, ...], log: 
         values = list(row)
         for i, (_name, _decl, _db, origin_table, origin_column) in enumerate(raw):
             if origin_table and origin_column and origin_table.lower() == table.lower():
-                values[i] = _value(table, origin_column, item, extra)
+                values[i] = _value(table, origin_column, item, extra, log)
         yield tuple(values)

@@ -120,6 +120,9 @@ LISTS = TableSpec(
     ),
 )
 
+# listitem-create.md, listitem-update.md, listitem-delete.md: Sites.ReadWrite.All, delegated and application.
+SITES_WRITE: tuple[tuple[str, ...], tuple[str, ...]] = (("Sites.ReadWrite.All",), ("Sites.ReadWrite.All",))
+
 # listitem-list.md: items with $expand=fields (the list's columns, as JSON here). Filtering on fields needs
 # an indexed column (or a header accepting a scan); fields are JSON here, so nothing is filtered at Graph.
 LIST_ITEMS = TableSpec(
@@ -137,11 +140,14 @@ LIST_ITEMS = TableSpec(
     routes={"SiteId": "/sites/{SiteId}/lists/{ListId}/items"},
     max_page=None,
     expand="fields",
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("SiteId", "ListId", "fields"),
+    write_permissions=SITES_WRITE,
     columns=(
         col("SiteId", kind="param", not_null=True, desc="The site"),
         col("ListId", kind="param", not_null=True, desc="The list"),
         col("id", read_only=True, not_null=True, desc="Item id (a number, as text)"),
-        col("fields", "JSON", read_only=True, desc="The item's column values (JSON object)"),
+        col("fields", "JSON", desc="The item's column values (JSON object)"),
         col("webUrl", read_only=True, desc="Address of the item"),
         col("eTag", read_only=True, desc="Entity tag"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),

@@ -33,6 +33,7 @@ from . import (
     planner_writes,
     places,
     sites,
+    sites_writes,
     tasks,
     teams,
     uploads,
@@ -274,6 +275,18 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)", sites.get_list),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites.list_items),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/columns", sites.list_columns),
+    # list item writes (sites_writes.py): Sites.ReadWrite.All
+    _route("POST", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites_writes.create_item),
+    _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.get_item),
+    _route("DELETE", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.delete_item),
+    _route(
+        "GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)/fields", sites_writes.get_item_fields
+    ),
+    _route(
+        "PATCH",
+        r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)/fields",
+        sites_writes.update_item_fields,
+    ),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/sites/root", sites.group_site),
     _route("GET", r"groups/(?P<gid>[^/$][^/]*)/drives", sites.group_drives),
     # group calendars (group_calendar.py) and places (places.py)

@@ -282,7 +282,12 @@ def list_items(ctx: Ctx, g: dict[str, str]) -> Result:
     if "fields" not in expand.lower():
         items = [{k: v for k, v in it.items() if k != "fields"} for it in items]
     context = ctx.meta(f"sites('{site['id']}')/lists('{lst['id']}')/items")
-    return list_result(ctx, items, spec, context, token_paging="drive", strip=("$expand",))
+
+    def expanded(item: Item, shaped: Item) -> Item:
+        # an expanded navigation property comes back whatever $select names ($select=id&$expand=fields)
+        return {**shaped, "fields": item["fields"]} if "fields" in item else shaped
+
+    return list_result(ctx, items, spec, context, finish=expanded, token_paging="drive", strip=("$expand",))
 
 
 def drive_writer(store: GraphStore, key: str) -> Owner:
