@@ -42,7 +42,9 @@ def _posts(graph: httpx.Client, gid: str, tid: str) -> list[dict[str, object]]:
     return list(get(graph, f"/groups/{gid}/threads/{tid}/posts")["value"])
 
 
-def test_insert_conversation_starts_a_thread_with_its_post(gcon: o365sql.Connection, graph: httpx.Client) -> None:
+def test_insert_conversation_starts_a_thread_with_its_post(
+    gcon: o365sql.Connection, graph: httpx.Client
+) -> None:
     gid = _group(graph)
     cur = gcon.cursor()
     cur.execute(
@@ -53,7 +55,9 @@ def test_insert_conversation_starts_a_thread_with_its_post(gcon: o365sql.Connect
     )
     ((cid, topic),) = cur.fetchall()
     assert topic == "Offsite dates" and cur.inserted_ids == [cid]
-    assert [c["topic"] for c in get(graph, f"/groups/{gid}/conversations")["value"] if c["id"] == cid] == [topic]
+    assert [c["topic"] for c in get(graph, f"/groups/{gid}/conversations")["value"] if c["id"] == cid] == [
+        topic
+    ]
     (thread,) = get(graph, f"/groups/{gid}/conversations/{cid}/threads")["value"]
     (post,) = _posts(graph, gid, thread["id"])
     assert post["body"] == {"contentType": "html", "content": "<p>Which week suits?</p>"}
@@ -67,7 +71,9 @@ def test_insert_thread_opens_a_new_conversation(gcon: o365sql.Connection, graph:
     gid = _group(graph)
     before = len(get(graph, f"/groups/{gid}/conversations")["value"])
     cur = gcon.cursor()
-    cur.execute("INSERT INTO Threads (GroupId, topic, Content) VALUES (?, 'Lunch', 'Pizza?') RETURNING id", (gid,))
+    cur.execute(
+        "INSERT INTO Threads (GroupId, topic, Content) VALUES (?, 'Lunch', 'Pizza?') RETURNING id", (gid,)
+    )
     ((tid,),) = cur.fetchall()
     assert [p["body"]["content"] for p in _posts(graph, gid, tid)] == ["Pizza?"]  # type: ignore[index]
     assert len(get(graph, f"/groups/{gid}/conversations")["value"]) == before + 1
@@ -111,11 +117,16 @@ def test_insert_post_replies_and_gives_no_id(gcon: o365sql.Connection, graph: ht
         ("INSERT INTO Conversations (GroupId, topic) VALUES (?, 't')", "needs Content", False),
         ("INSERT INTO Conversations (GroupId, Content) VALUES (?, 'c')", "needs topic", False),
         (
-            "INSERT INTO Conversations (GroupId, topic, Content, NewParticipants) VALUES (?, 't', 'c', 'nobody')",
+            "INSERT INTO Conversations (GroupId, topic, Content, NewParticipants) "
+            "VALUES (?, 't', 'c', 'nobody')",
             "email",
             False,
         ),
-        ("INSERT INTO Conversations (GroupId, topic, Content, preview) VALUES (?, 't', 'c', 'p')", "read-only", False),
+        (
+            "INSERT INTO Conversations (GroupId, topic, Content, preview) VALUES (?, 't', 'c', 'p')",
+            "read-only",
+            False,
+        ),
         # Graph's own 400: a thread of the group (not of a conversation) needs its topic
         ("INSERT INTO Threads (GroupId, Content) VALUES (?, 'no topic')", "(?i)topic", True),
     ],
@@ -140,16 +151,19 @@ def test_conversations_take_no_update_or_delete(gcon: o365sql.Connection, graph:
 
 def test_403_names_group_readwrite_all(emu: Emulator, graph: httpx.Client) -> None:
     gid = _group(graph)
-    with connect(emu, frozenset({"User.Read", "Group-Conversation.Read.All"})) as c:
-        with pytest.raises(o365sql.Error, match="Group.ReadWrite.All"):
-            c.cursor().execute("INSERT INTO Threads (GroupId, topic, Content) VALUES (?, 'x', 'y')", (gid,))
+    scopes = frozenset({"User.Read", "Group-Conversation.Read.All"})
+    with connect(emu, scopes) as c, pytest.raises(o365sql.Error, match=r"Group\.ReadWrite\.All"):
+        c.cursor().execute("INSERT INTO Threads (GroupId, topic, Content) VALUES (?, 'x', 'y')", (gid,))
     assert not [t for t in get(graph, f"/groups/{gid}/threads")["value"] if t["topic"] == "x"]
 
 
 def test_app_only_is_refused_before_any_request(emu: Emulator, graph: httpx.Client) -> None:
     gid = _group(graph)
     token, _ = emu.state.tokens.issue_access(
-        tenant_id=emu.tenant_id, client_id=emu.client_id, user_id=None, roles=frozenset({"Group.ReadWrite.All"})
+        tenant_id=emu.tenant_id,
+        client_id=emu.client_id,
+        user_id=None,
+        roles=frozenset({"Group.ReadWrite.All"}),
     )
     app_url = ";".join(
         [
@@ -163,8 +177,13 @@ def test_app_only_is_refused_before_any_request(emu: Emulator, graph: httpx.Clie
         ]
     )
     mark = len(emu.requests())
-    with o365sql.connect(app_url) as app, pytest.raises(o365sql.ProgrammingError, match="signed-in user") as caught:
-        app.cursor().execute("INSERT INTO Conversations (GroupId, topic, Content) VALUES (?, 't', 'c')", (gid,))
+    with (
+        o365sql.connect(app_url) as app,
+        pytest.raises(o365sql.ProgrammingError, match="signed-in user") as caught,
+    ):
+        app.cursor().execute(
+            "INSERT INTO Conversations (GroupId, topic, Content) VALUES (?, 't', 'c')", (gid,)
+        )
     assert "Group.ReadWrite.All" in str(caught.value)
     assert writes_since(emu, mark) == []
     # the emulator refuses the app-only write as Graph does (no application permission is listed)

@@ -63,7 +63,11 @@ def test_list_items_insert_update_delete(
     cur = lcon.cursor()
     cur.execute(
         "INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, ?) RETURNING id",
-        (site, lst, json.dumps({"Title": "Kestrel", "Budget": 4200, "Status": "In progress", "Active": True})),
+        (
+            site,
+            lst,
+            json.dumps({"Title": "Kestrel", "Budget": 4200, "Status": "In progress", "Active": True}),
+        ),
     )
     ((iid,),) = cur.fetchall()
     fields = _fields(graph, site, lst, iid)
@@ -75,7 +79,8 @@ def test_list_items_insert_update_delete(
     )
     mark = len(emu.requests())
     cur.execute(
-        "UPDATE ListItems SET fields = json_set(fields, '$.Budget', 5000) WHERE SiteId = ? AND ListId = ? AND id = ?",
+        "UPDATE ListItems SET fields = json_set(fields, '$.Budget', 5000) "
+        "WHERE SiteId = ? AND ListId = ? AND id = ?",
         (site, lst, iid),
     )
     assert writes_since(emu, mark) == [("PATCH", f"/v1.0/sites/{site}/lists/{lst}/items/{iid}/fields")]
@@ -93,7 +98,8 @@ def test_update_sends_only_the_changed_fields(
     before = _fields(graph, site, lst, iid)
     new = "Done" if before["Status"] != "Done" else "Not started"
     lcon.cursor().execute(
-        "UPDATE ListItems SET fields = json_set(fields, '$.Status', ?) WHERE SiteId = ? AND ListId = ? AND id = ?",
+        "UPDATE ListItems SET fields = json_set(fields, '$.Status', ?) "
+        "WHERE SiteId = ? AND ListId = ? AND id = ?",
         (new, site, lst, iid),
     )
     after = _fields(graph, site, lst, iid)
@@ -117,7 +123,11 @@ def test_typed_list_table_writes_fields(
         ((iid, title),) = cur.fetchall()
         assert title == "Merlin"
         fields = _fields(graph, site, lst, iid)
-        assert (fields["Budget"], fields["Active"], fields["DueDate"]) == (12.5, False, "2027-03-01T00:00:00Z")
+        assert (fields["Budget"], fields["Active"], fields["DueDate"]) == (
+            12.5,
+            False,
+            "2027-03-01T00:00:00Z",
+        )
         cur.execute("UPDATE temp.TypedProjects SET Budget = 99, Active = 1 WHERE id = ?", (iid,))
         fields = _fields(graph, site, lst, iid)
         assert (fields["Budget"], fields["Active"], fields["Title"]) == (99.0, True, "Merlin")
@@ -146,27 +156,34 @@ def test_bad_fields_write_nothing(
     site, lst = projects
     before = _count(graph, site, lst)
     with pytest.raises(o365sql.Error, match=wanted):
-        lcon.cursor().execute("INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, ?)", (site, lst, fields))
+        lcon.cursor().execute(
+            "INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, ?)", (site, lst, fields)
+        )
     assert _count(graph, site, lst) == before
 
 
-def test_a_library_takes_no_list_item(lcon: o365sql.Connection, graph: httpx.Client, projects: tuple[str, str]) -> None:
+def test_a_library_takes_no_list_item(
+    lcon: o365sql.Connection, graph: httpx.Client, projects: tuple[str, str]
+) -> None:
     site, _ = projects
     library = next(
-        x["id"] for x in get(graph, f"/sites/{site}/lists")["value"] if x["list"]["template"] == "documentLibrary"
+        x["id"]
+        for x in get(graph, f"/sites/{site}/lists")["value"]
+        if x["list"]["template"] == "documentLibrary"
     )
     with pytest.raises(o365sql.Error, match="OneDrive"):
         lcon.cursor().execute(
-            "INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, '{\"Title\": \"x\"}')", (site, library)
+            'INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, \'{"Title": "x"}\')',
+            (site, library),
         )
 
 
 def test_403_names_sites_readwrite_all(emu: Emulator, graph: httpx.Client, projects: tuple[str, str]) -> None:
     site, lst = projects
     before = _count(graph, site, lst)
-    with connect(emu, frozenset({"User.Read", "Sites.Read.All"})) as c:
-        with pytest.raises(o365sql.Error, match="Sites.ReadWrite.All"):
-            c.cursor().execute(
-                "INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, '{\"Title\": \"x\"}')", (site, lst)
-            )
+    scopes = frozenset({"User.Read", "Sites.Read.All"})
+    with connect(emu, scopes) as c, pytest.raises(o365sql.Error, match=r"Sites\.ReadWrite\.All"):
+        c.cursor().execute(
+            'INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, \'{"Title": "x"}\')', (site, lst)
+        )
     assert _count(graph, site, lst) == before

@@ -1,8 +1,9 @@
-"""INSERT/UPDATE/DELETE on Plans, Buckets and PlannerTasks: effects read back through raw Graph, the etag rule."""
+"""INSERT/UPDATE/DELETE on Plans, Buckets and PlannerTasks: effects read through raw Graph; the etag rule."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -88,7 +89,9 @@ def test_task_insert_sends_planner_body(pcon: o365sql.Connection, graph: httpx.C
     assert task["assignments"][user]["@odata.type"] == "#microsoft.graph.plannerAssignment"
 
 
-def test_task_update_sends_the_read_etag(pcon: o365sql.Connection, graph: httpx.Client, emu: Emulator) -> None:
+def test_task_update_sends_the_read_etag(
+    pcon: o365sql.Connection, graph: httpx.Client, emu: Emulator
+) -> None:
     _, pid = _a_plan(graph)
     tid = get(graph, f"/planner/plans/{pid}/tasks")["value"][0]["id"]
     etag = get(graph, f"/planner/tasks/{tid}")["@odata.etag"]
@@ -113,7 +116,9 @@ def test_stale_etag_is_an_error_and_writes_nothing(pcon: o365sql.Connection, gra
         # another client renames the task after the statement read it
         current = get(graph, f"/planner/tasks/{task_id}")
         done = graph.patch(
-            f"/planner/tasks/{task_id}", json={"title": "theirs"}, headers={"If-Match": current["@odata.etag"]}
+            f"/planner/tasks/{task_id}",
+            json={"title": "theirs"},
+            headers={"If-Match": current["@odata.etag"]},
         )
         assert done.status_code == 204, done.text
         return 1
@@ -121,13 +126,16 @@ def test_stale_etag_is_an_error_and_writes_nothing(pcon: o365sql.Connection, gra
     pcon._db.create_scalar_function("meddle", meddle)
     with pytest.raises(o365sql.IntegrityError) as caught:
         pcon.cursor().execute(
-            "UPDATE PlannerTasks SET title = 'mine' WHERE PlanId = ? AND id = ? AND meddle(id) = 1", (pid, tid)
+            "UPDATE PlannerTasks SET title = 'mine' WHERE PlanId = ? AND id = ? AND meddle(id) = 1",
+            (pid, tid),
         )
     message = str(caught.value)
     assert "changed by someone else" in message and "run the statement again" in message
     assert get(graph, f"/planner/tasks/{tid}")["title"] == "theirs"
     with pytest.raises(o365sql.IntegrityError, match="changed by someone else"):
-        pcon.cursor().execute("DELETE FROM PlannerTasks WHERE PlanId = ? AND id = ? AND meddle(id) = 1", (pid, tid))
+        pcon.cursor().execute(
+            "DELETE FROM PlannerTasks WHERE PlanId = ? AND id = ? AND meddle(id) = 1", (pid, tid)
+        )
     assert get(graph, f"/planner/tasks/{tid}")["id"] == tid
 
 
@@ -136,7 +144,9 @@ def test_emulator_refuses_a_stale_or_missing_if_match(graph: httpx.Client) -> No
     task = get(graph, f"/planner/plans/{pid}/tasks")["value"][2]
     missing = graph.patch(f"/planner/tasks/{task['id']}", json={"title": "x"})
     assert missing.status_code == 400
-    ok = graph.patch(f"/planner/tasks/{task['id']}", json={"title": "x"}, headers={"If-Match": task["@odata.etag"]})
+    ok = graph.patch(
+        f"/planner/tasks/{task['id']}", json={"title": "x"}, headers={"If-Match": task["@odata.etag"]}
+    )
     assert ok.status_code == 204
     stale = graph.delete(f"/planner/tasks/{task['id']}", headers={"If-Match": task["@odata.etag"]})
     assert stale.status_code == 412
@@ -171,14 +181,14 @@ def test_bad_task_inserts_write_nothing(
 
 
 def test_unknown_plan_is_an_error(pcon: o365sql.Connection) -> None:
-    with pytest.raises(o365sql.Error, match="(?i)not found"):
+    with pytest.raises(o365sql.Error, match=r"(?i)not found"):
         pcon.cursor().execute("INSERT INTO Buckets (PlanId, name) VALUES ('no-such-plan', 'x')")
 
 
 def test_403_names_the_write_permission(emu: Emulator, graph: httpx.Client) -> None:
     _, pid = _a_plan(graph)
-    with connect(emu, frozenset({"User.Read", "Tasks.Read"})) as c:
-        with pytest.raises(o365sql.Error, match="Tasks.ReadWrite") as caught:
-            c.cursor().execute("INSERT INTO Buckets (PlanId, name) VALUES (?, 'x')", (pid,))
+    scopes = frozenset({"User.Read", "Tasks.Read"})
+    with connect(emu, scopes) as c, pytest.raises(o365sql.Error, match=r"Tasks\.ReadWrite") as caught:
+        c.cursor().execute("INSERT INTO Buckets (PlanId, name) VALUES (?, 'x')", (pid,))
     assert "Tasks.ReadWrite.All" in str(caught.value) or "Group.ReadWrite.All" in str(caught.value)
     assert not [b for b in get(graph, f"/planner/plans/{pid}/buckets")["value"] if b["name"] == "x"]

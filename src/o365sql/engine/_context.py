@@ -13,10 +13,10 @@ from ..properties import Properties
 from .convert import SQLValue
 
 if TYPE_CHECKING:
-    from ..schema import TableSpec
     from ..scale.cache import SyncCache
     from ..scale.scheduler import OwnerSkip
     from ..scale.stats import StatementMeter
+    from ..schema import TableSpec
 
 __all__ = ["EngineContext", "GraphLike", "PlannedRequest", "WriteLog"]
 
@@ -36,7 +36,12 @@ class GraphLike(Protocol):
         ...
 
     def get_json(
-        self, path: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        *,
+        permissions: Permissions | None = None,
     ) -> dict[str, Any]:
         """One GET answered with JSON."""
         ...

@@ -20,8 +20,8 @@ from ..errors import ConflictError, DataError, OperationalError, ProgrammingErro
 from ..graph import path_segment
 from ..schema import TableSpec
 from .convert import SQLValue
-from .dml_lists import ListItemWriter
 from .dml import RowIdentity, Writer, _address_list, _recipients, build_body
+from .dml_lists import ListItemWriter
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
@@ -137,7 +137,9 @@ def _participants(spec: TableSpec, name: str, value: SQLValue) -> list[dict[str,
     """Recipients from 'a@x.com; Name <b@y.com>' or a JSON array (addresses or recipient objects)."""
     column = spec.column(name)
     if not isinstance(value, str):
-        raise DataError(f"{spec.name}.{column.name} takes 'a@x.com; Name <b@y.com>' or a JSON array, not {value!r}")
+        raise DataError(
+            f"{spec.name}.{column.name} takes 'a@x.com; Name <b@y.com>' or a JSON array, not {value!r}"
+        )
     if value.lstrip().startswith("["):
         try:
             parsed = json.loads(value)
@@ -172,7 +174,9 @@ class ConversationWriter(Writer):
             return {}  # 202 Accepted without a body: Graph gives no id for the reply
         content = values.pop("Content")
         if not isinstance(content, str) or not content.strip():
-            raise DataError(f"{spec.name}.Content takes the first post's body (text or HTML), not {content!r}")
+            raise DataError(
+                f"{spec.name}.Content takes the first post's body (text or HTML), not {content!r}"
+            )
         first = {"body": {"contentType": "html", "content": content}, "newParticipants": people}
         body = build_body(spec, values)
         if spec.name == "Conversations":

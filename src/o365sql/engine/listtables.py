@@ -15,8 +15,8 @@ from typing import Any
 from ..errors import ProgrammingError
 from ..graph import path_segment
 from ..schema import TABLES, TableSpec, col
-from ..schema.sharepoint import SITES_WRITE
 from ..schema._types import ColumnSpec, ColumnType
+from ..schema.sharepoint import SITES_WRITE
 
 __all__ = ["list_table_spec"]
 

@@ -77,7 +77,7 @@ def _post(ctx: Ctx, data: object) -> tuple[dict[str, Any], list[Item]]:
 
 
 def _author(ctx: Ctx) -> Item:
-    assert ctx.grant is not None
+    assert ctx.grant is not None and ctx.grant.user_id is not None  # delegated only: a user signed in
     user = ctx.store.users_by_id[ctx.grant.user_id]
     return {"emailAddress": {"name": user["displayName"], "address": user["mail"]}}
 
@@ -172,7 +172,9 @@ def create_conversation(ctx: Ctx, g: dict[str, str]) -> Result:
         thread = _new_thread(ctx, group, content, topic, conversation["id"])
         _add_post(ctx, group, content, thread, body, people)
     context = ctx.meta(f"groups('{group['id']}')/conversations/$entity")
-    return dataclasses.replace(entity_result(ctx, conversation, specs_content.CONVERSATIONS, context), status=201)
+    return dataclasses.replace(
+        entity_result(ctx, conversation, specs_content.CONVERSATIONS, context), status=201
+    )
 
 
 def create_thread(ctx: Ctx, g: dict[str, str]) -> Result:
@@ -202,17 +204,15 @@ def reply_to_thread(ctx: Ctx, g: dict[str, str]) -> Result:
     group, content = _content(ctx, g["gid"])
     cid = g.get("cid")
     thread = next(
-        (
-            t
-            for t in content.threads
-            if t["id"] == g["tid"] and (cid is None or t["_conversationId"] == cid)
-        ),
+        (t for t in content.threads if t["id"] == g["tid"] and (cid is None or t["_conversationId"] == cid)),
         None,
     )
     if thread is None:
         raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
     if thread.get("isLocked"):
-        raise GraphError(403, "ErrorAccessDenied", "The thread is locked.")  # [U] a locked thread takes no post
+        raise GraphError(
+            403, "ErrorAccessDenied", "The thread is locked."
+        )  # [U] a locked thread takes no post
     body, people = _post(ctx, ctx.json_body().get("post"))
     with ctx.store.lock:
         _add_post(ctx, group, content, thread, body, people)

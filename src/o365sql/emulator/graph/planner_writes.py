@@ -390,5 +390,3 @@ def delete_task(ctx: Ctx, g: dict[str, str]) -> Result:
         _check_etag(ctx, task)
         items.remove(task)
     return Result(status=204)
-
-

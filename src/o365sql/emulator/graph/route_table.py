@@ -30,8 +30,8 @@ from . import (
     mail_send,
     mailbox_settings,
     pim_writes,
-    planner_writes,
     places,
+    planner_writes,
     sites,
     sites_writes,
     tasks,
@@ -278,9 +278,13 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     # list item writes (sites_writes.py): Sites.ReadWrite.All
     _route("POST", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites_writes.create_item),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.get_item),
-    _route("DELETE", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.delete_item),
     _route(
-        "GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)/fields", sites_writes.get_item_fields
+        "DELETE", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.delete_item
+    ),
+    _route(
+        "GET",
+        r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)/fields",
+        sites_writes.get_item_fields,
     ),
     _route(
         "PATCH",

@@ -15,11 +15,11 @@ import datetime as dt
 from typing import Any
 from urllib.parse import unquote
 
+from ..odata import ResourceSpec
 from .auth import Perm, require_any
 from .envelope import Ctx, Result, json_result
 from .errors import GraphError
 from .gen_sites import SharePoint
-from ..odata import ResourceSpec
 from .query import entity_result
 from .sites import _PAGED, SITES, _list
 from .util import fmt_s, identity_of
@@ -136,9 +136,11 @@ def create_item(ctx: Ctx, g: dict[str, str]) -> Result:
         raise _bad("Files and folders should only be added to a DocumentLibrary via the OneDrive API")
     fields = _check_fields(sp, lst, ctx.json_body().get("fields"), creating=True)
     assert ctx.grant is not None
-    author = identity_of(ctx.store.users_by_id[ctx.grant.user_id]) if ctx.grant.user_id else {
-        "application": {"id": ctx.grant.client_id, "displayName": None}
-    }
+    author = (
+        identity_of(ctx.store.users_by_id[ctx.grant.user_id])
+        if ctx.grant.user_id
+        else {"application": {"id": ctx.grant.client_id, "displayName": None}}
+    )
     now = fmt_s(ctx.state.clock.now())
     with ctx.store.lock:
         items = sp.items.setdefault(lst["id"], [])
