@@ -187,3 +187,48 @@ def test_403_names_sites_readwrite_all(emu: Emulator, graph: httpx.Client, proje
             'INSERT INTO ListItems (SiteId, ListId, fields) VALUES (?, ?, \'{"Title": "x"}\')', (site, lst)
         )
     assert _count(graph, site, lst) == before
+
+
+def test_insert_list_with_columns(emu: Emulator, graph: httpx.Client, projects: tuple[str, str]) -> None:
+    site, _ = projects
+    columns = '[{"name": "Author", "text": {}}, {"name": "Pages", "number": {}}]'
+    with connect(emu, SCOPES | {"Sites.Manage.All"}) as c:
+        cur = c.cursor()
+        cur.execute(
+            "INSERT INTO Lists (SiteId, displayName, description, Columns) VALUES (?, 'Books', 'Reading', ?) "
+            "RETURNING id, list_template",
+            (site, columns),
+        )
+        ((lid, template),) = cur.fetchall()
+    assert template == "genericList"
+    made = get(graph, f"/sites/{site}/lists/{lid}")
+    assert (made["displayName"], made["description"]) == ("Books", "Reading")
+    names = {c["name"]: c for c in get(graph, f"/sites/{site}/lists/{lid}/columns")["value"]}
+    assert list(names) == ["Title", "Author", "Pages"]
+    assert "number" in names["Pages"] and "text" in names["Author"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "wanted"),
+    [('{"name": "Author"}', "JSON array"), ('[{"name": "Author"}]', "type facet"), ("[{]", "JSON array")],
+)
+def test_bad_list_columns_create_nothing(
+    emu: Emulator, graph: httpx.Client, projects: tuple[str, str], columns: str, wanted: str
+) -> None:
+    site, _ = projects
+    before = len(get(graph, f"/sites/{site}/lists")["value"])
+    with connect(emu, SCOPES | {"Sites.Manage.All"}) as c, pytest.raises(o365sql.Error, match=wanted):
+        c.cursor().execute(
+            "INSERT INTO Lists (SiteId, displayName, Columns) VALUES (?, 'Bad', ?)", (site, columns)
+        )
+    assert len(get(graph, f"/sites/{site}/lists")["value"]) == before
+
+
+def test_list_insert_403_names_sites_manage_all(
+    lcon: o365sql.Connection, graph: httpx.Client, projects: tuple[str, str]
+) -> None:
+    site, _ = projects
+    before = len(get(graph, f"/sites/{site}/lists")["value"])
+    with pytest.raises(o365sql.Error, match=r"Sites\.Manage\.All"):
+        lcon.cursor().execute("INSERT INTO Lists (SiteId, displayName) VALUES (?, 'Nope')", (site,))
+    assert len(get(graph, f"/sites/{site}/lists")["value"]) == before

@@ -21,7 +21,7 @@ from ..graph import path_segment
 from ..schema import TableSpec
 from .convert import SQLValue
 from .dml import RowIdentity, Writer, _address_list, _recipients, build_body
-from .dml_lists import ListItemWriter
+from .dml_lists import ListItemWriter, ListWriter
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
@@ -46,6 +46,8 @@ def writer_for(spec: TableSpec, ctx: EngineContext) -> Writer:
         return ConversationWriter(spec, ctx)
     if spec.expand == "fields":
         return ListItemWriter(spec, ctx)  # ListItems and the typed table of one list
+    if spec.name == "Lists":
+        return ListWriter(spec, ctx)
     return Writer(spec, ctx)
 
 

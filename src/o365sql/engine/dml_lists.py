@@ -1,14 +1,17 @@
-"""Writes to SharePoint list items: ListItems (the JSON `fields` column) and a list's typed table.
+"""Writes to SharePoint lists: a new list (Lists), and list items: ListItems (the JSON `fields` column) and a
+list's typed table.
 
 listitem-create.md: POST /sites/{id}/lists/{id}/items with {"fields": {...}}. listitem-update.md: PATCH
 .../items/{id}/fields with the fields to change. listitem-delete.md: DELETE .../items/{id}. On ListItems an
 UPDATE of `fields` sends only the fields whose value differs from the item's current ones (one GET of the
 item's fields first): a field the new object leaves out keeps its value, as Graph's PATCH does. On a typed
 list table (engine.listtables) each column is a field, and SQLite says which columns the UPDATE set.
+list-create.md: POST /sites/{id}/lists with displayName, columns and list.template (genericList if none).
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
@@ -19,7 +22,7 @@ from .dml import RowIdentity, Writer, build_body
 if TYPE_CHECKING:
     from ._context import WriteLog
 
-__all__ = ["ListItemWriter"]
+__all__ = ["ListItemWriter", "ListWriter"]
 
 # fieldValueSet entries SharePoint sets itself: never sent back in a PATCH
 _SYSTEM = frozenset({"id", "Created", "Modified", "AuthorLookupId", "EditorLookupId", "ContentType"})
@@ -71,3 +74,25 @@ class ListItemWriter(Writer):
         self._request("DELETE", self._item(who))
         log.rows += 1
         log.done.append(who.key("id"))
+
+
+class ListWriter(Writer):
+    """Lists: INSERT creates a list, its columns from the JSON `Columns` value."""
+
+    def _insert_generic(
+        self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
+    ) -> dict[str, Any]:
+        columns = values.pop("Columns", None)
+        body = build_body(self.spec, values)
+        if columns is not None:
+            try:
+                parsed = json.loads(columns) if isinstance(columns, str) else None
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, list) or not all(isinstance(c, dict) for c in parsed):
+                raise DataError(
+                    f"{self.spec.name}.Columns takes a JSON array of column definitions, such as "
+                    '\'[{"name": "Author", "text": {}}, {"name": "Pages", "number": {}}]\''
+                )
+            body["columns"] = parsed
+        return self._request("POST", self._collection_for(scope, routes), body)

@@ -89,6 +89,12 @@ DRIVES = TableSpec(
     ),
 )
 
+# list-create.md: Sites.Manage.All (delegated); Sites.Manage.All or Sites.ReadWrite.All (application).
+LISTS_WRITE: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("Sites.Manage.All",),
+    ("Sites.Manage.All", "Sites.ReadWrite.All"),
+)
+
 # list-list.md: lists with the `system` facet are returned only when $select names `system`; it always does
 # here, so the rows do not depend on the columns a query reads (WHERE system IS NULL hides them).
 LISTS = TableSpec(
@@ -104,19 +110,30 @@ LISTS = TableSpec(
     fanout_collection=_EVERY_SITE,
     max_page=None,
     select_always=("system",),
+    writes=frozenset({"INSERT"}),
+    insert_required=("SiteId", "displayName"),
+    insert_only=("Columns",),
+    write_permissions=LISTS_WRITE,
     columns=(
         col("SiteId", kind="param", not_null=True, desc="The site"),
         col("id", read_only=True, not_null=True, desc="List id"),
         col("name", read_only=True, desc="Name (the URL segment)"),
-        col("displayName", read_only=True, desc="Title"),
-        col("description", read_only=True, desc="Description"),
+        col("displayName", desc="Title"),
+        col("description", desc="Description"),
         col("webUrl", read_only=True, desc="Address of the list"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("lastModifiedDateTime", "DATETIME", read_only=True, desc="Last change"),
-        col("list_template", read_only=True, desc="genericList, documentLibrary, ..."),
+        col("list_template", desc="genericList, documentLibrary, ..."),
         col("list_hidden", "BOOLEAN", read_only=True, desc="Hidden from the site's navigation"),
         col("list_contentTypesEnabled", "BOOLEAN", read_only=True, desc="Content types enabled"),
         col("system", "JSON", read_only=True, desc="{} on a list SharePoint keeps for itself, else NULL"),
+        col(
+            "Columns",
+            kind="param",
+            hidden=True,
+            desc="INSERT only: the new list's columns, a JSON array of column definitions such as "
+            '[{"name": "Author", "text": {}}]; reads as NULL',
+        ),
     ),
 )
 

@@ -160,7 +160,11 @@ PLANNER_TASKS = TableSpec(
         col("completedDateTime", "DATETIME", read_only=True, desc="Completed"),
         col("createdDateTime", "DATETIME", read_only=True, desc="Created"),
         col("createdBy_user_id", read_only=True, desc="Created by (user id)"),
-        col("assignments", "JSON", desc="Assignees: user id -> assignment (JSON); a write also takes a JSON array of user ids"),
+        col(
+            "assignments",
+            "JSON",
+            desc="Assignees: user id -> assignment (JSON); a write also takes a JSON array of user ids",
+        ),
         col("appliedCategories", "JSON", desc="Labels (JSON)"),
         col("orderHint", desc="Sort hint"),
         col("hasDescription", "BOOLEAN", read_only=True, desc="Has a description"),

@@ -275,7 +275,8 @@ TOP_ROUTES: tuple[Route[TopHandler], ...] = (
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)", sites.get_list),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites.list_items),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/columns", sites.list_columns),
-    # list item writes (sites_writes.py): Sites.ReadWrite.All
+    # list and list item writes (sites_writes.py): Sites.Manage.All for a list, Sites.ReadWrite.All for items
+    _route("POST", r"sites/(?P<sid>[^/]+)/lists", sites_writes.create_list),
     _route("POST", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items", sites_writes.create_item),
     _route("GET", r"sites/(?P<sid>[^/]+)/lists/(?P<lid>[^/]+)/items/(?P<iid>[^/]+)", sites_writes.get_item),
     _route(

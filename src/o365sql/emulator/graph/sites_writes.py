@@ -1,11 +1,14 @@
-"""SharePoint list item writes: create an item, update its fields, delete it; read one item or its fields.
+"""SharePoint writes: create a list; create a list item, update its fields, delete it; read one item.
 
 listitem-create.md: POST /sites/{id}/lists/{id}/items with {"fields": {...}}; 201 with the item.
 listitem-update.md: PATCH /sites/{id}/lists/{id}/items/{id}/fields with the fields to change; 200 with the
 fieldValueSet. listitem-delete.md: DELETE .../items/{id}; 204. listitem-get.md: GET .../items/{id}
 (`$expand=fields`) and .../items/{id}/fields. Writes need Sites.ReadWrite.All (delegated and application;
 Sites.Manage.All and Sites.FullControl.All include it). A document library's items are files: Graph creates
-them through the drive (driveitem-put-content.md), not through this route.
+them through the drive (driveitem-put-content.md), not through this route. list-create.md: POST
+/sites/{id}/lists with displayName, columns and list.template (genericList, with its Title column, when not
+given); 201 with the list; Sites.Manage.All (delegated), Sites.Manage.All or Sites.ReadWrite.All
+(application).
 """
 
 from __future__ import annotations
@@ -19,17 +22,33 @@ from ..odata import ResourceSpec
 from .auth import Perm, require_any
 from .envelope import Ctx, Result, json_result
 from .errors import GraphError
-from .gen_sites import SharePoint
+from .gen_sites import SharePoint, _column, _guid
+from .gen_sites import _list as _new_list
 from .query import entity_result
-from .sites import _PAGED, SITES, _list
+from .sites import _PAGED, LIST_SPEC, SITES, _list, _site
 from .util import fmt_s, identity_of
 
-__all__ = ["SITES_WRITE", "create_item", "delete_item", "get_item", "get_item_fields", "update_item_fields"]
+__all__ = [
+    "LISTS_WRITE",
+    "SITES_WRITE",
+    "create_item",
+    "create_list",
+    "delete_item",
+    "get_item",
+    "get_item_fields",
+    "update_item_fields",
+]
 
 Item = dict[str, Any]
 
 _WRITE = {"Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"}
 SITES_WRITE = Perm(_WRITE, set(), _WRITE)
+LISTS_WRITE = Perm(
+    {"Sites.Manage.All", "Sites.FullControl.All"},
+    set(),
+    {"Sites.Manage.All", "Sites.ReadWrite.All", "Sites.FullControl.All"},
+)
+_FACETS = ("text", "number", "dateTime", "boolean", "choice")
 LIST_ITEM_SPEC = ResourceSpec(name="listItem", properties={}, default_select=None, selectable=None, **_PAGED)
 _NOT_FOUND = ("itemNotFound", "The resource could not be found.")  # [U] the message
 
@@ -188,3 +207,57 @@ def delete_item(ctx: Ctx, g: dict[str, str]) -> Result:
     with ctx.store.lock:
         items.remove(item)
     return Result(status=204)
+
+
+def _new_columns(list_id: str, given: object) -> list[Item]:
+    """The Title column of a genericList, then the columns asked for (one known facet each), or 400."""
+    if given is None:
+        given = []
+    if not isinstance(given, list):
+        raise _bad("columns must be a collection of column definitions.")
+    columns = [_column(list_id, "Title", "text", False)]
+    for definition in given:
+        name = definition.get("name") if isinstance(definition, dict) else None
+        if not isinstance(name, str) or not name.strip() or not name.replace("_", "").isalnum():
+            raise _bad(f"A column needs a name of letters and digits: {definition!r}.")  # [U] wording
+        if any(c["name"].lower() == name.lower() for c in columns):
+            raise _bad(f"A column named '{name}' already exists.")  # [U] wording
+        assert isinstance(definition, dict)
+        facets = [f for f in _FACETS if f in definition]
+        if len(facets) != 1:
+            # [U] the emulator knows these facets; Graph has more (currency, lookup, personOrGroup, ...)
+            raise _bad(f"Column '{name}' needs one type facet: {', '.join(_FACETS)}.")
+        column = _column(list_id, name, facets[0], bool(definition.get("indexed")))
+        column[facets[0]] = definition[facets[0]] or column[facets[0]]
+        column["required"] = bool(definition.get("required"))
+        columns.append(column)
+    return columns
+
+
+def create_list(ctx: Ctx, g: dict[str, str]) -> Result:
+    """POST /sites/{id}/lists: 201 with the list (list-create.md)."""
+    require_any(ctx, LISTS_WRITE, "accessDenied")
+    sp = ctx.store.sharepoint
+    site = _site(ctx, sp, g["sid"])
+    data = ctx.json_body()
+    name = data.get("displayName")
+    if not isinstance(name, str) or not name.strip():
+        raise _bad("displayName is required.")  # [U] wording
+    template = (data.get("list") or {}).get("template") or "genericList"
+    if template != "genericList":
+        raise _bad(f"The emulator creates genericList lists only, not {template!r}.")  # [U] an emulator limit
+    lists = sp.lists.setdefault(site["id"], [])
+    if any(x["displayName"].lower() == name.lower() for x in lists):
+        # [U] SharePoint's answer to a title already in use
+        raise GraphError(409, "nameAlreadyExists", "A list with the same name already exists.")
+    list_id = _guid(ctx.store.seed, "list", site["id"], "new", ctx.request_id)
+    columns = _new_columns(list_id, data.get("columns"))
+    now = fmt_s(ctx.state.clock.now())
+    created = _new_list(site, list_id, name, f"{site['webUrl']}/Lists/{name.replace(' ', '')}", template, now)
+    created["description"] = data.get("description") or ""
+    with ctx.store.lock:
+        lists.append(created)
+        sp.columns[list_id] = columns
+        sp.items[list_id] = []
+    context = ctx.meta(f"sites('{site['id']}')/lists/$entity")
+    return dataclasses.replace(entity_result(ctx, created, LIST_SPEC, context), status=201)
