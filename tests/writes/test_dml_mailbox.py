@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,25 +12,12 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.errors import PermissionDeniedError
 
-from .conftest import WRITE_SCOPES, connect, get, items, token_for, writes_since
+from ._mailbox import mcon, mraw, sent
+from .conftest import connect, get, items, writes_since
 
-SCOPES = WRITE_SCOPES | {"MailboxSettings.ReadWrite", "Tasks.ReadWrite"}
+__all__ = ["mcon", "mraw", "sent"]  # fixtures
+
 RULES = "/me/mailFolders/inbox/messageRules"
-
-
-@pytest.fixture(scope="module")
-def mcon(wemu: Emulator) -> Iterator[o365sql.Connection]:
-    """A connection that may write mailbox settings and To Do."""
-    with connect(wemu, SCOPES) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def mraw(wemu: Emulator) -> Iterator[httpx.Client]:
-    """Raw Graph with the same permissions, for reading effects and sending bad bodies."""
-    headers = {"Authorization": f"Bearer {token_for(wemu, SCOPES)}"}
-    with wemu.http_client(base_url=wemu.graph_url, headers=headers) as client:
-        yield client
 
 
 def settings(raw: httpx.Client) -> dict[str, Any]:
@@ -65,6 +51,18 @@ def test_update_schedules_automatic_replies_and_keeps_what_it_did_not_set(
     assert {k: v for k, v in after.items() if k != "automaticRepliesSetting"} == {
         k: v for k, v in before.items() if k != "automaticRepliesSetting"
     }
+
+
+def test_update_sends_only_the_settings_it_sets(sent: tuple[o365sql.Connection, list[Any]]) -> None:
+    con, log = sent
+    con.execute("UPDATE MailboxSettings SET mailboxSettings_automaticRepliesSetting_status = 'alwaysEnabled'")
+    assert log[-1] == (
+        "PATCH",
+        "/me/mailboxSettings",
+        {"automaticRepliesSetting": {"status": "alwaysEnabled"}},
+    )
+    con.execute("UPDATE MailboxSettings SET mailboxSettings_language_locale = 'fr-FR'")
+    assert log[-1] == ("PATCH", "/me/mailboxSettings", {"language": {"locale": "fr-FR"}})
 
 
 def test_update_time_zone_and_working_hours(mcon: o365sql.Connection, mraw: httpx.Client) -> None:

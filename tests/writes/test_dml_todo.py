@@ -9,10 +9,10 @@ import o365sql
 from o365sql.emulator import Emulator
 from o365sql.errors import PermissionDeniedError
 
+from ._mailbox import mcon, mraw
 from .conftest import connect, items, writes_since
-from .test_dml_mailbox import mcon, mraw
 
-__all__ = ["mcon", "mraw"]  # the fixtures, shared with the mailbox tests
+__all__ = ["mcon", "mraw"]  # fixtures
 
 
 def test_task_list_and_task_writes(mcon: o365sql.Connection, mraw: httpx.Client, wemu: Emulator) -> None:
@@ -55,8 +55,8 @@ def test_bad_todo_writes_write_nothing(mcon: o365sql.Connection, mraw: httpx.Cli
     mark = len(wemu.requests())
     with pytest.raises(o365sql.ProgrammingError, match="INSERT INTO Tasks needs TaskListId"):
         mcon.execute("INSERT INTO Tasks (title) VALUES ('orphan')")
-    with pytest.raises(o365sql.ProgrammingError, match="INSERT INTO Tasks needs title"):
-        mcon.execute("INSERT INTO Tasks (TaskListId) VALUES (?)", (default,))
+    with pytest.raises(o365sql.DataError, match=r"Tasks\.categories takes JSON"):
+        mcon.execute("INSERT INTO Tasks (TaskListId, categories) VALUES (?, 'Home')", (default,))
     assert writes_since(wemu, mark) == []
     with pytest.raises(o365sql.Error, match="well-known list"):
         mcon.execute("DELETE FROM TaskLists WHERE id = ?", (default,))

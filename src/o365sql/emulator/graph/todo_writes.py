@@ -31,11 +31,12 @@ __all__ = [
 Item = dict[str, Any]
 TODO_WRITE = Perm({"Tasks.ReadWrite"}, set(), {"Tasks.ReadWrite.All"})
 _NOT_FOUND = "The specified object was not found in the store."
-# todotask.md: the properties a client sets (the rest are Graph's: id, createdDateTime, hasAttachments, ...)
+# todotasklist-post-tasks.md: the properties a client sets, none marked required (the rest are Graph's: id,
+# createdDateTime, hasAttachments, ...); recurrence and linkedResources are kept as given.
 _TASK_WRITABLE = frozenset(
     {
         "title", "status", "importance", "isReminderOn", "body", "categories", "dueDateTime",
-        "reminderDateTime", "startDateTime", "completedDateTime",
+        "reminderDateTime", "startDateTime", "completedDateTime", "recurrence", "linkedResources",
     }
 )  # fmt: skip
 _STATUS = ("notStarted", "inProgress", "completed", "waitingOnOthers", "deferred")
@@ -98,7 +99,7 @@ def update_list(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     found = _list(todo, g["lid"])
     name = _display_name(ctx.json_body())
     if found["wellknownListName"] != "none":
-        # [U] To Do does not let a well-known list be renamed
+        # wellknowntasklist.md (beta): "A built-in task list that can't be renamed or deleted" [U: the error]
         raise _bad("invalidRequest", "A well-known list cannot be renamed.")
     found["displayName"] = name
     return get_todo_list(ctx, owner, {"lid": found["id"]})
@@ -109,7 +110,7 @@ def delete_list(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
     todo = _todo(ctx, owner)
     found = _list(todo, g["lid"])
     if found["wellknownListName"] != "none":
-        # [U] no page states the answer; To Do offers no way to delete its default or flagged-email list
+        # wellknowntasklist.md (beta): "A built-in task list that can't be renamed or deleted" [U: the error]
         raise _bad("invalidRequest", "A well-known list (defaultList, flaggedEmails) cannot be deleted.")
     todo.lists.remove(found)
     del todo.tasks[found["id"]]
@@ -124,8 +125,8 @@ def _task_fields(data: Item) -> Item:
             continue
         if key not in _TASK_WRITABLE:
             raise unknown_property(key, "todoTask")
-        if key == "title" and (not isinstance(value, str) or not value.strip()):
-            raise _bad("invalidRequest", "The title of a task cannot be empty.")  # [U] code and wording
+        if key == "title" and not isinstance(value, str):
+            raise _bad("RequestBodyRead", "The property 'title' takes a string.")
         if key in ("status", "importance"):
             allowed = _STATUS if key == "status" else _IMPORTANCE
             if value not in allowed:
@@ -181,12 +182,10 @@ def _apply(task: Item, fields: Item, now: str) -> None:
 
 
 def create_task(ctx: Ctx, owner: Owner, g: dict[str, str]) -> Result:
-    """POST /me/todo/lists/{id}/tasks: 201 with the task (a title is required [U])."""
+    """POST /me/todo/lists/{id}/tasks: 201 with the task."""
     todo = _todo(ctx, owner)
     found = _list(todo, g["lid"])
     fields = _task_fields(ctx.json_body())
-    if "title" not in fields:
-        raise _bad("invalidRequest", "The title of a task cannot be empty.")  # [U] code and wording
     now = fmt_s(ctx.state.clock.now())
     tasks = todo.tasks[found["id"]]
     tid = todo_id(ctx.store.seed, "todotask", owner.id, found["id"], "created", len(tasks), now)
