@@ -89,3 +89,31 @@ def test_a_403_names_the_todo_and_calendar_write_permissions(wemu: Emulator) -> 
             weak.execute("INSERT INTO TaskLists (displayName) VALUES ('No')")
         with pytest.raises(PermissionDeniedError, match=r"Calendars\.ReadWrite"):
             weak.execute("INSERT INTO CalendarGroups (name) VALUES ('No')")
+
+
+APP_ROLES = frozenset({"MailboxSettings.ReadWrite", "Tasks.ReadWrite.All", "User.Read.All"})
+
+
+def test_app_only_writes_go_to_the_user_id_given(wemu: Emulator, mraw: httpx.Client) -> None:
+    token, _ = wemu.state.tokens.issue_access(
+        tenant_id=wemu.tenant_id, client_id=wemu.client_id, user_id=None, roles=APP_ROLES
+    )
+    demo = wemu.state.directory.demo_user.id
+    user = next(
+        u["id"] for u in items(mraw, "/users", **{"$select": "id,mail"}) if u["id"] != demo and u["mail"]
+    )
+    dsn = f"InitiateOAuth=OFF;OAuthAccessToken={token};GraphURL={wemu.graph_url};SSLServerCert={wemu.ca_cert}"
+    headers = {"Authorization": f"Bearer {token}"}
+    with o365sql.connect(dsn) as app, wemu.http_client(base_url=wemu.graph_url, headers=headers) as app_raw:
+        mark = len(wemu.requests())
+        app.execute(
+            "UPDATE MailboxSettings SET mailboxSettings_dateFormat = 'dd.MM.yyyy' WHERE UserId = ?", (user,)
+        )
+        assert writes_since(wemu, mark) == [("PATCH", f"/v1.0/users/{user}/mailboxSettings")]
+        found = app_raw.get(f"/users/{user}", params={"$select": "mailboxSettings"}).json()
+        assert found["mailboxSettings"]["dateFormat"] == "dd.MM.yyyy"
+        lid = app.execute(
+            "INSERT INTO TaskLists (UserId, displayName) VALUES (?, 'Theirs')", (user,)
+        ).inserted_ids[0]
+        assert "Theirs" in {x["displayName"] for x in items(app_raw, f"/users/{user}/todo/lists")}
+        assert lid not in {x["id"] for x in items(mraw, "/me/todo/lists")}
