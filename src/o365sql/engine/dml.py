@@ -34,6 +34,7 @@ from ..schema import ColumnSpec, TableSpec
 from ..schema._types import OwnerScope, drive_base
 from ._terms import fill
 from .convert import SQLValue, parse_datetime
+from .dml_mailbox import shape_body
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
@@ -442,7 +443,7 @@ class Writer:
     def _insert_generic(
         self, scope: str, routes: dict[str, SQLValue], values: dict[str, SQLValue]
     ) -> dict[str, Any]:
-        body = build_body(self.spec, values)
+        body = shape_body(self.spec, build_body(self.spec, values))
         return self._request("POST", self._collection_for(scope, routes), body)
 
     def _insert_event(
@@ -550,14 +551,15 @@ class Writer:
         spec = self.spec
         for name in changed:
             column = spec.column(name)
-            if column.name.endswith("_timeZone"):
-                partner = column.name[: -len("_timeZone")] + "_dateTime"
-                if partner not in changed:
-                    raise ProgrammingError(
-                        f"UPDATE {spec.name}: set {partner} together with {column.name} (Graph replaces the "
-                        "whole date-time and zone)"
-                    )
-        body = build_body(spec, changed)
+            partner = column.name[: -len("_timeZone")] + "_dateTime"
+            # the zone of a dateTimeTimeZone (not a plain time-zone property: MailboxSettings' timeZone)
+            dtz_zone = column.name.endswith("_timeZone") and any(c.name == partner for c in spec.columns)
+            if dtz_zone and partner not in changed:
+                raise ProgrammingError(
+                    f"UPDATE {spec.name}: set {partner} together with {column.name} (Graph replaces the "
+                    "whole date-time and zone)"
+                )
+        body = shape_body(spec, build_body(spec, changed))
         return self._request("PATCH", self._item_path(who), body)
 
     def _update_message(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:

@@ -47,8 +47,13 @@ CALENDAR_GROUPS = TableSpec(
     typical_rows=3,
     description="Calendar groups of a mailbox (GET /me/calendarGroups).",
     collection="{scope}/calendarGroups",
+    item="{scope}/calendarGroups/{id}",
     per_user=True,
     max_page=1000,
+    # calendargroup-post-calendargroups.md: name; Calendars.ReadWrite (delegated and application)
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("name",),
+    write_permissions=(("Calendars.ReadWrite",), ("Calendars.ReadWrite",)),
     columns=(
         col("id", read_only=True, not_null=True, desc="Calendar group id (the key)"),
         col("name", ops="eq", desc="Name"),

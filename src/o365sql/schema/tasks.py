@@ -9,6 +9,8 @@ __all__ = ["BUCKETS", "PLANNER_TASKS", "PLANS", "TASKS", "TASK_LISTS"]
 
 # todotasklist-list-tasks.md: Tasks.Read (delegated, one's own lists only), Tasks.Read.All (application).
 _TODO = (("Tasks.Read",), ("Tasks.Read.All",))
+# todotasklist-post-lists.md, todotasklist-post-tasks.md: Tasks.ReadWrite, Tasks.ReadWrite.All (application).
+_TODO_WRITE = (("Tasks.ReadWrite",), ("Tasks.ReadWrite.All",))
 # plannerplan-list-tasks.md: Tasks.Read or Group.Read.All (delegated), Tasks.Read.All (application).
 _PLANNER = (("Tasks.Read", "Group.Read.All"), ("Tasks.Read.All",))
 # planner-post-tasks.md, plannertask-update.md: Tasks.ReadWrite or Group.ReadWrite.All (delegated),
@@ -25,6 +27,9 @@ TASK_LISTS = TableSpec(
     item="{scope}/todo/lists/{id}",
     per_user=True,
     max_page=1000,
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("displayName",),
+    write_permissions=_TODO_WRITE,
     columns=(
         col("id", read_only=True, not_null=True, desc="List id (the key)"),
         col("displayName", ops="eq", desc="Name"),
@@ -43,7 +48,12 @@ TASKS = TableSpec(
     description="Microsoft To Do tasks (GET /me/todo/lists/{id}/tasks). Give TaskListId, or the table lists "
     "every list of the user first.",
     collection="{scope}/todo/lists/{TaskListId}/tasks",
+    item="{scope}/todo/lists/{TaskListId}/tasks/{id}",
     key=("TaskListId", "id"),
+    writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
+    insert_required=("TaskListId",),  # todotasklist-post-tasks.md marks no property required
+    insert_only=("TaskListId",),  # the list the task is created in; a task cannot move between lists
+    write_permissions=_TODO_WRITE,
     per_user=True,
     parent_key="TaskListId",
     fanout_collection="{scope}/todo/lists",

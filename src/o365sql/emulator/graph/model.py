@@ -77,6 +77,10 @@ class Mailbox:
     default_contact_folder: str = ""
     contacts: dict[str, Item] = field(default_factory=dict)
     counter: int = 1_000_000  # numbers for ids minted at runtime
+    # mailboxSettings, inbox rules and calendar groups: generated on first use, then changed by writes
+    settings: Item | None = None
+    rules: list[Item] | None = None
+    calendar_groups: list[Item] | None = None
     _sorted: list[Item] | None = None
 
     def next_number(self) -> int:

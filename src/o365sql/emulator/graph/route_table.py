@@ -29,6 +29,7 @@ from . import (
     mail_folders,
     mail_send,
     mailbox_settings,
+    mailbox_writes,
     pim_writes,
     places,
     planner_writes,
@@ -36,6 +37,7 @@ from . import (
     sites_writes,
     tasks,
     teams,
+    todo_writes,
     uploads,
     users,
 )
@@ -184,6 +186,31 @@ OWNER_ROUTES: tuple[Route[OwnerHandler], ...] = (
     _route("GET", r"todo/lists", tasks.list_todo_lists),
     _route("GET", r"todo/lists/(?P<lid>[^/]+)", tasks.get_todo_list),
     _route("GET", r"todo/lists/(?P<lid>[^/]+)/tasks", tasks.todo_tasks),
+    # mailbox settings, inbox rules, calendar groups and To Do writes (the writes-mailbox block)
+    _route("PATCH", r"mailboxSettings", mailbox_writes.update_mailbox_settings),
+    _route(
+        "GET", r"mailFolders/(?P<fid>[^/]+)/messageRules/(?P<rid>[^/]+)", mailbox_settings.get_message_rule
+    ),
+    _route("GET", r"calendarGroups/(?P<gid>[^/]+)", mailbox_settings.get_calendar_group),
+    _route("GET", r"todo/lists/(?P<lid>[^/]+)/tasks/(?P<tid>[^/]+)", todo_writes.get_task),
+    _route("POST", r"mailFolders/(?P<fid>[^/]+)/messageRules", mailbox_writes.create_message_rule),
+    _route(
+        "PATCH", r"mailFolders/(?P<fid>[^/]+)/messageRules/(?P<rid>[^/]+)", mailbox_writes.update_message_rule
+    ),
+    _route(
+        "DELETE",
+        r"mailFolders/(?P<fid>[^/]+)/messageRules/(?P<rid>[^/]+)",
+        mailbox_writes.delete_message_rule,
+    ),
+    _route("POST", r"calendarGroups", mailbox_writes.create_calendar_group),
+    _route("PATCH", r"calendarGroups/(?P<gid>[^/]+)", mailbox_writes.update_calendar_group),
+    _route("DELETE", r"calendarGroups/(?P<gid>[^/]+)", mailbox_writes.delete_calendar_group),
+    _route("POST", r"todo/lists", todo_writes.create_list),
+    _route("PATCH", r"todo/lists/(?P<lid>[^/]+)", todo_writes.update_list),
+    _route("DELETE", r"todo/lists/(?P<lid>[^/]+)", todo_writes.delete_list),
+    _route("POST", r"todo/lists/(?P<lid>[^/]+)/tasks", todo_writes.create_task),
+    _route("PATCH", r"todo/lists/(?P<lid>[^/]+)/tasks/(?P<tid>[^/]+)", todo_writes.update_task),
+    _route("DELETE", r"todo/lists/(?P<lid>[^/]+)/tasks/(?P<tid>[^/]+)", todo_writes.delete_task),
     _route("GET", r"planner/plans", tasks.my_plans),
     _route("GET", r"planner/tasks", tasks.my_planner_tasks),
     # SharePoint (the sharepoint block)

@@ -9,7 +9,7 @@ from . import specs
 from .auth import GROUPS, MAILBOX_SETTINGS, USERS, require_directory, require_mailbox
 from .envelope import Ctx, Owner, Result
 from .errors import GraphError
-from .gen_settings import mailbox_settings_of
+from .mailbox_settings import settings_of
 from .query import entity_result, list_result, odata_error
 from .user_expand import user_extras
 
@@ -76,7 +76,7 @@ def get_user(ctx: Ctx, owner: Owner, groups: dict[str, str]) -> Result:
             ctx, owner.user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"), finish=extras
         )
     require_mailbox(ctx, owner.id, MAILBOX_SETTINGS)
-    settings = mailbox_settings_of(ctx.store.seed, owner.user)
+    settings = settings_of(ctx, owner)
     user = {**owner.user, "mailboxSettings": settings}
     return entity_result(ctx, user, specs.USER_ENTITY, ctx.meta(f"users{suffix}/$entity"), finish=extras)
 
