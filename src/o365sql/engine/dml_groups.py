@@ -20,8 +20,9 @@ from ..errors import ConflictError, DataError, OperationalError, ProgrammingErro
 from ..graph import path_segment
 from ..schema import TableSpec
 from .convert import SQLValue
-from .dml import RowIdentity, Writer, _address_list, _recipients, build_body
+from .dml import RowIdentity, Writer
 from .dml_lists import ListItemWriter, ListWriter
+from .write_values import address_list, build_body, recipients
 
 if TYPE_CHECKING:
     from ._context import EngineContext, WriteLog
@@ -147,8 +148,8 @@ def _participants(spec: TableSpec, name: str, value: SQLValue) -> list[dict[str,
             parsed = json.loads(value)
         except ValueError:
             raise DataError(f"{spec.name}.{column.name}: {value[:60]!r} is not valid JSON") from None
-        return _recipients(spec, column, parsed)
-    return _address_list(spec, column, value)
+        return recipients(spec, column, parsed)
+    return address_list(spec, column, value)
 
 
 class ConversationWriter(Writer):

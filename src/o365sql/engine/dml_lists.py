@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataError
 from ..graph import path_segment
 from .convert import SQLValue
-from .dml import RowIdentity, Writer, build_body
+from .dml import RowIdentity, Writer
+from .write_values import build_body
 
 if TYPE_CHECKING:
     from ._context import WriteLog
