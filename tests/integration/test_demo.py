@@ -31,3 +31,11 @@ def test_demo_signs_in_headless_and_prints_the_sample_results() -> None:
         assert title in out
     assert "All Company" in out  # the JOIN's biggest group, every user a member
     assert "Traceback" not in out
+
+
+def test_demo_signs_in_with_every_tables_permission() -> None:
+    # Rooms (Place.Read.All) and Sites (Sites.Read.All) are outside the default permission list
+    result = _o365sql("demo", "SELECT count(*) AS n FROM Rooms", "SELECT count(*) AS n FROM Sites")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "403" not in result.stdout + result.stderr
+    assert "(1 row)" in result.stdout

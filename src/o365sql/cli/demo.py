@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import click
 
+from ..auth._scopes import DEFAULT_DELEGATED_PERMISSIONS
+from ..schema import TABLES
 from .output import screen_for, show
 from .session import Session, fail
 from .whoami import describe_sign_in
@@ -43,6 +45,21 @@ DEMO_QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 
+def demo_scope(known: Collection[str]) -> str:
+    """The default permissions plus the least privileged delegated read and write one of every table.
+
+    Only those the emulator's directory knows (`known`): the demo tenant consents to all of them, so
+    `./scripts/demo "SQL"` can read Sites, Rooms or Tasks as well as what the default list covers.
+    """
+    wanted = list(DEFAULT_DELEGATED_PERMISSIONS)
+    for spec in TABLES.values():
+        for delegated, _app in (spec.permissions, spec.write_permissions):
+            first = next((p for p in delegated if p in known), None)
+            if first and first not in wanted:
+                wanted.append(first)
+    return " ".join(wanted)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,6 +71,7 @@ def run_demo(sql: Sequence[str], scale: int, fmt: str) -> None:
     """Start the emulator with the demo tenant, sign in headless, and show each query's result."""
     try:
         from o365sql.emulator import Emulator
+        from o365sql.emulator.directory import DELEGATED_PERMISSIONS
     except ImportError:
         fail("the demo needs the emulator extra: pip install 'o365sql[emulator]'")
     with Emulator(data="demo", scale=scale) as emu:
@@ -61,7 +79,9 @@ def run_demo(sql: Sequence[str], scale: int, fmt: str) -> None:
         # The desktop flow opens the sign-in page with Python's webbrowser; the emulator's `browse` command
         # plays the user. The trailing '&' keeps webbrowser from waiting for it.
         os.environ["BROWSER"] = f"{sys.executable} -m o365sql.emulator browse --quiet %s &"
-        session = Session(f"{emu.connection_string};CallbackURL=http://localhost:{_free_port()}")
+        session = Session(
+            f"{emu.connection_string};CallbackURL=http://localhost:{_free_port()};Scope={demo_scope(DELEGATED_PERMISSIONS)}"
+        )
         screen = screen_for(sys.stdout)
         with session.connect() as con:
             who = describe_sign_in(con)[0]  # the first request signs in (connect does no network I/O)
