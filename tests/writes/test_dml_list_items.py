@@ -232,3 +232,25 @@ def test_list_insert_403_names_sites_manage_all(
     with pytest.raises(o365sql.Error, match=r"Sites\.Manage\.All"):
         lcon.cursor().execute("INSERT INTO Lists (SiteId, displayName) VALUES (?, 'Nope')", (site,))
     assert len(get(graph, f"/sites/{site}/lists")["value"]) == before
+
+
+@pytest.mark.parametrize(
+    ("sql", "statement"),
+    [
+        ("UPDATE Lists SET displayName = 'Renamed' WHERE SiteId = ? AND id = ?", "UPDATE"),
+        ("DELETE FROM Lists WHERE SiteId = ? AND id = ?", "DELETE"),
+    ],
+)
+def test_lists_refuse_update_and_delete(
+    emu: Emulator, graph: httpx.Client, projects: tuple[str, str], sql: str, statement: str
+) -> None:
+    """Graph v1.0 has no list update or delete (list.md): refused, saying so, and nothing is written."""
+    site, lst = projects
+    mark = len(emu.requests())
+    with (
+        connect(emu, SCOPES | {"Sites.Manage.All"}) as c,
+        pytest.raises(o365sql.NotSupportedError, match=f"{statement}: Microsoft Graph v1.0 has no API"),
+    ):
+        c.cursor().execute(sql, (site, lst))
+    assert writes_since(emu, mark) == []
+    assert get(graph, f"/sites/{site}/lists/{lst}")["displayName"] == "Projects"

@@ -7,6 +7,8 @@ UPDATE of `fields` sends only the fields whose value differs from the item's cur
 item's fields first): a field the new object leaves out keeps its value, as Graph's PATCH does. On a typed
 list table (engine.listtables) each column is a field, and SQLite says which columns the UPDATE set.
 list-create.md: POST /sites/{id}/lists with displayName, columns and list.template (genericList if none).
+Graph v1.0 documents no update or delete of a list (list.md: get and create only; no list-update.md or
+list-delete.md), so Lists refuses UPDATE and DELETE, saying so, before any request.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError
+from ..errors import DataError, NotSupportedError
 from ..graph import path_segment
 from .convert import SQLValue
 from .dml import RowIdentity, Writer
@@ -97,3 +99,17 @@ class ListWriter(Writer):
                 )
             body["columns"] = parsed
         return self._request("POST", self._collection_for(scope, routes), body)
+
+    def update(self, who: RowIdentity, changed: dict[str, SQLValue], log: WriteLog) -> None:
+        """Refused: Graph v1.0 has no list update."""
+        raise NotSupportedError(_NO_LIST_WRITE.format(statement="UPDATE", verb="update"))
+
+    def delete(self, who: RowIdentity, log: WriteLog) -> None:
+        """Refused: Graph v1.0 has no list delete."""
+        raise NotSupportedError(_NO_LIST_WRITE.format(statement="DELETE", verb="delete"))
+
+
+_NO_LIST_WRITE = (
+    "Lists does not accept {statement}: Microsoft Graph v1.0 has no API to {verb} a list (only to create "
+    "one); {verb} it in SharePoint (the list's settings page). ListItems accepts INSERT, UPDATE and DELETE"
+)
