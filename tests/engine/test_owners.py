@@ -17,11 +17,17 @@ OWNED = [(spec, name) for spec in TABLES.values() for name in spec.owners]
 def test_owner_declarations_are_coherent(spec: TableSpec, name: str) -> None:
     owner = spec.owners[name]
     assert spec.per_user  # an owner stands in for a user
-    assert spec.column(name).kind == "param"  # its value is the routing value, NULL on a user's rows
+    column = spec.column(name)
+    # its value is the routing value: a parameter (NULL on a user's rows), or a read-only Graph property every
+    # item of that owner carries (Files.parentReference_driveId, DriveId's twin)
+    assert column.kind == "param" or (column.kind == "graph" and column.read_only)
     assert "{" + name + "}" in owner.path and owner.path.startswith("/")
     assert set(owner.without) <= set(spec.routes)
     assert owner.entity is None or owner.entity.startswith("{scope}/")
-    assert spec.owner_of(owner.path.replace("{" + name + "}", "x") + "/anything") == (name, owner)
+    found = spec.owner_of(owner.path.replace("{" + name + "}", "x") + "/anything")
+    assert found is not None and found[1].path.split("{")[0] == owner.path.split("{")[0]
+    # a write below the path needs what this owner needs
+    assert (found[1].permissions, found[1].write_permissions) == (owner.permissions, owner.write_permissions)
 
 
 def test_owner_of_maps_request_paths_to_their_owner() -> None:

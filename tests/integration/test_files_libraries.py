@@ -16,7 +16,7 @@ from o365sql.schema import TABLES
 
 from .conftest import connection_string, logged, token_for
 from .test_tables_sharepoint import Rows, drive_files, reachable_sites, team_site
-from .test_tables_vs_graph import compare, pages
+from .test_tables_vs_graph import compare, pages, select_for
 
 
 @pytest.mark.parametrize("route", ["DriveId", "SiteId", "GroupId"])
@@ -68,6 +68,48 @@ def test_drives_join_files_reads_each_library(
     assert sorted(p for p, _ in logged(emulator, "/root/delta")) == sorted(
         f"/v1.0/drives/{d}/root/delta" for d in drives
     )
+
+
+def test_one_folder_of_any_drive_by_parent_reference(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    """parentReference_driveId + parentReference_id: that folder's children, read from that drive."""
+    spec = TABLES["Files"]
+    gid, _site = team_site(raw, "Sales and Marketing")
+    drive = raw.get(f"/groups/{gid}/drive", params={"$select": "id"}).json()["id"]
+    folder = next(i for i in drive_files(raw, f"/drives/{drive}") if "folder" in i and i["folder"]["childCount"])
+    children = list(pages(raw, f"/drives/{drive}/items/{folder['id']}/children", select_for(spec)))
+    sql = "SELECT * FROM Files WHERE parentReference_driveId = ? AND parentReference_id = ?"
+    (planned,) = con.explain(sql, (drive, folder["id"]))
+    assert planned.path == f"/drives/{drive}/items/{folder['id']}/children"
+    emulator.reset()
+    compare(con, spec, sql, [((c["id"],), c) for c in children], (drive, folder["id"]))
+    assert children
+    assert {p for p, _ in logged(emulator, "/children")} == {
+        f"/v1.0/drives/{drive}/items/{folder['id']}/children"
+    }
+    # the drive id alone reads that drive (its delta), not the signed-in user's OneDrive
+    want = sorted(i["id"] for i in drive_files(raw, f"/drives/{drive}"))
+    emulator.reset()
+    got = con.execute("SELECT id FROM Files WHERE parentReference_driveId = ?", (drive,)).fetchall()
+    assert sorted(r[0] for r in got) == want
+    assert {p for p, _ in logged(emulator, "/root/delta")} == {f"/v1.0/drives/{drive}/root/delta"}
+
+
+def test_parent_reference_drive_id_with_user_id_is_checked_on_the_rows(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    """UserId chooses the drive; parentReference_driveId then only keeps that drive's rows (or none)."""
+    me = raw.get("/me", params={"$select": "id"}).json()["id"]
+    mine = raw.get("/me/drive", params={"$select": "id"}).json()["id"]
+    gid, _site = team_site(raw, "Sales and Marketing")
+    library = raw.get(f"/groups/{gid}/drive", params={"$select": "id"}).json()["id"]
+    want = sorted(i["id"] for i in drive_files(raw, f"/users/{me}/drive"))
+    sql = "SELECT id FROM Files WHERE UserId = ? AND parentReference_driveId = ?"
+    emulator.reset()
+    assert sorted(r[0] for r in con.execute(sql, (me, mine)).fetchall()) == want and want
+    assert con.execute(sql, (me, library)).fetchall() == []
+    assert {p for p, _ in logged(emulator, "/root/delta")} == {f"/v1.0/users/{me}/drive/root/delta"}
 
 
 def test_directory_depth_is_honoured_in_a_library(emulator: Emulator, token: str, raw: httpx.Client) -> None:

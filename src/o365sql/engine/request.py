@@ -226,7 +226,14 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
                 assert isinstance(parts, list)
                 filter_parts.append((term, parts))
 
-    # routing: the scope (mailbox/drive owner), the parent key and the other routing columns
+    # routing: the scope (mailbox/drive owner), the parent key and the other routing columns. An owner that
+    # is a Graph property (Files.parentReference_driveId) chooses the drive only when nothing else does;
+    # otherwise it is checked on the rows of the drive chosen.
+    chosen = {"UserId", *(n for n in spec.owners if spec.column(n).kind == "param")} & set(route_terms)
+    for name in (n for n in spec.owners if n in route_terms and spec.column(n).kind == "graph" and chosen):
+        idx = spec.index_of(name)
+        ex.checks.append(Check(idx, "eq", tuple(route_terms.pop(name)), readers[idx]))
+        check_columns.add(idx)
     owner = next((name for name in spec.owners if name in route_terms), None)
     if owner is not None:
         _owner_scopes(ex, owner, route_terms)

@@ -30,7 +30,8 @@ LIBRARIES = {
 }
 
 # The unconstrained scan walks folders from the root down to DirectoryRetrievalDepth (0 = the root's children
-# only; default 5). parentReference_id = x (or its alias ParentId) lists one folder; id = x is one GET.
+# only; default 5). parentReference_id = x (or its alias ParentId) lists one folder; id = x is one GET;
+# with parentReference_driveId = d (or DriveId) too, that folder of drive d (/drives/{d}/items/{x}/children).
 FILES = TableSpec(
     name="Files",
     permissions=(("Files.Read",), ("Files.Read.All",)),
@@ -45,7 +46,12 @@ FILES = TableSpec(
         "parentReference_id": "{drive}/items/{parentReference_id}/children",
         "ParentId": "{drive}/items/{ParentId}/children",
     },
-    owners=LIBRARIES,
+    # parentReference_driveId = x reads drive x as DriveId does (the commercial connector's "driveId + parent
+    # id for one folder"): every item of a drive carries that drive's id, so the rows are the same
+    owners={
+        **LIBRARIES,
+        "parentReference_driveId": _library("/drives/{parentReference_driveId}", "drive"),
+    },
     # driveItem children default to 200 items a page; a larger $top is undocumented, so stay at 200.
     max_page=200,
     recursive="drive",
