@@ -117,6 +117,36 @@ def test_a_users_drives(con: o365sql.Connection, raw: httpx.Client) -> None:
     assert con.execute("SELECT SiteId FROM Drives WHERE UserId = ?", (me,)).fetchall() == [(None,)]
 
 
+def test_the_signed_in_users_drives_by_their_upn(emulator: Emulator, raw: httpx.Client) -> None:
+    """A bare Drives scan lists the sites' libraries; your own OneDrive is UserId = your UPN, which Graph
+    serves with Files.Read alone (the own-drive scope), as /me/drives does."""
+    upn = raw.get("/me", params={"$select": "userPrincipalName"}).json()["userPrincipalName"]
+    spec = TABLES["Drives"]
+    token = token_for(emulator, frozenset({"User.Read", "Files.Read"}))
+    headers = {"Authorization": f"Bearer {token}"}
+    with emulator.http_client(base_url=emulator.graph_url, headers=headers) as own:
+        drives = list(pages(own, "/me/drives", select_for(spec)))
+    emulator.reset()
+    with o365sql.connect(connection_string(emulator, token)) as con:
+        compare(con, spec, "SELECT * FROM Drives WHERE UserId = ?", [((d["id"],), d) for d in drives], (upn,))
+    assert [d["driveType"] for d in drives] == ["business"]
+    assert {p for p, _ in logged(emulator, "/drives")} == {f"/v1.0/users/{upn}/drives"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM Drives WHERE UserId = 'me'",
+        "SELECT id FROM Drives WHERE UserId = 'nobody@contoso-demo.onmicrosoft.com'",
+        "SELECT id FROM Sites WHERE FollowedBy = 'me'",
+    ],
+)
+def test_a_user_routing_value_naming_no_user_raises(con: o365sql.Connection, sql: str) -> None:
+    """'me' is no user id in a table (as UserId = 'me' on Messages): a misspelt user is not "no drives"."""
+    with pytest.raises(o365sql.errors.NotFoundError, match="no user for .*userPrincipalName"):
+        con.execute(sql).fetchall()
+
+
 def test_drives_by_site_and_group_at_once_raise(con: o365sql.Connection) -> None:
     with pytest.raises(o365sql.ProgrammingError, match="give one of them"):
         con.execute("SELECT id FROM Drives WHERE SiteId = 'a' AND GroupId = 'b'").fetchall()

@@ -36,6 +36,16 @@ def _check_owner(
     nobody sees. In a multi-owner read (``owner_level``) the error goes as it is to the scheduler, which
     names the owner and raises or skips it (OwnerErrors).
     """
+    route = ex.route_column
+    if route and ex.spec.routes[route].startswith("/users/{") and exc.code in _OWNER_MISSING:
+        # the user a routing column names (Drives.UserId, Sites.FollowedBy) does not exist: not "no rows"
+        raise NotFoundError(
+            f"{ex.spec.name}: no user for {route}: {exc.message}. Give a user's id or userPrincipalName "
+            "(SELECT id, userPrincipalName FROM Users), for yourself your own ('me' names no user here)",
+            code=exc.code,
+            status=exc.status,
+            request_id=exc.request_id,
+        ) from None
     owner = ex.owner
     if owner is not None and exc.code in owner.empty:
         return  # the owner exists without the resource (a security group has no calendar): no rows

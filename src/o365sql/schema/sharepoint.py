@@ -61,7 +61,8 @@ DRIVES = TableSpec(
     parent_table="Sites",
     description="Document libraries of SharePoint sites (GET /sites/{id}/drives). Give SiteId, or the table "
     "searches every site first. GroupId = x lists a Microsoft 365 group's libraries, UserId = x a user's "
-    "OneDrive (SiteId NULL on those rows). Read a drive's files with SELECT * FROM Files WHERE DriveId = x.",
+    "OneDrive (SiteId NULL on those rows; your own: UserId = your UPN). Read a drive's files with SELECT * "
+    "FROM Files WHERE DriveId = x.",
     collection="/sites/{SiteId}/drives",
     parent_key="SiteId",
     fanout_collection=_EVERY_SITE,
