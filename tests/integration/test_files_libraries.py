@@ -77,7 +77,8 @@ def test_one_folder_of_any_drive_by_parent_reference(
     spec = TABLES["Files"]
     gid, _site = team_site(raw, "Sales and Marketing")
     drive = raw.get(f"/groups/{gid}/drive", params={"$select": "id"}).json()["id"]
-    folder = next(i for i in drive_files(raw, f"/drives/{drive}") if "folder" in i and i["folder"]["childCount"])
+    items = drive_files(raw, f"/drives/{drive}")
+    folder = next(i for i in items if "folder" in i and i["folder"]["childCount"])
     children = list(pages(raw, f"/drives/{drive}/items/{folder['id']}/children", select_for(spec)))
     sql = "SELECT * FROM Files WHERE parentReference_driveId = ? AND parentReference_id = ?"
     (planned,) = con.explain(sql, (drive, folder["id"]))

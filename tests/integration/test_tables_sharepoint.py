@@ -143,7 +143,7 @@ def test_the_signed_in_users_drives_by_their_upn(emulator: Emulator, raw: httpx.
 )
 def test_a_user_routing_value_naming_no_user_raises(con: o365sql.Connection, sql: str) -> None:
     """'me' is no user id in a table (as UserId = 'me' on Messages): a misspelt user is not "no drives"."""
-    with pytest.raises(o365sql.errors.NotFoundError, match="no user for .*userPrincipalName"):
+    with pytest.raises(o365sql.errors.NotFoundError, match=r"no user for .*userPrincipalName"):
         con.execute(sql).fetchall()
 
 
