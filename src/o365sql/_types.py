@@ -193,6 +193,8 @@ def parse_bool(text: str) -> bool | None:
 
 
 def _to_bool(value: Any) -> Any:
+    if value.__class__ is int:  # the stored 0/1, checked first: one per BOOLEAN value of every row
+        return value != 0
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | float):

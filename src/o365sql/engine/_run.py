@@ -171,21 +171,27 @@ def run(ex: Execution) -> Iterator[Row]:
     """Rows (item, extra column values), lazily: each page is fetched only when the caller gets there."""
     if ex.empty:
         return
+    rows = cached_rows(ex) if ex.plan.offline else _items(ex)
+    if not ex.checks and not ex.dedupe and not ex.local_skip and ex.limit is None:
+        # the usual scan: every row passes as it is, with no per-row test
+        yield from rows
+        return
     produced = 0
     skipped = 0
     seen: set[tuple[Any, ...]] = set()
-    for item, extra in cached_rows(ex) if ex.plan.offline else _items(ex):
+    for row in rows:
+        item = row[0]
         if ex.checks and not all(check(item) for check in ex.checks):
             continue
         if ex.dedupe:
-            key = (tuple(sorted((k, str(v)) for k, v in extra.items())), item.get("id"))
+            key = (tuple(sorted((k, str(v)) for k, v in row[1].items())), item.get("id"))
             if key in seen:
                 continue
             seen.add(key)
         if skipped < ex.local_skip:
             skipped += 1
             continue
-        yield item, extra
+        yield row
         produced += 1
         if ex.limit is not None and produced >= ex.limit:
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -251,8 +251,12 @@ class Cursor:
         self.values: list[Any] = []
         self.eof = True
         self.cache: OrderedDict[str, list[Row]] = OrderedDict()
-        # the columns this statement uses (colUsed), converted once per row in _advance
-        self.used: list[tuple[int, Any, str]] = []
+        # the columns this statement uses (colUsed), converted once per row in _advance: those read from the
+        # item (with their reader) and those from the extra values (by name), split so the per-row loops
+        # test nothing
+        self.used: list[int] = []
+        self.from_item: tuple[tuple[int, Callable[[dict[str, Any]], SQLValue]], ...] = ()
+        self.from_extra: tuple[tuple[int, str], ...] = ()
         # an UPDATE's plan reads few columns; the others are fetched per row only if SQLite asks for them
         self.lazy: set[int] | None = None
         # rows taken from the stream ahead of SQLite (an inner join scan looked at them), or its error
@@ -269,7 +273,9 @@ class Cursor:
         args = tuple(constraintargs or ())
         plan = Plan.decode(indexname)
         # colUsed: count(*) uses no column, so no row converts any (Column still converts on demand)
-        self.used = [(i, self.readers[i], self.names[i]) for i in plan.columns]
+        self.used = list(plan.columns)
+        self.from_item = tuple((i, r) for i in self.used if (r := self.readers[i]) is not None)
+        self.from_extra = tuple((i, self.names[i]) for i in self.used if self.readers[i] is None)
         self.lazy = set(plan.columns) if plan.lazy else None
         if ctx.recording is not None:
             ctx.recording.plans.add(indexname)
@@ -315,7 +321,7 @@ class Cursor:
 
     def used_columns(self) -> list[int]:
         """The columns SQLite reads from this scan."""
-        return [i for i, _reader, _name in self.used]
+        return list(self.used)
 
     def upcoming(self, count: int, columns: Sequence[int]) -> list[tuple[Any, ...]]:
         """The values of ``columns`` in the next ``count`` rows (fewer at the end or an error), kept."""
@@ -339,17 +345,18 @@ class Cursor:
         return reader(item) if reader is not None else extra.get(self.names[column])
 
     def _recording(self, key: str, rows: Iterator[Row]) -> Iterator[Row]:
-        kept: list[Row] | None = []
+        kept: list[Row] = []
         for row in rows:
-            if kept is not None:
-                kept.append(row)
-                if len(kept) > CACHE_ROWS:
-                    kept = None
+            kept.append(row)
             yield row
-        if kept is not None:
-            self.cache[key] = kept
-            while len(self.cache) > CACHE_ENTRIES:
-                self.cache.popitem(last=False)
+            if len(kept) > CACHE_ROWS:
+                # too many to replay: the rest pass through untouched
+                kept.clear()
+                yield from rows
+                return
+        self.cache[key] = kept
+        while len(self.cache) > CACHE_ENTRIES:
+            self.cache.popitem(last=False)
 
     def _advance(self) -> None:
         try:
@@ -361,8 +368,7 @@ class Cursor:
             else:
                 self.item, self.extra = next(self.rows)
         except PermissionDeniedError as exc:
-            used = [i for i, _reader, _name in self.used]
-            raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only, used) from None
+            raise _name_permission(exc, self.table.spec, self.table.module.ctx.app_only, self.used) from None
         except StopIteration:
             self.eof = True
             self.item, self.extra = {}, {}
@@ -372,8 +378,10 @@ class Cursor:
         # Converting the used columns here, in one loop, costs less than a check-and-store per Column call.
         values = [_UNSET] * len(self.names)
         item, extra = self.item, self.extra
-        for i, reader, name in self.used:
-            values[i] = reader(item) if reader is not None else extra.get(name)
+        for i, reader in self.from_item:
+            values[i] = reader(item)
+        for i, name in self.from_extra:
+            values[i] = extra.get(name)
         self.values = values
 
     def Eof(self) -> bool:
