@@ -39,10 +39,11 @@ def _read(type_: str, path: tuple[str, ...], item: dict[str, Any]) -> Any:
     ],
 )
 def test_reader_converts_each_depth_alike(type_: str, value: Any, expected: Any) -> None:
-    """One key, two keys and three keys deep: the same value for the same JSON."""
+    """One to four keys deep: the same value for the same JSON."""
     assert _read(type_, ("k",), {"k": value}) == expected
     assert _read(type_, ("a", "k"), {"a": {"k": value}}) == expected
     assert _read(type_, ("a", "b", "k"), {"a": {"b": {"k": value}}}) == expected
+    assert _read(type_, ("a", "b", "c", "k"), {"a": {"b": {"c": {"k": value}}}}) == expected
 
 
 @pytest.mark.parametrize("type_", ["TEXT", "BOOLEAN", "DATETIME", "JSON", "INTEGER"])
@@ -57,6 +58,8 @@ def test_reader_converts_each_depth_alike(type_: str, value: Any, expected: Any)
         (("a", "k"), {"a": {}}),
         (("a", "b", "k"), {"a": {"b": []}}),
         (("a", "b", "k"), {"a": {"b": {"k": None}}}),
+        (("a", "b", "c", "k"), {"a": {"b": 1}}),
+        (("a", "b", "c", "k"), {"a": {"b": {"c": {}}}}),
     ],
 )
 def test_reader_missing_or_not_an_object_is_null(

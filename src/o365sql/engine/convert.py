@@ -230,6 +230,23 @@ def _nested_reader(path: tuple[str, ...], column_type: str) -> Callable[[dict[st
             return convert(value)
 
         return read_two
+    if len(path) == 3:
+        # from/emailAddress/address, flag/dueDateTime/dateTime: no loop either
+        first, second, third = path
+
+        def read_three(item: dict[str, Any]) -> SQLValue:
+            parent = item.get(first)
+            if not isinstance(parent, dict):
+                return None
+            parent = parent.get(second)
+            if not isinstance(parent, dict):
+                return None
+            value = parent.get(third)
+            if value is None or (text and value.__class__ is str):
+                return value
+            return convert(value)
+
+        return read_three
     head, last = path[:-1], path[-1]
 
     def read(item: dict[str, Any]) -> SQLValue:
