@@ -11,7 +11,7 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import WRITE_SCOPES, connect, token_for
+from .conftest import WRITE_SCOPES, connect, raw_graph, record_requests
 
 __all__ = ["SCOPES", "mcon", "mraw", "sent"]
 
@@ -28,8 +28,7 @@ def mcon(wemu: Emulator) -> Iterator[o365sql.Connection]:
 @pytest.fixture(scope="module")
 def mraw(wemu: Emulator) -> Iterator[httpx.Client]:
     """Raw Graph with the same permissions, for reading effects and sending bad bodies."""
-    headers = {"Authorization": f"Bearer {token_for(wemu, SCOPES)}"}
-    with wemu.http_client(base_url=wemu.graph_url, headers=headers) as client:
+    with raw_graph(wemu, SCOPES) as client:
         yield client
 
 
@@ -37,13 +36,4 @@ def mraw(wemu: Emulator) -> Iterator[httpx.Client]:
 def sent(wemu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[o365sql.Connection, list[Any]]]:
     """A connection whose Graph client records (method, path, json) of every request it sends."""
     with connect(wemu, SCOPES) as con:
-        log: list[Any] = []
-        graph = con._graph
-        real = graph.request
-
-        def spy(method: str, path: str, **kwargs: Any) -> Any:
-            log.append((method, path, kwargs.get("json")))
-            return real(method, path, **kwargs)
-
-        monkeypatch.setattr(graph, "request", spy)
-        yield con, log
+        yield con, record_requests(con, monkeypatch)

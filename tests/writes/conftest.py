@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -48,6 +49,28 @@ def connect(emu: Emulator, scopes: frozenset[str] = WRITE_SCOPES, **extra: Any) 
     return o365sql.connect(";".join(parts))
 
 
+@contextmanager
+def raw_graph(emu: Emulator, scopes: frozenset[str] = WRITE_SCOPES) -> Iterator[httpx.Client]:
+    """Graph without the driver: httpx with a token of these scopes, for checking effects independently."""
+    headers = {"Authorization": f"Bearer {token_for(emu, scopes)}"}
+    with emu.http_client(base_url=emu.graph_url, headers=headers) as client:
+        yield client
+
+
+def record_requests(con: o365sql.Connection, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Make con's Graph client note (method, path, json) of every request it sends, in the list returned."""
+    log: list[Any] = []
+    graph = con._graph
+    real = graph.request
+
+    def spy(method: str, path: str, **kwargs: Any) -> Any:
+        log.append((method, path, kwargs.get("json")))
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(graph, "request", spy)
+    return log
+
+
 @pytest.fixture(scope="package")
 def wemu() -> Iterator[Emulator]:
     """A demo tenant of our own: every test in this directory writes to it."""
@@ -65,8 +88,7 @@ def con(wemu: Emulator) -> Iterator[o365sql.Connection]:
 @pytest.fixture(scope="package")
 def raw(wemu: Emulator) -> Iterator[httpx.Client]:
     """Graph without the driver: httpx with the same kind of token, for checking effects independently."""
-    headers = {"Authorization": f"Bearer {token_for(wemu)}"}
-    with wemu.http_client(base_url=wemu.graph_url, headers=headers) as client:
+    with raw_graph(wemu) as client:
         yield client
 
 

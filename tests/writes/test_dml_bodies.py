@@ -10,23 +10,14 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import connect
+from .conftest import connect, record_requests
 
 
 @pytest.fixture
 def sent(wemu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[o365sql.Connection, list[Any]]]:
     """A connection whose Graph client records (method, path, json) of every request it sends."""
     with connect(wemu) as con:
-        log: list[Any] = []
-        graph = con._graph
-        real = graph.request
-
-        def spy(method: str, path: str, **kwargs: Any) -> Any:
-            log.append((method, path, kwargs.get("json")))
-            return real(method, path, **kwargs)
-
-        monkeypatch.setattr(graph, "request", spy)
-        yield con, log
+        yield con, record_requests(con, monkeypatch)
 
 
 def test_update_patches_only_the_set_columns(sent: tuple[o365sql.Connection, list[Any]]) -> None:

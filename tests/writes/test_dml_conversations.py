@@ -10,7 +10,7 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import connect, get, token_for, writes_since
+from .conftest import connect, get, raw_graph, writes_since
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def gcon(emu: Emulator) -> Iterator[o365sql.Connection]:
 
 @pytest.fixture(scope="module")
 def graph(emu: Emulator) -> Iterator[httpx.Client]:
-    with emu.http_client(base_url=emu.graph_url, headers={"Authorization": f"Bearer {token_for(emu)}"}) as c:
-        yield c
+    with raw_graph(emu) as client:
+        yield client
 
 
 def _group(graph: httpx.Client, name: str = "Engineering") -> str:

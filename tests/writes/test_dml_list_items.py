@@ -12,7 +12,7 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import WRITE_SCOPES, connect, get, token_for, writes_since
+from .conftest import WRITE_SCOPES, connect, get, raw_graph, writes_since
 
 SCOPES = WRITE_SCOPES | {"Sites.ReadWrite.All"}
 
@@ -32,8 +32,7 @@ def lcon(emu: Emulator) -> Iterator[o365sql.Connection]:
 
 @pytest.fixture(scope="module")
 def graph(emu: Emulator) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {token_for(emu, SCOPES)}"}
-    with emu.http_client(base_url=emu.graph_url, headers=headers) as client:
+    with raw_graph(emu, SCOPES) as client:
         yield client
 
 

@@ -10,7 +10,7 @@ import pytest
 import o365sql
 from o365sql.emulator import Emulator
 
-from .conftest import WRITE_SCOPES, connect, get, token_for
+from .conftest import WRITE_SCOPES, connect, get, raw_graph
 
 SCOPES = WRITE_SCOPES | {"Tasks.ReadWrite"}
 
@@ -30,8 +30,7 @@ def pcon(emu: Emulator) -> Iterator[o365sql.Connection]:
 
 @pytest.fixture(scope="module")
 def graph(emu: Emulator) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {token_for(emu, SCOPES)}"}
-    with emu.http_client(base_url=emu.graph_url, headers=headers) as client:
+    with raw_graph(emu, SCOPES) as client:
         yield client
 
 
