@@ -39,12 +39,10 @@ def _check_owner(
     route = ex.route_column
     if route and ex.spec.routes[route].startswith("/users/{") and exc.code in _OWNER_MISSING:
         # the user a routing column names (Drives.UserId, Sites.FollowedBy) does not exist: not "no rows"
-        raise NotFoundError(
+        raise _missing(
+            exc,
             f"{ex.spec.name}: no user for {route}: {exc.message}. Give a user's id or userPrincipalName "
             "(SELECT id, userPrincipalName FROM Users), for yourself your own ('me' names no user here)",
-            code=exc.code,
-            status=exc.status,
-            request_id=exc.request_id,
         ) from None
     owner = ex.owner
     if owner is not None and exc.code in owner.empty:
@@ -57,21 +55,22 @@ def _check_owner(
         return  # a folder, message or drive item of an existing owner: no rows
     if owner is not None:
         column = ex.scope_column
-        raise NotFoundError(
+        raise _missing(
+            exc,
             f"{ex.spec.name}: {owner.unknown.format(column=column, value=user)}: {exc.message}. Check the "
             f"id ({owner.find})",
-            code=exc.code,
-            status=exc.status,
-            request_id=exc.request_id,
         ) from None
     who = "the signed-in user (/me)" if user in (ME, None) else f"UserId {user!r}"
-    raise NotFoundError(
+    raise _missing(
+        exc,
         f"{ex.spec.name}: no mailbox or drive for {who}: {exc.message}. Check the user's id or "
         "userPrincipalName (SELECT id, userPrincipalName FROM Users)",
-        code=exc.code,
-        status=exc.status,
-        request_id=exc.request_id,
     ) from None
+
+
+def _missing(exc: NotFoundError, message: str) -> NotFoundError:
+    """Graph's 404 restated as the owner the query named not existing, keeping Graph's code and request id."""
+    return NotFoundError(message, code=exc.code, status=exc.status, request_id=exc.request_id)
 
 
 def collection_of(ex: Execution, route: dict[str, str]) -> str:
