@@ -213,6 +213,20 @@ def test_list_items_with_fields(emulator: Emulator, con: o365sql.Connection, raw
     assert sorted(t[0] for t in titles) == sorted(i["fields"]["Title"] for i in items)
 
 
+def test_list_items_expand_fields_only_when_used(
+    emulator: Emulator, con: o365sql.Connection, raw: httpx.Client
+) -> None:
+    _gid, site = team_site(raw, "Sales and Marketing")
+    lid = projects_list(raw, site["id"])
+    emulator.reset()
+    ids = con.execute(
+        "SELECT id FROM ListItems WHERE SiteId = ? AND ListId = ?", (site["id"], lid)
+    ).fetchall()
+    assert ids
+    ((_path, query),) = logged(emulator, "/items")
+    assert "$expand" not in query  # every item's fields would travel for nothing
+
+
 def test_list_items_fan_out_over_the_site_lists(con: o365sql.Connection, raw: httpx.Client) -> None:
     _gid, site = team_site(raw, "Sales and Marketing")
     want = sorted(

@@ -45,7 +45,7 @@ def writer_for(spec: TableSpec, ctx: EngineContext) -> Writer:
         return PlannerWriter(spec, ctx)
     if spec.name in ("Conversations", "Threads", "Posts"):
         return ConversationWriter(spec, ctx)
-    if spec.expand == "fields":
+    if any(c.expand == "fields" for c in spec.columns):
         return ListItemWriter(spec, ctx)  # ListItems and the typed table of one list
     if spec.name == "Lists":
         return ListWriter(spec, ctx)

@@ -51,11 +51,21 @@ def _field_column(column: dict[str, Any], filterable: bool) -> ColumnSpec | None
     if any(facet in column for facet in _LOOKUPS):
         # Graph gives a person/lookup field as the id of the looked-up item, under <name>LookupId
         return col(
-            f"{name}LookupId", path=f"fields/{name}LookupId", read_only=fixed, desc=f"{desc} (lookup id)"
+            f"{name}LookupId",
+            path=f"fields/{name}LookupId",
+            read_only=fixed,
+            expand="fields",
+            desc=f"{desc} (lookup id)",
         )
     sql_type, ops = next((_FACETS[f] for f in _FACETS if f in column), ("TEXT", ""))
     return col(
-        name, sql_type, path=f"fields/{name}", ops=ops if filterable else "", read_only=fixed, desc=desc
+        name,
+        sql_type,
+        path=f"fields/{name}",
+        ops=ops if filterable else "",
+        read_only=fixed,
+        expand="fields",
+        desc=desc,
     )
 
 
@@ -92,7 +102,6 @@ def list_table_spec(graph: Any, table: str, site_id: str, list_ref: str) -> Tabl
         description=f"Items of the list {found.get('displayName')!r}, its columns typed",
         collection=f"{items}/items",
         max_page=None,
-        expand="fields",
         writes=frozenset({"INSERT", "UPDATE", "DELETE"}),
         write_permissions=SITES_WRITE,
         columns=tuple(columns),

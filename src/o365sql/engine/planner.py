@@ -426,6 +426,9 @@ def _used_columns(spec: TableSpec, ii: apsw.IndexInfo) -> tuple[list[int], bool]
         # WHERE clause and SET expressions need (the others come back as no-change): bits beyond the last
         # column only appear then.
         wanted = {ii.get_aConstraint_iColumn(i) for i in range(ii.nConstraint)}
+        if spec.item is None:
+            # no item to GET later for a column the plan left out: what only $expand brings comes up front
+            wanted |= {i for i, c in enumerate(spec.columns) if c.expand}
         return sorted(c for c in wanted | keys if 0 <= c < count), True
     # colUsed bit 63 stands for "column 63 or any later one".
     if 63 in used:

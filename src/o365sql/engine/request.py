@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,7 +45,7 @@ from ._values import DATE_PREFIX, check_value, numeric_affinity, sqlite_affinity
 from .convert import SQLValue, column_reader
 from .planner import Plan, PlanTerm, graph_op, parent_keys
 
-__all__ = ["ME", "Execution", "Row", "build", "cache_key"]
+__all__ = ["ME", "Execution", "Row", "build", "cache_key", "expand_of"]
 
 Row = tuple[dict[str, Any], dict[str, SQLValue]]
 
@@ -316,7 +316,7 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
             ex.headers["ConsistencyLevel"] = "eventual"
             ex.params["$count"] = "true"
 
-    expand = _expand(spec, set(plan.columns))
+    expand = expand_of(spec, plan.columns)
     if expand:
         # aad-advanced-queries.md: $expand is not served in an advanced query (ConsistencyLevel: eventual)
         if search is not None:
@@ -344,8 +344,6 @@ def build(spec: TableSpec, ctx: EngineContext, plan: Plan, args: tuple[Any, ...]
 
     select = _select(spec, set(plan.columns) | check_columns)
     ex.params["$select"] = select
-    if spec.expand:
-        ex.params["$expand"] = spec.expand
     if plan.order:
         ex.params["$orderby"] = ",".join(
             spec.columns[c].graph_path + (" desc" if desc else "") for c, desc in plan.order
@@ -512,8 +510,9 @@ def _compose_filters(
     return out
 
 
-def _expand(spec: TableSpec, columns: set[int]) -> str:
-    """The $expand the used columns need (Users.manager_id: manager($select=id)), "" for none."""
+def expand_of(spec: TableSpec, columns: Iterable[int]) -> str:
+    """The $expand the columns need (Users.manager_id: manager($select=id); ListItems.fields: fields), ""
+    for none."""
     out: list[str] = []
     for i in sorted(columns):
         e = spec.columns[i].expand

@@ -42,7 +42,7 @@ from .dml_groups import writer_for
 from .joins import JoinReadahead
 from .listtables import list_table_spec
 from .planner import Plan, best_index
-from .request import Execution, Row, build, cache_key
+from .request import Execution, Row, build, cache_key, expand_of
 
 __all__ = [
     "MODULE_NAME",
@@ -413,7 +413,9 @@ class Cursor:
             return
         who = self._identity()
         path = fill(spec.item, {"scope": who.scope, **dict(who.keys)})
-        self.item = {**self.item, **self.table.module.ctx.graph.get_json(path)}
+        expand = expand_of(spec, range(len(spec.columns)))
+        whole = self.table.module.ctx.graph.get_json(path, {"$expand": expand} if expand else None)
+        self.item = {**self.item, **whole}
 
     def _identity(self) -> RowIdentity:
         spec = self.table.spec

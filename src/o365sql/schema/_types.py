@@ -77,7 +77,8 @@ class ColumnSpec:
     # "dtz" (the dateTime string of a dateTimeTimeZone, quoted with 7 fractional digits, always UTC here).
     datetime_style: Literal["offset", "dtz"] = "offset"
     # A value Graph returns only through `$expand` of a navigation property (Users.manager_id:
-    # `manager($select=id)`): the scan sends this $expand instead of naming the property in $select.
+    # `manager($select=id)`; ListItems.fields and a typed list's columns: `fields`): the scan sends this
+    # $expand, when the column is used, instead of naming the property in $select.
     expand: str = ""
     # Permissions reading this column needs beyond the table's (delegated, application): Graph refuses the
     # whole request without them (Users.signInActivity: AuditLog.Read.All), and a 403 names them.
@@ -181,8 +182,6 @@ class TableSpec:
     # Events.GroupId -> /groups/{GroupId}): a constraint makes that the scope; an INSERT giving one writes
     # there.
     owners: dict[str, OwnerScope] = field(default_factory=dict)
-    # A navigation property every read expands (ListItems: fields, the list's columns).
-    expand: str | None = None
 
     @property
     def table_type(self) -> Literal["TABLE", "VIEW"]:
